@@ -1,0 +1,66 @@
+"""Errors that reach an operator: always in Spanish, always saying where and why."""
+
+from __future__ import annotations
+
+import re
+
+
+class RepseError(Exception):
+    """Base of every error the product reports to a user (message in Spanish)."""
+
+
+class CalendarFileError(RepseError):
+    """A calendar (closures) file that cannot be used: names the file, the entry and the reason."""
+
+    def __init__(self, archivo: str, entrada: str | None, motivo: str) -> None:
+        self.archivo, self.entrada, self.motivo = archivo, entrada, motivo
+        where = f"{archivo}: {entrada}" if entrada else archivo
+        super().__init__(f"{where}: {motivo}")
+
+
+class PlanError(RepseError):
+    """An argument the cycle plan cannot be computed for (a cycle 2026-3, an exhorto before D0)."""
+
+
+_MSGSPEC_REASONS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"Expected `(.+?)`, got `(.+?)`"), "se esperaba {0}, se recibió {1}"),
+    (re.compile(r"Object missing required field `(.+?)`"), "falta el campo obligatorio «{0}»"),
+    (re.compile(r"Object contains unknown field `(.+?)`"), "campo desconocido «{0}»"),
+    (re.compile(r"Invalid enum value (.+)"), "valor no permitido {0}"),
+    (re.compile(r"Invalid RFC3339 encoded date"), "fecha no válida (se espera AAAA-MM-DD)"),
+    (re.compile(r"Invalid RFC3339 encoded datetime"), "fecha y hora no válidas (ISO 8601)"),
+    (re.compile(r"Object missing required field"), "falta un campo obligatorio"),
+]
+
+_TYPE_NAMES = {
+    "str": "texto",
+    "int": "número entero",
+    "float": "número",
+    "bool": "verdadero/falso",
+    "array": "lista",
+    "object": "tabla",
+    "date": "fecha",
+    "datetime": "fecha y hora",
+    "null": "vacío",
+}
+
+
+def spanish_validation_reason(message: str) -> str:
+    """Translate a msgspec validation message (without its path) into Spanish.
+
+    >>> spanish_validation_reason("Expected `str`, got `int`")
+    'se esperaba texto, se recibió número entero'
+    >>> spanish_validation_reason("Object missing required field `fuente`")
+    'falta el campo obligatorio «fuente»'
+    """
+    for pattern, template in _MSGSPEC_REASONS:
+        match = pattern.search(message)
+        if match:
+            return template.format(*(_TYPE_NAMES.get(g, g) for g in match.groups()))
+    return message
+
+
+def split_validation_error(message: str) -> tuple[str, str]:
+    """Split a msgspec error into (reason, path), e.g. ``('...', '$.cierre[2].hasta')``."""
+    reason, sep, path = message.partition(" - at `")
+    return reason, path.rstrip("`") if sep else ""

@@ -1,0 +1,1 @@
+"""repse's terminal interfaces: the command line (``cli``) and the Textual app (``app``)."""
