@@ -185,7 +185,8 @@ def _check_entries(data: DatosCalendario, archivo: str) -> None:
             raise CalendarFileError(archivo, f"[[cierre]] n.º {i}", "«fuente» está vacía")
     for i, r in enumerate(data.revisado, 1):
         if not 1900 <= r.anio <= 2200:
-            raise CalendarFileError(archivo, f"[[revisado]] n.º {i}", f"año fuera de rango: {r.anio}")
+            raise CalendarFileError(archivo, f"[[revisado]] n.º {i}",
+                                    f"año fuera de rango: {r.anio}")
         if not r.fuente.strip():
             raise CalendarFileError(archivo, f"[[revisado]] n.º {i}", "«fuente» está vacía")
 

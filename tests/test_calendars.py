@@ -7,8 +7,6 @@ from datetime import date, timedelta
 
 import holidays
 import pytest
-from workalendar.america import Mexico
-
 from repse.core.calendars import (
     LFT74,
     Calendarios,
@@ -19,6 +17,7 @@ from repse.core.calendars import (
     parse_calendar_data,
 )
 from repse.core.errors import CalendarFileError
+from workalendar.america import Mexico
 
 YEARS = range(2021, 2041)
 
@@ -138,5 +137,5 @@ def test_a_malformed_calendar_file_is_refused_with_file_entry_and_reason(text, e
 
 
 def test_a_missing_calendar_file_names_the_file(tmp_path):
-    with pytest.raises(CalendarFileError, match="no-existe.toml: el archivo no existe"):
+    with pytest.raises(CalendarFileError, match=r"no-existe\.toml: el archivo no existe"):
         load_calendar_data(tmp_path / "no-existe.toml")
