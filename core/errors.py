@@ -27,8 +27,9 @@ _MSGSPEC_REASONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"Object missing required field `(.+?)`"), "falta el campo obligatorio «{0}»"),
     (re.compile(r"Object contains unknown field `(.+?)`"), "campo desconocido «{0}»"),
     (re.compile(r"Invalid enum value (.+)"), "valor no permitido {0}"),
+    (re.compile(r"Invalid RFC3339 encoded datetime"),
+     "fecha y hora no válidas (ISO 8601 con segundos: 2026-01-26T10:00:00, con o sin -06:00)"),
     (re.compile(r"Invalid RFC3339 encoded date"), "fecha no válida (se espera AAAA-MM-DD)"),
-    (re.compile(r"Invalid RFC3339 encoded datetime"), "fecha y hora no válidas (ISO 8601)"),
     (re.compile(r"Object missing required field"), "falta un campo obligatorio"),
 ]
 
