@@ -1,0 +1,354 @@
+"""The small public API both terminal interfaces call: a repository of inputs and its state.
+
+:class:`Repositorio` binds the append-only store to the engine. State is always a deterministic
+replay of the accepted inputs in effective-time order (``at``, then recording order), skipping
+annulled ones; a snapshot of it makes reopening fast. :func:`replay_file` runs a JSON Lines file
+in memory with the same rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import msgspec
+import numpy as np
+
+from . import inputs as inp
+from . import views
+from .calendars import Calendarios, calendarios
+from .engine import Engine, EntradaRechazada, Rechazo, dump, epoch, instant, load
+from .plazos import MX
+from .store import FilaPrevia, Store
+from .table import EXPEDIENTE
+
+# The calendar `repse init` records is in force from before any cycle this software runs.
+ORIGEN = datetime(2000, 1, 1, tzinfo=MX)
+
+
+class Cambio(msgspec.Struct, frozen=True):
+    """A contractor whose displayed state a retroactive input or an annulment changed."""
+
+    rfc: str
+    antes: str | None
+    despues: str | None
+
+
+class Respuesta(msgspec.Struct):
+    """The answer to one input."""
+
+    numero: int
+    tipo: str | None
+    aceptada: bool
+    motivo: str | None = None
+    aceptadas: int = 0
+    rechazos: list[Rechazo] = msgspec.field(default_factory=list)
+    avisos: list[str] = msgspec.field(default_factory=list)
+    transiciones: int = 0
+    cambios: list[Cambio] = msgspec.field(default_factory=list)
+
+
+class EstadoJSON(msgspec.Struct):
+    """What ``repse replay --json`` and ``repse estado --json`` print."""
+
+    reloj: datetime
+    contratistas: dict[str, views.EstadoContratista]
+    obligaciones: list[views.Obligacion]
+    rechazos: list[Rechazo]
+    transiciones: int
+
+
+@dataclass
+class _Log:
+    """The accepted inputs, decoded, with what is needed to replay them."""
+
+    rows: list[tuple[int, inp.Entrada]] = field(default_factory=list)
+
+    def add(self, n: int, entrada: inp.Entrada) -> None:
+        self.rows.append((n, entrada))
+
+    def annulled(self) -> set[int]:
+        """Inputs annulled by an effective annulment (an annulled annulment restores)."""
+        anulaciones = {n: e.entrada for n, e in self.rows if isinstance(e, inp.Anulacion)}
+        memo: dict[int, bool] = {}
+
+        def effective(n: int) -> bool:
+            if n not in memo:
+                memo[n] = True
+                memo[n] = not any(target == n and effective(a)
+                                  for a, target in anulaciones.items())
+            return memo[n]
+
+        return {target for a, target in anulaciones.items() if effective(a)}
+
+    def replay(self, initial: Calendarios) -> Engine:
+        """The state: every accepted, non-annulled input in effective-time order. An input that
+        no longer fits (its padrón was annulled) is refused whole, with its reason."""
+        engine = Engine(initial)
+        skip = self.annulled()
+        for n, entrada in sorted(self.rows, key=lambda r: (epoch(r[1].at), r[0])):
+            if n in skip or isinstance(entrada, inp.Anulacion):
+                continue
+            try:
+                engine.aplicar(entrada, n)
+            except EntradaRechazada as exc:
+                engine.rechazos.append(Rechazo(n, inp.tipo(entrada), None, str(exc),
+                                               entrada.archivo))
+        return engine
+
+
+def _displayed(engine: Engine) -> tuple[list[str], np.ndarray]:
+    """Displayed state code per contractor (that of its latest cycle; -1 without one)."""
+    codes = np.full(len(engine.rfcs), -1, dtype=np.int16)
+    for c in sorted(engine.ciclos.values(), key=lambda c: c.ciclo):
+        codes[c.idx] = c.state
+    return list(engine.rfcs), codes
+
+
+def _changes(before: Engine, after: Engine) -> list[Cambio]:
+    rfcs_a, a = _displayed(before)
+    rfcs_b, b = _displayed(after)
+    name = lambda code: EXPEDIENTE.states[code] if code >= 0 else None  # noqa: E731
+    out = []
+    index_a = before.index
+    for j, rfc in enumerate(rfcs_b):
+        i = index_a.get(rfc)
+        old = int(a[i]) if i is not None else -1
+        if old != int(b[j]):
+            out.append(Cambio(rfc, name(old), name(int(b[j]))))
+    for rfc in set(rfcs_a) - set(after.index):
+        out.append(Cambio(rfc, name(int(a[index_a[rfc]])), None))
+    return sorted(out, key=lambda c: c.rfc)
+
+
+class Repositorio:
+    """A store of inputs and the state derived from it."""
+
+    def __init__(self, store: Store, *, ahora: Callable[[], datetime] | None = None,
+                 inicial: Calendarios | None = None) -> None:
+        self.store = store
+        self.ahora = ahora  # the real present (operation stores only); the core never reads it
+        self.inicial = inicial or Calendarios()  # before any `calendario` input
+        self.log = _Log()
+        self.applied = 0  # last store row reflected in ``engine``
+        self.engine = Engine(self.inicial)
+        self._open()
+
+    # --- lifecycle --------------------------------------------------------------------------
+    @classmethod
+    def crear(cls, path: str | Path, *, calendario: str | Path | None = None,
+              simulacion: bool = False, ahora: Callable[[], datetime] | None = None
+              ) -> Repositorio:
+        """A new store whose first input is the calendar in force (bundled or given)."""
+        cals = calendarios(calendario)
+        repo = cls(Store(path, create=True, simulacion=simulacion), ahora=ahora)
+        repo.registrar(inp.CalendarioVigente(
+            at=ORIGEN, actor="gt", usuario="repse init",
+            archivo=str(calendario) if calendario else None,
+            cierre=cals.datos.cierre, revisado=cals.datos.revisado, politicas=cals.politicas))
+        return repo
+
+    @classmethod
+    def abrir(cls, path: str | Path, *, ahora: Callable[[], datetime] | None = None
+              ) -> Repositorio:
+        return cls(Store(path), ahora=ahora)
+
+    def cerrar(self) -> None:
+        self.guardar_instantanea()
+        self.store.close()
+
+    def guardar_instantanea(self) -> None:
+        snap = self.store.snapshot()
+        if self.applied and (snap is None or snap[0] != self.applied):
+            self.store.save_snapshot(self.applied, dump(self.engine))
+
+    def _open(self) -> None:
+        for row in self.store.filas():
+            if row.estado == "aceptada":
+                self.log.add(row.n, inp.decode(row.cuerpo, row.n))
+        snap = self.store.snapshot()
+        last = self.store.last()[0]
+        if snap is not None and snap[0] == last:
+            self.engine = load(snap[1])
+            self.applied = last
+        else:
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        self.engine = self.log.replay(self.inicial)
+        self.applied = self.store.last()[0]
+
+    def _catch_up(self) -> None:
+        """Apply rows other processes appended since our state (inside the write lock)."""
+        new = list(self.store.filas(self.applied))
+        if not new:
+            return
+        rebuild = False
+        for row in new:
+            if row.estado != "aceptada":
+                continue
+            entrada = inp.decode(row.cuerpo, row.n)
+            self.log.add(row.n, entrada)
+            rebuild = rebuild or entrada.retroactivo or isinstance(entrada, inp.Anulacion)
+            if not rebuild:
+                try:
+                    self.engine.aplicar(entrada, row.n)
+                except EntradaRechazada as exc:
+                    self.engine.rechazos.append(Rechazo(row.n, inp.tipo(entrada), None,
+                                                        str(exc)))
+        if rebuild:
+            self._rebuild()
+        self.applied = new[-1].n
+
+    # --- appending --------------------------------------------------------------------------
+    @property
+    def simulacion(self) -> bool:
+        return self.store.simulacion
+
+    def registrar(self, entrada: inp.Entrada, *, previas: Sequence[FilaPrevia] = (),
+                  numero: int | None = None) -> Respuesta:
+        """Append one input: accepted (whole or by rows) or refused with its reason; either
+        way it is recorded. Nothing is half-applied."""
+        cuerpo = inp.encode(entrada)
+        with self.store.transaction():
+            self._catch_up()
+            numero = numero or self.store.last()[0] + 1
+            motivo = self._refusal(entrada)
+            if motivo is None and (entrada.retroactivo or isinstance(entrada, inp.Anulacion)):
+                return self._recompute(entrada, cuerpo, numero, previas)
+            result = None
+            if motivo is None:
+                try:
+                    result = self.engine.aplicar(entrada, numero)
+                except EntradaRechazada as exc:
+                    motivo = str(exc)
+                except BaseException:
+                    self._rebuild()  # never keep a half-applied state in memory
+                    raise
+            filas = tuple(previas) + _engine_rows(result.rechazos if result else ())
+            self.store.append("rechazada" if motivo else "aceptada", motivo, cuerpo, filas,
+                              numero)
+            self.applied = numero
+            if motivo or result is None:
+                return Respuesta(numero, inp.tipo(entrada), False, motivo)
+            self.log.add(numero, entrada)
+            return Respuesta(numero, result.tipo, True, None, result.aceptadas, result.rechazos,
+                             result.avisos, result.transiciones)
+
+    def registrar_linea(self, linea: bytes | str, *, numero: int | None = None,
+                        archivo: str | None = None) -> Respuesta:
+        """Decode and append one JSON line; a malformed line is recorded as refused too."""
+        try:
+            entrada = inp.decode(linea, numero)
+        except inp.InputError as exc:
+            raw = linea.encode() if isinstance(linea, str) else linea
+            motivo = f"{archivo}: {exc}" if archivo else str(exc)
+            with self.store.transaction():
+                self._catch_up()
+                numero = self.store.append("rechazada", motivo, raw, (), numero)
+                self.applied = numero
+            return Respuesta(numero, None, False, motivo)
+        if archivo and entrada.archivo is None:
+            entrada = msgspec.structs.replace(entrada, archivo=archivo)
+        return self.registrar(entrada, numero=numero)
+
+    def _refusal(self, entrada: inp.Entrada) -> str | None:
+        motivo = inp.check_actor(entrada)
+        if motivo:
+            return motivo
+        if not self.simulacion and self.ahora is not None and entrada.at > self.ahora():
+            return ("almacén de operación: la fecha de la entrada es posterior al presente "
+                    f"({entrada.at.isoformat()}); use un almacén de simulación para ensayar")
+        if epoch(entrada.at) < self.engine.reloj and not entrada.retroactivo:
+            return (f"fecha {entrada.at.isoformat()} anterior a la última entrada aceptada "
+                    f"({instant(self.engine.reloj).isoformat()}); si corresponde, márquela "
+                    "«retroactivo»: el estado se recalcula desde su fecha")
+        if isinstance(entrada, inp.Anulacion):
+            return self._annulment_refusal(entrada)
+        return None
+
+    def _annulment_refusal(self, a: inp.Anulacion) -> str | None:
+        target = dict(self.log.rows).get(a.entrada)
+        if target is None:
+            return f"la entrada {a.entrada} no existe o fue rechazada: no hay nada que anular"
+        if a.entrada in self.log.annulled():
+            return f"la entrada {a.entrada} ya está anulada"
+        if a.actor != "gt" and a.actor != target.actor:
+            return (f"solo el GT o quien emitió la entrada {a.entrada} "
+                    f"({target.actor.upper()}) puede anularla")
+        if not a.motivo.strip():
+            return "la anulación debe decir su motivo"
+        return None
+
+    def _recompute(self, entrada: inp.Entrada, cuerpo: bytes, numero: int,
+                   previas: Sequence[FilaPrevia]) -> Respuesta:
+        """A retroactive input or an annulment: replay the log with it, report what changed."""
+        trial = _Log(list(self.log.rows))
+        trial.add(numero, entrada)
+        engine = trial.replay(self.inicial)
+        whole = [r for r in engine.rechazos if r.linea == numero and r.rfc is None
+                 and r.fila is None and r.tipo == inp.tipo(entrada)]
+        if whole and not isinstance(entrada, inp.Anulacion):
+            self.store.append("rechazada", whole[0].motivo, cuerpo, tuple(previas), numero)
+            self.applied = numero
+            return Respuesta(numero, inp.tipo(entrada), False, whole[0].motivo)
+        rows = [r for r in engine.rechazos if r.linea == numero]
+        self.store.append("aceptada", None, cuerpo, tuple(previas) + _engine_rows(rows), numero)
+        cambios = _changes(self.engine, engine)
+        before = self.engine.transiciones
+        self.log, self.engine, self.applied = trial, engine, numero
+        return Respuesta(numero, inp.tipo(entrada), True, None, 1, rows, [],
+                         engine.transiciones - before, cambios)
+
+    def avanzar(self, hasta: datetime, *, actor: str = "gt", usuario: str | None = None
+                ) -> Respuesta:
+        """Advance the clock: a ``reloj`` input, recorded like any other."""
+        return self.registrar(inp.Reloj(at=hasta, actor=actor, usuario=usuario))
+
+    # --- reading ----------------------------------------------------------------------------
+    def estado(self) -> EstadoJSON:
+        return estado_json(self.engine, self.rechazos())
+
+    def rechazos(self) -> list[Rechazo]:
+        """Every refusal: whole inputs refused when appended (or on replay), rows refused while
+        reading an operator's file, and rows the engine refuses now."""
+        out: list[Rechazo] = []
+        for row in self.store.filas():
+            tipo = _tipo_of(row.cuerpo)
+            if row.estado == "rechazada":
+                out.append(Rechazo(row.n, tipo, None, row.motivo or ""))
+            out.extend(Rechazo(row.n, tipo, p.rfc, p.motivo, p.archivo, p.fila)
+                       for p in row.rechazos if not p.motor and not p.aviso)
+        out.extend(self.engine.rechazos)
+        return sorted(out, key=lambda r: (r.linea, r.fila or 0))
+
+
+def _engine_rows(rechazos: Iterable[Rechazo]) -> tuple[FilaPrevia, ...]:
+    return tuple(FilaPrevia(r.rfc, r.motivo, r.archivo, r.fila, motor=True) for r in rechazos)
+
+
+def _tipo_of(cuerpo: bytes) -> str:
+    try:
+        value = msgspec.json.decode(cuerpo)
+    except msgspec.DecodeError:
+        return "?"
+    return str(value.get("tipo", "?")) if isinstance(value, dict) else "?"
+
+
+def estado_json(engine: Engine, rechazos: Iterable[Rechazo]) -> EstadoJSON:
+    return EstadoJSON(instant(engine.reloj), views.contratistas(engine),
+                      views.obligaciones(engine), list(rechazos), engine.transiciones)
+
+
+def replay_file(path: str | Path, *, calendario: str | Path | None = None) -> EstadoJSON:
+    """Run a JSON Lines file in memory, line by line, as if appended to a new simulation store:
+    the same refusals, the same state; ``linea`` in each refusal is the file's line."""
+    repo = Repositorio(Store(":memory:", create=True, simulacion=True),
+                       inicial=calendarios(calendario))
+    archivo = str(path)
+    for number, line in enumerate(Path(path).read_bytes().splitlines(), 1):
+        if line.strip():
+            repo.registrar_linea(line, numero=number, archivo=archivo)
+    return repo.estado()
