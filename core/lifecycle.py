@@ -1,0 +1,548 @@
+"""The contractor lifecycle: the single source of truth of what the software does.
+
+Two python-statemachine charts, written to read like DOMAIN.md ("The contractor lifecycle") and
+the Mecanismo (numerales 1–9):
+
+- :class:`Expediente` — the procedure of one contractor in one cycle. Its final states end the
+  procedure; a new cycle opens a new procedure (a final state takes no transition out).
+- :class:`Registro` — the contractor's REPSE registration and its three-year term.
+
+Every transition carries a :class:`Regla` (who fires it, its legal basis, the plazo it starts or
+ends) declared in the class's ``reglas`` mapping, every state a Spanish ``descripcion``, and the
+way each chart affects the other is declared in its ``efectos``. Diagrams, the spec book, the
+compiled table and the traces are all derived from these classes (``repse specs``).
+
+Events that do not fit the current state are refused, loudly:
+
+>>> exp = Expediente()
+>>> exp.send("padron_recibido")
+>>> exp.send("opinion_negativa")
+>>> exp.send("exhorto_notificado")
+>>> exp.send("opinion_positiva")   # premature: the 30-day plazo is running
+Traceback (most recent call last):
+...
+statemachine.exceptions.TransitionNotAllowed: Can't Opinión positiva when in Exhortado.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from statemachine import Event, State, StateChart
+
+from .errors import RepseError
+
+Actor = Literal["imss", "stps", "gt", "reloj", "registro", "expediente"]
+
+ACTOR_NOMBRE: Mapping[str, str] = {
+    "imss": "IMSS",
+    "stps": "STPS",
+    "gt": "GT (IMSS y STPS)",
+    "reloj": "Reloj (vence un plazo)",
+    "registro": "Registro (consecuencia)",
+    "expediente": "Expediente (consecuencia)",
+}
+
+
+class ChartDefinitionError(RepseError):
+    """A chart whose metadata does not match its transitions (a transition without fundamento,
+    a rule for a transition that does not exist, an effect naming an unknown event)."""
+
+
+@dataclass(frozen=True)
+class Regla:
+    """What a reviewer needs to check one transition against the law.
+
+    ``actor`` fires it; ``fundamento`` is its legal basis; ``plazo`` describes the plazo rule it
+    starts or ends ("" when none).
+    """
+
+    actor: Actor
+    fundamento: str
+    plazo: str = ""
+
+
+@dataclass(frozen=True)
+class Efecto:
+    """How one chart moves the other: when ``evento`` fires in this chart, ``dispara`` is fired
+    in the chart ``en`` (``"expediente"`` or ``"registro"``) for ``alcance``."""
+
+    evento: str
+    en: Literal["expediente", "registro"]
+    dispara: str
+    alcance: str
+    fundamento: str
+
+
+class Estado(State):
+    """A state with the Spanish description a reviewer reads in the spec book and the TUI."""
+
+    def __init__(self, name: str, descripcion: str, **kwargs) -> None:
+        super().__init__(name, **kwargs)
+        self.descripcion = descripcion
+
+
+class Chart(StateChart):
+    """Base of the lifecycle charts: nothing that does not fit passes silently.
+
+    ``allow_event_without_transition = False`` turns an event with no transition from the
+    current state (or an unknown event, or any event after a final state) into
+    ``TransitionNotAllowed``; ``catch_errors_as_events = False`` lets errors propagate instead of
+    becoming ``error.execution`` events.
+    """
+
+    allow_event_without_transition = False
+    catch_errors_as_events = False
+
+    titulo: ClassVar[str] = ""
+    """Spanish title of the chart in the spec book."""
+
+    reglas: ClassVar[Mapping[str, Regla | Mapping[str, Regla]]] = {}
+    """Per event: one :class:`Regla` for all its transitions, or one per source state id."""
+
+    efectos: ClassVar[tuple[Efecto, ...]] = ()
+
+    @classmethod
+    def transiciones(cls) -> Iterator[tuple[str, str, str]]:
+        """Every ``(source id, event, target id)``, states in document order."""
+        for state in cls.states:
+            for transition in state.transitions:
+                for event in transition.events:
+                    yield state.id, str(event), transition.target.id
+
+    @classmethod
+    def regla(cls, source: str, event: str) -> Regla:
+        """The rule of the transition from ``source`` on ``event``."""
+        entry = cls.reglas.get(event)
+        if isinstance(entry, Mapping):
+            entry = entry.get(source)
+        if entry is None:
+            raise ChartDefinitionError(
+                f"{cls.__name__}: la transición {source} --{event}--> no tiene regla "
+                "(actor, fundamento, plazo) en «reglas»"
+            )
+        return entry
+
+
+def validar(chart: type[Chart]) -> None:
+    """Check that ``chart``'s metadata and transitions agree exactly.
+
+    Every transition has a rule with an actor and a non-empty fundamento; every rule names a
+    transition that exists; every state has a description.
+    """
+    transiciones = list(chart.transiciones())
+    for source, event, _target in transiciones:
+        regla = chart.regla(source, event)
+        if not regla.fundamento.strip():
+            raise ChartDefinitionError(
+                f"{chart.__name__}: la transición {source} --{event}--> no tiene fundamento"
+            )
+        if regla.actor not in ACTOR_NOMBRE:
+            raise ChartDefinitionError(
+                f"{chart.__name__}: actor desconocido «{regla.actor}» en {source} --{event}-->"
+            )
+    existentes = {(s, e) for s, e, _ in transiciones}
+    eventos = {e for _, e, _ in transiciones}
+    for event, entry in chart.reglas.items():
+        if event not in eventos:
+            raise ChartDefinitionError(f"{chart.__name__}: regla para un evento inexistente "
+                                       f"«{event}»")
+        if isinstance(entry, Mapping):
+            for source in entry:
+                if (source, event) not in existentes:
+                    raise ChartDefinitionError(
+                        f"{chart.__name__}: regla para una transición inexistente "
+                        f"{source} --{event}-->"
+                    )
+    for state in chart.states:
+        if not getattr(state, "descripcion", "").strip():
+            raise ChartDefinitionError(f"{chart.__name__}: el estado «{state.id}» no tiene "
+                                       "descripción")
+    for efecto in chart.efectos:
+        if efecto.evento not in eventos:
+            raise ChartDefinitionError(f"{chart.__name__}: efecto de un evento inexistente "
+                                       f"«{efecto.evento}»")
+        if efecto.dispara not in {str(e) for e in CHARTS[efecto.en].events}:
+            raise ChartDefinitionError(f"{chart.__name__}: el efecto dispara «{efecto.dispara}», "
+                                       f"que no es evento de {efecto.en}")
+
+
+# --------------------------------------------------------------------------------------------
+# Plazo rules, as the reviewer reads them (DOMAIN.md, counting rules 1–5)
+# --------------------------------------------------------------------------------------------
+PLAZO_EXHORTO = (
+    "Inicia: el exhorto se envía dentro de los 3 días hábiles siguientes a la obtención de la "
+    "opinión (numeral 2); calendario conjunto IMSS y STPS."
+)
+PLAZO_REGULARIZACION = (
+    "Inicia: 30 días naturales para regularizarse, desde el día siguiente a la notificación "
+    "(LFPA art. 38); si el último día es inhábil se prorroga al siguiente día hábil (LFPA art. "
+    "29; regla 2); calendario conjunto IMSS y STPS."
+)
+PLAZO_AUDIENCIA = (
+    "Inicia: 5 días hábiles para manifestar lo que a su derecho convenga, desde el día "
+    "siguiente a la notificación (LFPA arts. 28 y 38; regla 3); calendario de la STPS."
+)
+PLAZO_DIARIO = (
+    "Inicia: el IMSS deposita la opinión actualizada cada día hábil, a más tardar a las 12:00 "
+    "(numeral 7); calendario conjunto IMSS y STPS."
+)
+TERMINA_TODO = "Termina: todo plazo en curso del expediente."
+TERMINA_RESOLVER = "Termina: los 20 días hábiles de la STPS para resolver la renovación."
+
+# A negativa and a sin opinión follow the same path; only the lists keep them apart.
+_NEGATIVA_1 = Regla("imss", "Mecanismo, numerales 1 y 2", PLAZO_EXHORTO)
+_NEGATIVA_2 = Regla("imss", "Mecanismo, numerales 3 y 4")
+_NEGATIVA_3 = Regla(
+    "imss", "Mecanismo, numerales 5, 6 y 9",
+    "Inicia: la STPS cancela el mismo día de la tercera consulta (numeral 6); calendario de "
+    "la STPS.",
+)
+_NEGATIVA_DIARIA = Regla(
+    "imss", "Mecanismo, numeral 7",
+    "Sigue: la actualización diaria del día hábil siguiente (numeral 7).",
+)
+
+
+
+class Expediente(Chart):
+    """The procedure of one contractor in one cycle (Mecanismo, numerales 1–8)."""
+
+    titulo = "Expediente: el procedimiento de un contratista en un ciclo"
+
+    registrado = Estado(
+        "Registrado",
+        "Punto de partida del expediente de un ciclo: el contratista tiene registro REPSE y la "
+        "STPS aún no entrega al IMSS el padrón del ciclo que lo incluye (numeral 1).",
+        initial=True,
+    )
+    en_consulta = Estado(
+        "En consulta",
+        "La STPS entregó el padrón del ciclo con este contratista (último lunes de enero o "
+        "julio, a más tardar a las 10:00). El IMSS genera ese mismo día la opinión de "
+        "cumplimiento (ronda 1) y deposita a las 18:00 los listados Negativa y Sin opinión "
+        "(numeral 1).",
+    )
+    al_corriente = Estado(
+        "Al corriente",
+        "Opinión positiva en la ronda 1: el contratista está al corriente en la fecha de "
+        "consulta. El expediente del ciclo termina.",
+        final=True,
+    )
+    senalado = Estado(
+        "Señalado",
+        "Opinión negativa o sin opinión en la ronda 1: aparece en el listado que le corresponde "
+        "(los listados Negativa y Sin opinión van siempre separados). El IMSS y la STPS deben "
+        "enviarle el exhorto dentro de los 3 días hábiles siguientes a la obtención de la "
+        "opinión (numeral 2).",
+    )
+    exhortado = Estado(
+        "Exhortado",
+        "Exhorto notificado, con la fecha de consulta: corre el plazo de 30 días naturales "
+        "para regularizarse ante el IMSS (numeral 2). Una opinión recibida en este estado es "
+        "prematura y se rechaza.",
+    )
+    segunda_consulta = Estado(
+        "Segunda consulta",
+        "Venció el plazo de regularización: el IMSS genera la segunda opinión el día hábil "
+        "siguiente (D2) y deposita a las 12:00 los listados de quienes siguen con opinión "
+        "Negativa o Sin opinión (numerales 3 y 4).",
+    )
+    regularizado = Estado(
+        "Regularizado",
+        "Opinión positiva en la ronda 2, en la ronda 3 o en una actualización diaria: el "
+        "contratista se regularizó y sale del procedimiento. El expediente del ciclo termina.",
+        final=True,
+    )
+    por_iniciar_cancelacion = Estado(
+        "Por iniciar cancelación",
+        "Siguió con opinión Negativa o Sin opinión en la ronda 2: la STPS debe iniciar el "
+        "procedimiento de cancelación del registro REPSE (numeral 4).",
+    )
+    en_cancelacion = Estado(
+        "En cancelación",
+        "La STPS inició el procedimiento de cancelación: corre el plazo de 5 días hábiles para "
+        "que el contratista manifieste lo que a su derecho convenga (numeral 4; Acuerdo REPSE, "
+        "DÉCIMO QUINTO).",
+    )
+    tercera_consulta = Estado(
+        "Tercera consulta",
+        "Venció el plazo de 5 días hábiles: el IMSS genera la tercera opinión el día hábil "
+        "siguiente (D3) y remite por oficio, a más tardar a las 12:00, el listado de quienes "
+        "siguen con opinión Negativa o Sin opinión (numerales 5, 6 y 9).",
+    )
+    por_cancelar = Estado(
+        "Por cancelar",
+        "Siguió con opinión Negativa o Sin opinión en la ronda 3: la STPS debe cancelar el "
+        "registro REPSE ese mismo día (numeral 6).",
+    )
+    cancelacion_suspendida = Estado(
+        "Cancelación suspendida",
+        "La STPS no pudo cancelar: pidió al IMSS la opinión actualizada de este universo, que "
+        "el IMSS deposita cada día hábil a más tardar a las 12:00 (numeral 7). Una "
+        "actualización que sigue negativa o sin opinión se registra y el expediente permanece "
+        "aquí; puede seguir abierto cuando empieza el ciclo siguiente.",
+    )
+    cancelado = Estado(
+        "Cancelado",
+        "La STPS canceló el registro REPSE (numeral 6), o el registro del contratista terminó "
+        "(venció o fue cancelado) mientras el expediente estaba abierto. El expediente termina.",
+        final=True,
+    )
+    excluido = Estado(
+        "Excluido",
+        "Un criterio específico del GT excluyó al contratista del procedimiento de este ciclo "
+        "(numeral 8); el texto del criterio queda en el historial. El expediente termina.",
+        final=True,
+    )
+
+    padron_recibido = Event(registrado.to(en_consulta), name="Padrón recibido")
+    opinion_positiva = Event(
+        en_consulta.to(al_corriente)
+        | segunda_consulta.to(regularizado)
+        | tercera_consulta.to(regularizado)
+        | cancelacion_suspendida.to(regularizado),
+        name="Opinión positiva",
+    )
+    opinion_negativa = Event(
+        en_consulta.to(senalado)
+        | segunda_consulta.to(por_iniciar_cancelacion)
+        | tercera_consulta.to(por_cancelar)
+        | cancelacion_suspendida.to.itself(),
+        name="Opinión negativa",
+    )
+    opinion_sin_opinion = Event(
+        en_consulta.to(senalado)
+        | segunda_consulta.to(por_iniciar_cancelacion)
+        | tercera_consulta.to(por_cancelar)
+        | cancelacion_suspendida.to.itself(),
+        name="Sin opinión",
+    )
+    exhorto_notificado = Event(senalado.to(exhortado), name="Exhorto notificado")
+    fin_plazo_regularizacion = Event(
+        exhortado.to(segunda_consulta), name="Fin del plazo de regularización"
+    )
+    inicio_cancelacion = Event(
+        por_iniciar_cancelacion.to(en_cancelacion), name="Inicio del procedimiento de cancelación"
+    )
+    fin_plazo_audiencia = Event(
+        en_cancelacion.to(tercera_consulta), name="Fin del plazo para manifestar"
+    )
+    cancelacion = Event(
+        por_cancelar.to(cancelado) | cancelacion_suspendida.to(cancelado),
+        name="Cancelación del registro",
+    )
+    cancelacion_impedida = Event(
+        por_cancelar.to(cancelacion_suspendida), name="Cancelación impedida"
+    )
+    criterio_exclusion = Event(excluido.from_.any(), name="Criterio específico del GT")
+    registro_terminado = Event(cancelado.from_.any(), name="Registro terminado")
+
+    reglas: ClassVar[Mapping[str, Regla | Mapping[str, Regla]]] = {
+        "padron_recibido": Regla(
+            "stps", "Mecanismo, numerales 1 y 9 (padrón por oficio)",
+            "Corte: el IMSS deposita la opinión de la ronda 1 y los listados el mismo día, a "
+            "más tardar a las 18:00 (numeral 1).",
+        ),
+        "opinion_positiva": {
+            "en_consulta": Regla("imss", "Mecanismo, numeral 1"),
+            "segunda_consulta": Regla("imss", "Mecanismo, numeral 3"),
+            "tercera_consulta": Regla("imss", "Mecanismo, numeral 5"),
+            "cancelacion_suspendida": Regla(
+                "imss", "Mecanismo, numeral 7",
+                "Termina: la actualización diaria para este contratista.",
+            ),
+        },
+        "opinion_negativa": {
+            "en_consulta": _NEGATIVA_1,
+            "segunda_consulta": _NEGATIVA_2,
+            "tercera_consulta": _NEGATIVA_3,
+            "cancelacion_suspendida": _NEGATIVA_DIARIA,
+        },
+        "opinion_sin_opinion": {
+            "en_consulta": _NEGATIVA_1,
+            "segunda_consulta": _NEGATIVA_2,
+            "tercera_consulta": _NEGATIVA_3,
+            "cancelacion_suspendida": _NEGATIVA_DIARIA,
+        },
+        "exhorto_notificado": Regla(
+            "gt", "Mecanismo, numeral 2; LFPA art. 38",
+            "Termina: la ventana de 3 días hábiles para enviar el exhorto. "
+            + PLAZO_REGULARIZACION,
+        ),
+        "fin_plazo_regularizacion": Regla(
+            "reloj", "Mecanismo, numerales 2 y 3",
+            "Termina: los 30 días naturales. La segunda consulta es el primer día hábil "
+            "siguiente al último día del plazo (regla 4); listados a las 12:00 (numeral 4); "
+            "calendario conjunto IMSS y STPS.",
+        ),
+        "inicio_cancelacion": Regla(
+            "stps", "Mecanismo, numeral 4; Acuerdo REPSE, DÉCIMO QUINTO", PLAZO_AUDIENCIA,
+        ),
+        "fin_plazo_audiencia": Regla(
+            "reloj", "Mecanismo, numerales 4 y 5",
+            "Termina: los 5 días hábiles. La tercera consulta es el primer día hábil siguiente "
+            "al último día del plazo (regla 4); listado por oficio a las 12:00 (numerales 6 y "
+            "9); calendario conjunto IMSS y STPS.",
+        ),
+        "cancelacion": {
+            "por_cancelar": Regla(
+                "stps", "Mecanismo, numeral 6; LFT art. 15; Acuerdo REPSE, DÉCIMO QUINTO",
+                "Termina: la cancelación el mismo día de la tercera consulta (fin del día); "
+                "calendario de la STPS.",
+            ),
+            "cancelacion_suspendida": Regla(
+                "stps", "Mecanismo, numerales 6 y 7; LFT art. 15; Acuerdo REPSE, DÉCIMO QUINTO",
+                "Termina: la actualización diaria para este contratista.",
+            ),
+        },
+        "cancelacion_impedida": Regla("stps", "Mecanismo, numeral 7", PLAZO_DIARIO),
+        "criterio_exclusion": Regla(
+            "gt", "Mecanismo, numeral 8 (criterios específicos del GT)", TERMINA_TODO
+        ),
+        "registro_terminado": Regla(
+            "registro",
+            "LFT art. 15; Acuerdo REPSE, DÉCIMO QUINTO (un registro cancelado o no renovado "
+            "termina todo expediente abierto)",
+            TERMINA_TODO,
+        ),
+    }
+
+    efectos = (
+        Efecto(
+            evento="cancelacion",
+            en="registro",
+            dispara="cancelacion_registro",
+            alcance="el registro del contratista",
+            fundamento="Mecanismo, numeral 6: la cancelación del procedimiento es la cancelación "
+                       "del registro REPSE",
+        ),
+    )
+
+
+class Registro(Chart):
+    """The contractor's REPSE registration: a three-year term and its renewal."""
+
+    titulo = "Registro: el registro REPSE del contratista y su renovación"
+
+    registro_vigente = Estado(
+        "Vigente",
+        "Registro REPSE vigente: tres años desde el inicio de su periodo vigente (Acuerdo REPSE, "
+        "DÉCIMO TERCERO); la «fecha_registro» del padrón es ese inicio.",
+        initial=True,
+    )
+    registro_por_renovar = Estado(
+        "Por renovar",
+        "Corren los tres meses anteriores al fin de la vigencia: solo en esta ventana puede "
+        "solicitarse la renovación (Acuerdo REPSE, DÉCIMO SEXTO, reforma DOF 21-02-2024).",
+    )
+    registro_en_renovacion = Estado(
+        "En renovación",
+        "Renovación solicitada en tiempo: la STPS debe resolver en 20 días hábiles (LFT art. "
+        "15; LFPA art. 28). El reloj no hace vencer el registro en este estado: la solicitud "
+        "espera su resolución.",
+    )
+    registro_vencido = Estado(
+        "Vencido",
+        "Terminó la vigencia sin renovación otorgada: procede la cancelación (Acuerdo REPSE, "
+        "DÉCIMO QUINTO, inciso g). Termina todo expediente abierto del contratista.",
+    )
+    registro_cancelado = Estado(
+        "Cancelado",
+        "La STPS canceló el registro (LFT art. 15; Acuerdo REPSE, DÉCIMO QUINTO), también "
+        "cuando un expediente del contratista termina en cancelación (numeral 6). Termina todo "
+        "expediente abierto del contratista.",
+        final=True,
+    )
+
+    inicio_ventana_renovacion = Event(
+        registro_vigente.to(registro_por_renovar), name="Inicio de la ventana de renovación"
+    )
+    renovacion_solicitada = Event(
+        registro_por_renovar.to(registro_en_renovacion), name="Renovación solicitada"
+    )
+    renovacion_otorgada = Event(
+        registro_en_renovacion.to(registro_vigente), name="Renovación otorgada"
+    )
+    renovacion_negada = Event(
+        registro_en_renovacion.to(registro_por_renovar), name="Renovación negada"
+    )
+    fin_vigencia = Event(registro_por_renovar.to(registro_vencido), name="Fin de la vigencia")
+    cancelacion_registro = Event(
+        registro_cancelado.from_.any(), name="Cancelación del registro"
+    )
+
+    reglas: ClassVar[Mapping[str, Regla | Mapping[str, Regla]]] = {
+        "inicio_ventana_renovacion": Regla(
+            "reloj", "Acuerdo REPSE, DÉCIMO SEXTO (reforma DOF 21-02-2024)",
+            "Inicia: la ventana de renovación, los tres meses anteriores al fin de la vigencia.",
+        ),
+        "renovacion_solicitada": Regla(
+            "stps", "LFT art. 15; Acuerdo REPSE, DÉCIMO SEXTO",
+            "Inicia: la STPS resuelve en 20 días hábiles (LFT art. 15, «veinte días»; LFPA art. "
+            "28 descuenta los inhábiles; regla 3); calendario de la STPS, procedimiento de "
+            "renovación.",
+        ),
+        "renovacion_otorgada": Regla(
+            "stps",
+            "LFT art. 15 («deberá ser renovado cada tres años»); Acuerdo REPSE, DÉCIMO TERCERO",
+            TERMINA_RESOLVER + " Inicia: una nueva vigencia de tres años, contada desde el fin "
+            "de la anterior.",
+        ),
+        "renovacion_negada": Regla(
+            "stps", "LFT art. 15 (la STPS negará el registro a quien no cumpla los requisitos)",
+            TERMINA_RESOLVER + " La ventana de renovación sigue corriendo: puede solicitarse "
+            "otra vez.",
+        ),
+        "fin_vigencia": Regla(
+            "reloj", "Acuerdo REPSE, DÉCIMO TERCERO (vigencia de tres años) y DÉCIMO QUINTO, "
+            "inciso g)",
+            "Termina: la vigencia de tres años y la ventana de renovación.",
+        ),
+        "cancelacion_registro": {
+            "registro_vigente": Regla(
+                "stps", "LFT art. 15 (la STPS cancelará en cualquier tiempo); Acuerdo REPSE, "
+                "DÉCIMO QUINTO; Mecanismo, numeral 6",
+            ),
+            "registro_por_renovar": Regla(
+                "stps", "LFT art. 15 (la STPS cancelará en cualquier tiempo); Acuerdo REPSE, "
+                "DÉCIMO QUINTO; Mecanismo, numeral 6",
+                "Termina: la ventana de renovación.",
+            ),
+            "registro_en_renovacion": Regla(
+                "stps", "LFT art. 15 (la STPS cancelará en cualquier tiempo); Acuerdo REPSE, "
+                "DÉCIMO QUINTO; Mecanismo, numeral 6",
+                TERMINA_RESOLVER,
+            ),
+            "registro_vencido": Regla(
+                "stps", "Acuerdo REPSE, DÉCIMO QUINTO, inciso g) (registro no renovado)",
+            ),
+        },
+    }
+
+    efectos = (
+        Efecto(
+            evento="fin_vigencia",
+            en="expediente",
+            dispara="registro_terminado",
+            alcance="cada expediente abierto del contratista",
+            fundamento="Acuerdo REPSE, DÉCIMO QUINTO, inciso g): el registro no renovado se "
+                       "cancela",
+        ),
+        Efecto(
+            evento="cancelacion_registro",
+            en="expediente",
+            dispara="registro_terminado",
+            alcance="cada expediente abierto del contratista",
+            fundamento="LFT art. 15: sin registro no hay procedimiento que seguir",
+        ),
+    )
+
+
+CHARTS: Mapping[str, type[Chart]] = {"expediente": Expediente, "registro": Registro}
+"""The charts by the name inputs and traces use for them."""
+
+for _chart in CHARTS.values():
+    validar(_chart)

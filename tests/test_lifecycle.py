@@ -1,0 +1,202 @@
+"""The lifecycle charts: the names DOMAIN.md fixes, the defaults that would hide mistakes switched
+off, and metadata that cannot be missing."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+from repse.core.lifecycle import (
+    ACTOR_NOMBRE,
+    CHARTS,
+    Chart,
+    ChartDefinitionError,
+    Estado,
+    Expediente,
+    Registro,
+    Regla,
+    validar,
+)
+from statemachine import Event
+from statemachine.exceptions import TransitionNotAllowed
+
+EXPEDIENTE_STATES = [
+    "registrado", "en_consulta", "al_corriente", "senalado", "exhortado", "segunda_consulta",
+    "regularizado", "por_iniciar_cancelacion", "en_cancelacion", "tercera_consulta",
+    "por_cancelar", "cancelacion_suspendida", "cancelado", "excluido",
+]
+REGISTRO_STATES = [
+    "registro_vigente", "registro_por_renovar", "registro_en_renovacion", "registro_vencido",
+    "registro_cancelado",
+]
+# The engine depends on these names and actors (the lead's design decisions).
+EXPEDIENTE_ACTORS = {
+    "padron_recibido": "stps",
+    "opinion_positiva": "imss",
+    "opinion_negativa": "imss",
+    "opinion_sin_opinion": "imss",
+    "exhorto_notificado": "gt",
+    "fin_plazo_regularizacion": "reloj",
+    "inicio_cancelacion": "stps",
+    "fin_plazo_audiencia": "reloj",
+    "cancelacion": "stps",
+    "cancelacion_impedida": "stps",
+    "criterio_exclusion": "gt",
+    "registro_terminado": "registro",
+}
+REGISTRO_ACTORS = {
+    "inicio_ventana_renovacion": "reloj",
+    "renovacion_solicitada": "stps",
+    "renovacion_otorgada": "stps",
+    "renovacion_negada": "stps",
+    "fin_vigencia": "reloj",
+    "cancelacion_registro": "stps",
+}
+
+
+def test_state_ids_are_domain_md_s():
+    assert [s.id for s in Expediente.states] == EXPEDIENTE_STATES
+    assert [s.id for s in Registro.states] == REGISTRO_STATES
+    assert Expediente.initial_state.id == "registrado"
+    assert Registro.initial_state.id == "registro_vigente"
+    assert {s.id for s in Expediente.final_states} == {
+        "al_corriente", "regularizado", "cancelado", "excluido"}
+    assert {s.id for s in Registro.final_states} == {"registro_cancelado"}
+
+
+@pytest.mark.parametrize(("chart", "actors"), [(Expediente, EXPEDIENTE_ACTORS),
+                                               (Registro, REGISTRO_ACTORS)])
+def test_events_and_their_actors(chart, actors):
+    assert [str(e) for e in chart.events] == list(actors)
+    for source, event, _target in chart.transiciones():
+        assert chart.regla(source, event).actor == actors[event], (source, event)
+
+
+def test_the_transitions_the_engine_relies_on():
+    t = {(s, e): d for s, e, d in Expediente.transiciones()}
+    assert t["en_consulta", "opinion_positiva"] == "al_corriente"
+    assert t["segunda_consulta", "opinion_positiva"] == "regularizado"
+    assert t["tercera_consulta", "opinion_positiva"] == "regularizado"
+    assert t["cancelacion_suspendida", "opinion_positiva"] == "regularizado"
+    for event in ("opinion_negativa", "opinion_sin_opinion"):
+        assert t["en_consulta", event] == "senalado"
+        assert t["segunda_consulta", event] == "por_iniciar_cancelacion"
+        assert t["tercera_consulta", event] == "por_cancelar"
+        # A daily update that is still negative is recorded, not refused.
+        assert t["cancelacion_suspendida", event] == "cancelacion_suspendida"
+    assert t["senalado", "exhorto_notificado"] == "exhortado"
+    assert t["exhortado", "fin_plazo_regularizacion"] == "segunda_consulta"
+    assert t["por_iniciar_cancelacion", "inicio_cancelacion"] == "en_cancelacion"
+    assert t["en_cancelacion", "fin_plazo_audiencia"] == "tercera_consulta"
+    assert t["por_cancelar", "cancelacion"] == "cancelado"
+    assert t["cancelacion_suspendida", "cancelacion"] == "cancelado"
+    assert t["por_cancelar", "cancelacion_impedida"] == "cancelacion_suspendida"
+    # Opinions exist only in the four consultation states: anywhere else they are premature.
+    opinion_sources = {s for s, e in t if e.startswith("opinion_")}
+    assert opinion_sources == {"en_consulta", "segunda_consulta", "tercera_consulta",
+                               "cancelacion_suspendida"}
+
+    r = {(s, e): d for s, e, d in Registro.transiciones()}
+    assert r == {
+        ("registro_vigente", "inicio_ventana_renovacion"): "registro_por_renovar",
+        ("registro_por_renovar", "renovacion_solicitada"): "registro_en_renovacion",
+        ("registro_en_renovacion", "renovacion_otorgada"): "registro_vigente",
+        ("registro_en_renovacion", "renovacion_negada"): "registro_por_renovar",
+        ("registro_por_renovar", "fin_vigencia"): "registro_vencido",
+        ("registro_vigente", "cancelacion_registro"): "registro_cancelado",
+        ("registro_por_renovar", "cancelacion_registro"): "registro_cancelado",
+        ("registro_en_renovacion", "cancelacion_registro"): "registro_cancelado",
+        ("registro_vencido", "cancelacion_registro"): "registro_cancelado",
+    }
+
+
+def test_every_open_state_can_be_excluded_or_ended_by_the_registration():
+    t = {(s, e): d for s, e, d in Expediente.transiciones()}
+    for state in Expediente.states:
+        if state.final:
+            assert not state.transitions, state.id
+        else:
+            assert t[state.id, "criterio_exclusion"] == "excluido"
+            assert t[state.id, "registro_terminado"] == "cancelado"
+
+
+@pytest.mark.parametrize("chart", [Expediente, Registro])
+def test_the_defaults_that_hide_mistakes_are_off(chart):
+    assert chart.allow_event_without_transition is False
+    assert chart.catch_errors_as_events is False
+
+
+def test_an_event_that_does_not_fit_is_refused():
+    exp = Expediente()
+    with pytest.raises(TransitionNotAllowed):
+        exp.send("opinion_positiva")  # before the padrón
+    with pytest.raises(TransitionNotAllowed):
+        exp.send("no_existe")
+    for event in ("padron_recibido", "opinion_negativa", "exhorto_notificado"):
+        exp.send(event)
+    with pytest.raises(TransitionNotAllowed):
+        exp.send("opinion_positiva")  # premature: the exhorto plazo is running
+    assert exp.exhortado.is_active
+    exp.send("criterio_exclusion")
+    with pytest.raises(TransitionNotAllowed):
+        exp.send("registro_terminado")  # a final state takes no transition out
+
+
+def test_every_transition_has_a_fundamento_and_a_known_actor():
+    for chart in CHARTS.values():
+        validar(chart)
+        for source, event, _ in chart.transiciones():
+            regla = chart.regla(source, event)
+            assert regla.fundamento.strip(), (chart.name, source, event)
+            assert regla.actor in ACTOR_NOMBRE
+
+
+def _broken_chart(reglas):
+    class Roto(Chart):
+        a = Estado("A", "estado a", initial=True)
+        b = Estado("B", "estado b", final=True)
+        ir = Event(a.to(b))
+
+    Roto.reglas = reglas
+    return Roto
+
+
+@pytest.mark.parametrize(("reglas", "message"), [
+    ({}, "no tiene regla"),
+    ({"ir": Regla("gt", "  ")}, "no tiene fundamento"),
+    ({"ir": Regla("alguien", "Mecanismo, numeral 8")}, "actor desconocido"),
+    ({"ir": Regla("gt", "Mecanismo, numeral 8"), "otro": Regla("gt", "x")}, "evento inexistente"),
+    ({"ir": {"a": Regla("gt", "Mecanismo, numeral 8"), "b": Regla("gt", "x")}},
+     "transición inexistente"),
+])
+def test_a_transition_without_fundamento_is_a_definition_error(reglas, message):
+    from repse.core.table import compile_chart
+
+    chart = _broken_chart(reglas)
+    with pytest.raises(ChartDefinitionError, match=message):
+        validar(chart)
+    with pytest.raises(ChartDefinitionError, match=message):
+        compile_chart(chart)
+
+
+def test_every_state_is_described_in_spanish():
+    for chart in CHARTS.values():
+        for state in chart.states:
+            assert len(state.descripcion) > 40, state.id
+            assert state.name and state.name != state.id
+
+
+def test_the_effects_between_the_charts():
+    assert [(e.evento, e.en, e.dispara) for e in Expediente.efectos] == [
+        ("cancelacion", "registro", "cancelacion_registro")]
+    assert [(e.evento, e.en, e.dispara) for e in Registro.efectos] == [
+        ("fin_vigencia", "expediente", "registro_terminado"),
+        ("cancelacion_registro", "expediente", "registro_terminado")]
+
+
+@pytest.mark.parametrize("module", ["lifecycle", "table", "paths"])
+def test_docstring_examples(module):
+    mod = importlib.import_module(f"repse.core.{module}")
+    result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
