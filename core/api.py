@@ -239,7 +239,8 @@ class Repositorio:
 
     def registrar_linea(self, linea: bytes | str, *, numero: int | None = None,
                         archivo: str | None = None) -> Respuesta:
-        """Decode and append one JSON line; a malformed line is recorded as refused too."""
+        """Decode and append one JSON line; a malformed line is recorded as refused too, its
+        reason naming ``archivo`` and the line."""
         try:
             entrada = inp.decode(linea, numero)
         except inp.InputError as exc:
@@ -250,8 +251,6 @@ class Repositorio:
                 numero = self.store.append("rechazada", motivo, raw, (), numero)
                 self.applied = numero
             return Respuesta(numero, None, False, motivo)
-        if archivo and entrada.archivo is None:
-            entrada = msgspec.structs.replace(entrada, archivo=archivo)
         return self.registrar(entrada, numero=numero)
 
     def _refusal(self, entrada: inp.Entrada) -> str | None:

@@ -1,0 +1,303 @@
+"""``repse init | registrar | avanzar | estado | historial | agenda | rechazos | verificar |
+replay``: the engine's command line, over the same API the Textual app uses."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from datetime import date, datetime, time
+from pathlib import Path
+
+import msgspec
+
+from ..core.api import Repositorio, Respuesta, replay_file
+from ..core.engine import Rechazo
+from ..core.errors import RepseError
+from ..core.plazos import MX
+from ..core.table import EXPEDIENTE
+from ..core.views import estado_de, historial, obligaciones
+
+ESTADO_OBLIGACION = {"pendiente": "pendiente", "cumplida": "cumplida",
+                     "extemporanea": "extemporánea", "vencida": "VENCIDA"}
+RESPONSABLE = {"imss": "IMSS", "stps": "STPS", "gt": "GT"}
+
+
+class UsageError(RepseError):
+    pass
+
+
+def parse_instant(text: str, what: str) -> datetime:
+    """ISO 8601 date or date-time; without an offset it is Mexico City time; a bare date is
+    the start of that day."""
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), time(0), tzinfo=MX)
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{what}: fecha no válida «{text}» (AAAA-MM-DD o AAAA-MM-DDTHH:MM)"
+                         ) from None
+    return at.replace(tzinfo=MX) if at.tzinfo is None else at.astimezone(MX)
+
+
+def now() -> datetime:
+    return datetime.now(MX)
+
+
+def open_repo(path: str) -> Repositorio:
+    return Repositorio.abrir(path, ahora=now)
+
+
+def emit_json(obj: object) -> None:
+    sys.stdout.write(msgspec.json.encode(obj).decode() + "\n")
+
+
+def format_rechazo(r: Rechazo) -> str:
+    where = f"{r.archivo}, fila {r.fila}" if r.archivo and r.fila else \
+        (f"{r.archivo}" if r.archivo else f"entrada {r.linea}")
+    if r.archivo:
+        where = f"entrada {r.linea}, {where}"
+    rfc = f" {r.rfc}:" if r.rfc else ""
+    return f"  {where} ({r.tipo}):{rfc} {r.motivo}"
+
+
+def format_respuesta(r: Respuesta, fired: list[tuple[str, str | None, int]]) -> list[str]:
+    head = f"Entrada {r.numero} ({r.tipo or 'ilegible'}): "
+    if not r.aceptada:
+        return [head + f"RECHAZADA — {r.motivo}"]
+    lines = [head + f"aceptada — {r.aceptadas} aceptadas, {len(r.rechazos)} filas rechazadas, "
+             f"{r.transiciones} transiciones"]
+    lines += [f"  {evento} ({ciclo or 'registro'}): {n}" for evento, ciclo, n in fired]
+    lines += [format_rechazo(x) for x in r.rechazos]
+    lines += [f"  aviso: {a}" for a in r.avisos]
+    if r.cambios:
+        lines.append(f"  Cambios por recálculo: {len(r.cambios)} contratistas")
+        lines += [f"    {c.rfc}: {c.antes or '—'} → {c.despues or '—'}" for c in r.cambios[:50]]
+        if len(r.cambios) > 50:
+            lines.append(f"    … y {len(r.cambios) - 50} más")
+    return lines
+
+
+def fired_by(repo: Repositorio, numero: int) -> list[tuple[str, str | None, int]]:
+    counts: Counter[tuple[str, str | None]] = Counter()
+    for lote in repo.engine.lotes:
+        if lote.entrada == numero:
+            counts[lote.evento, lote.ciclo] += len(lote.idx)
+    return [(e, c, n) for (e, c), n in counts.items()]
+
+
+# --------------------------------------------------------------------------------------------
+def cmd_init(args) -> int:
+    repo = Repositorio.crear(args.db, calendario=args.calendario, simulacion=args.simulacion,
+                             ahora=now)
+    kind = "simulación" if args.simulacion else "operación"
+    print(f"Almacén de {kind} creado: {args.db}")
+    print(f"Entrada 1: calendario vigente ({len(repo.engine.cal.datos.cierre)} cierres, "
+          f"{args.calendario or 'datos incluidos'}).")
+    repo.cerrar()
+    return 0
+
+
+def cmd_registrar(args) -> int:
+    repo = open_repo(args.db)
+    refused = 0
+    try:
+        with Path(args.archivo).open("rb") as f:
+            for number, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                r = repo.registrar_linea(line.rstrip(b"\r\n"), archivo=f"{args.archivo}, línea "
+                                         f"{number}")
+                refused += (not r.aceptada) + len(r.rechazos)
+                for text in format_respuesta(r, fired_by(repo, r.numero)):
+                    print(text)
+    except FileNotFoundError:
+        raise UsageError(f"{args.archivo}: el archivo no existe") from None
+    finally:
+        repo.cerrar()
+    print(f"{refused} rechazos." if refused else "Sin rechazos.")
+    return 1 if refused else 0
+
+
+def cmd_avanzar(args) -> int:
+    repo = open_repo(args.db)
+    try:
+        r = repo.avanzar(parse_instant(args.hasta, "--hasta"), usuario=args.usuario)
+        for text in format_respuesta(r, fired_by(repo, r.numero)):
+            print(text)
+    finally:
+        repo.cerrar()
+    return 0 if r.aceptada else 1
+
+
+def cmd_estado(args) -> int:
+    repo = open_repo(args.db)
+    engine = repo.engine
+    try:
+        if args.rfc:
+            rfc = args.rfc.strip().upper()
+            if rfc not in engine.index:
+                raise UsageError(f"{rfc}: no está en ningún padrón recibido")
+            st = estado_de(engine, engine.index[rfc])
+            if args.json:
+                emit_json(st)
+            else:
+                i = engine.index[rfc]
+                print(f"{rfc} — {engine.razon_social[i]} (folio {engine.folio[i]})")
+                print(f"  Expediente: {st.estado or '—'} (ciclo {st.ciclo or '—'})")
+                print(f"  Última opinión: {st.opinion or '—'}")
+                print(f"  Registro: {st.registro}")
+                if st.proximo_plazo:
+                    print(f"  Próximo plazo: {st.proximo_plazo.plazo} "
+                          f"{st.proximo_plazo.fecha:%d-%m-%Y}")
+            return 0
+        if args.json:
+            emit_json(repo.estado())
+            return 0
+        print(f"Reloj: {datetime.fromtimestamp(engine.reloj, MX):%Y-%m-%d %H:%M} "
+              f"({'simulación' if repo.simulacion else 'operación'})")
+        for nombre, c in sorted(engine.ciclos.items()):
+            print(f"Ciclo {nombre}: {len(c.idx)} expedientes")
+            counts = Counter(c.state.tolist())
+            for code, n in sorted(counts.items()):
+                print(f"  {EXPEDIENTE.states[code]:<26} {n:>9}")
+        return 0
+    finally:
+        repo.cerrar()
+
+
+def cmd_historial(args) -> int:
+    repo = open_repo(args.db)
+    try:
+        rfc = args.rfc.strip().upper()
+        if rfc not in repo.engine.index:
+            raise UsageError(f"{rfc}: no está en ningún padrón recibido")
+        steps = historial(repo.engine, rfc)
+        if args.json:
+            emit_json(steps)
+            return 0
+        print(f"Historial de {rfc} — {repo.engine.razon_social[repo.engine.index[rfc]]}")
+        for s in steps:
+            change = f"{s.desde} → {s.hacia}" if s.desde else "(sin cambio de estado)"
+            print(f"{s.at:%Y-%m-%d %H:%M}  #{s.entrada:<5} {s.actor:<10} {s.evento:<26} "
+                  f"{s.ciclo or 'registro':<8} {change}")
+            print(f"{'':<18} {s.fundamento}")
+            if s.nota:
+                print(f"{'':<18} «{s.nota}»")
+        return 0
+    finally:
+        repo.cerrar()
+
+
+def cmd_agenda(args) -> int:
+    repo = open_repo(args.db)
+    try:
+        agenda = obligaciones(repo.engine)
+        if args.json:
+            emit_json(agenda)
+            return 0
+        print(f"{'Límite':<17} {'Ciclo':<7} {'Responsable':<11} {'Obligación':<22} Estado")
+        for o in agenda:
+            done = f" ({o.cumplida_en:%Y-%m-%d %H:%M})" if o.cumplida_en else ""
+            extra = f" — {o.pendientes} de {o.contratistas} pendientes" if o.pendientes else ""
+            print(f"{o.limite:%Y-%m-%d %H:%M} {o.ciclo:<7} {RESPONSABLE[o.responsable]:<11} "
+                  f"{o.clave:<22} {ESTADO_OBLIGACION[o.estado]}{done}{extra}")
+        return 0
+    finally:
+        repo.cerrar()
+
+
+def cmd_rechazos(args) -> int:
+    repo = open_repo(args.db)
+    try:
+        rows = repo.rechazos()
+        if args.json:
+            emit_json(rows)
+            return 0
+        for r in rows:
+            print(format_rechazo(r).strip())
+        print(f"{len(rows)} rechazos.")
+        return 0
+    finally:
+        repo.cerrar()
+
+
+def cmd_verificar(args) -> int:
+    repo = open_repo(args.db)
+    try:
+        problems = repo.store.verificar()
+        n = repo.store.last()[0]
+    finally:
+        repo.store.close()
+    if problems:
+        for p in problems:
+            print(f"repse: verificación fallida: {p}", file=sys.stderr)
+        return 1
+    print(f"Cadena de hashes íntegra: {n} entradas verificadas.")
+    return 0
+
+
+def cmd_replay(args) -> int:
+    if not Path(args.archivo).exists():
+        raise UsageError(f"{args.archivo}: el archivo no existe")
+    state = replay_file(args.archivo, calendario=args.calendario)
+    if args.json:
+        emit_json(state)
+    else:
+        print(f"Reloj: {state.reloj:%Y-%m-%d %H:%M}; {len(state.contratistas)} contratistas; "
+              f"{state.transiciones} transiciones; {len(state.rechazos)} rechazos.")
+        for r in state.rechazos:
+            print(format_rechazo(r).strip())
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("init", help="crea un almacén de entradas")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("--calendario", metavar="ARCHIVO", help="cierres que sustituyen al incluido")
+    p.add_argument("--simulacion", action="store_true",
+                   help="almacén de simulación: el reloj puede pasar del presente (ensayos)")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("registrar", help="agrega entradas desde un archivo JSON Lines")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("archivo", metavar="ARCHIVO.jsonl")
+    p.set_defaults(func=cmd_registrar)
+
+    p = sub.add_parser("avanzar", help="avanza el reloj y dispara los plazos vencidos")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("--hasta", required=True, metavar="FECHA[THH:MM]")
+    p.add_argument("--usuario")
+    p.set_defaults(func=cmd_avanzar)
+
+    p = sub.add_parser("estado", help="estado del padrón o de un contratista")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("rfc", nargs="?", metavar="RFC")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_estado)
+
+    p = sub.add_parser("historial", help="historial de un contratista con su fundamento")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("rfc", metavar="RFC")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_historial)
+
+    p = sub.add_parser("agenda", help="obligaciones de cada institución y su estado")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_agenda)
+
+    p = sub.add_parser("rechazos", help="entradas y filas rechazadas, con su motivo")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_rechazos)
+
+    p = sub.add_parser("verificar", help="comprueba la cadena de hashes del almacén")
+    p.add_argument("db", metavar="DB")
+    p.set_defaults(func=cmd_verificar)
+
+    p = sub.add_parser("replay", help="ejecuta un archivo JSON Lines en memoria")
+    p.add_argument("archivo", metavar="ARCHIVO.jsonl")
+    p.add_argument("--calendario", metavar="ARCHIVO")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_replay)
