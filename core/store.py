@@ -71,6 +71,11 @@ _rows_encoder = msgspec.json.Encoder()
 _rows_decoder = msgspec.json.Decoder(tuple[FilaPrevia, ...])
 
 
+def _blob(value: bytes | str) -> bytes:
+    """SQLite may hand back text where bytes were stored (a row edited by hand)."""
+    return value.encode() if isinstance(value, str) else bytes(value)
+
+
 def chain_hash(prev: str, n: int, estado: str, motivo: str | None, cuerpo: bytes,
                rechazos: bytes) -> str:
     h = hashlib.sha256()
@@ -153,7 +158,8 @@ class Store:
         cur = self.db.execute("SELECT n, estado, motivo, cuerpo, rechazos, hash FROM entradas "
                               "WHERE n > ? ORDER BY n", (desde,))
         for n, estado, motivo, cuerpo, rechazos, digest in cur:
-            yield Fila(n, estado, motivo, bytes(cuerpo), _rows_decoder.decode(rechazos), digest)
+            yield Fila(n, estado, motivo, _blob(cuerpo), _rows_decoder.decode(_blob(rechazos)),
+                       digest)
 
     def verificar(self) -> list[str]:
         """Every problem of the hash chain, in Spanish; empty when the log is intact."""
@@ -164,7 +170,7 @@ class Store:
         for n, estado, motivo, cuerpo, rechazos, digest in cur:
             if n != expected_n:
                 problems.append(f"faltan las entradas {expected_n} a {n - 1}")
-            if chain_hash(prev, n, estado, motivo, bytes(cuerpo), bytes(rechazos)) != digest:
+            if chain_hash(prev, n, estado, motivo, _blob(cuerpo), _blob(rechazos)) != digest:
                 problems.append(f"la entrada {n} fue modificada (su hash no coincide)")
             prev, expected_n = digest, n + 1
         return problems

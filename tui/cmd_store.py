@@ -15,6 +15,7 @@ from ..core.api import Repositorio, Respuesta, replay_file
 from ..core.engine import Rechazo
 from ..core.errors import RepseError
 from ..core.plazos import MX
+from ..core.store import Store
 from ..core.table import EXPEDIENTE
 from ..core.views import estado_de, historial, obligaciones
 
@@ -223,12 +224,12 @@ def cmd_rechazos(args) -> int:
 
 
 def cmd_verificar(args) -> int:
-    repo = open_repo(args.db)
+    store = Store(args.db)  # no replay: an edited row must not stop the check
     try:
-        problems = repo.store.verificar()
-        n = repo.store.last()[0]
+        problems = store.verificar()
+        n = store.last()[0]
     finally:
-        repo.store.close()
+        store.close()
     if problems:
         for p in problems:
             print(f"repse: verificación fallida: {p}", file=sys.stderr)
