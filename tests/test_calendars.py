@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 import holidays
 import pytest
+from workalendar.america import Mexico
+
 from repse.core.calendars import (
     LFT74,
     Calendarios,
@@ -17,7 +19,6 @@ from repse.core.calendars import (
     parse_calendar_data,
 )
 from repse.core.errors import CalendarFileError
-from workalendar.america import Mexico
 
 YEARS = range(2021, 2041)
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from repse.core import calendars, cycle, errors, plazos
 from repse.core.calendars import Calendarios, calendarios
 from repse.core.cycle import Ciclo, plan_ciclo

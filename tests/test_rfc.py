@@ -7,9 +7,10 @@ import doctest
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from stdnum.mx import rfc as stdnum_rfc
+
 from repse.core import rfc as rfc_module
 from repse.core.rfc import check_rfc, check_rfcs
-from stdnum.mx import rfc as stdnum_rfc
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ&Ñ"
 HOMOCLAVE = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
