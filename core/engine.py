@@ -24,7 +24,7 @@ from .calendars import Calendarios, DatosCalendario, Politicas
 from .cycle import DIAS_AUDIENCIA, DIAS_EXHORTO, DIAS_REGULARIZACION, Ciclo
 from .errors import PlanError
 from .plazos import MX, habil_plazo_end, natural_plazo_end, next_habil_day
-from .rfc import check_rfcs, normalize_rfc
+from .rfc import check_rfc_batch, check_rfcs, normalize_rfc
 from .table import EXPEDIENTE, REGISTRO, CompiledChart
 
 OPINIONES = ("", "positiva", "negativa", "sin_opinion")
@@ -407,55 +407,60 @@ class Engine:
         today = _day(instant(self.reloj))
         exh = np.flatnonzero((c.state == EXP["exhortado"])
                              | ((c.state == EXP["segunda_consulta"]) & (c.d2 > today)))
-        for p in exh.tolist():
-            self._set_regularizacion(c, p, instant(int(c.t_exh[p])).date())
+        for notified, positions in _by_day(c.t_exh, exh):
+            self._set_regularizacion(c, positions, notified)
         aud = np.flatnonzero((c.state == EXP["en_cancelacion"])
                              | ((c.state == EXP["tercera_consulta"]) & (c.d3 > today)))
-        for p in aud.tolist():
-            self._set_audiencia(c, p, instant(int(c.t_ini[p])).date())
+        for notified, positions in _by_day(c.t_ini, aud):
+            self._set_audiencia(c, positions, notified)
 
     def _on_padron(self, entrada: inp.Padron, result: Resultado, numero: int) -> None:
         ciclo = Ciclo.parse(entrada.ciclo)
         c = self.ciclos.get(str(ciclo))
         rows = entrada.contratistas
-        checks = check_rfcs([r.rfc for r in rows])
+        rfcs, errors, avisos = check_rfc_batch([r.rfc for r in rows])
         today = _day(entrada.at)
+        starts = np.fromiter((r.fecha_registro.toordinal() for r in rows), np.int32, len(rows))
+        vences = add_months(starts, 12 * TERM_YEARS).tolist()
+        cancelled = REG["registro_cancelado"]
+        registro = self.registro
         new_rows: list[int] = []
         member_ids: list[int] = []
         seen: dict[str, int] = {}
-        for k, (row, check) in enumerate(zip(rows, checks, strict=True)):
-            motivo = check.error
-            i = self.index.get(check.rfc)
-            if motivo is None and check.rfc in seen:
-                motivo = f"RFC repetido en el padrón (ya en la fila {seen[check.rfc]})"
+        for k, (row, rfc) in enumerate(zip(rows, rfcs, strict=True)):
+            motivo = errors.get(k)
+            i = self.index.get(rfc)
+            if motivo is None and rfc in seen:
+                motivo = f"RFC repetido en el padrón (ya en la fila {seen[rfc]})"
             if motivo is None and c is not None and i is not None and i < len(c.pos) \
                     and c.pos[i] >= 0:
                 motivo = f"ya está en el padrón del ciclo {c.nombre}"
-            if motivo is None and i is not None and self.registro[i] == REG["registro_cancelado"]:
+            if motivo is None and i is not None and registro[i] == cancelled:
                 motivo = "su registro REPSE está cancelado: no puede estar en el padrón vigente"
-            vence = _anniversary(row.fecha_registro)
+            vence = vences[k]
             if motivo is None and vence <= today:
                 motivo = (f"la vigencia de tres años terminó el {fecha(vence - 1)} (fecha de "
                           f"registro {row.fecha_registro:%d-%m-%Y}): el padrón solo incluye "
                           "registros vigentes; corrija la fecha o registre la renovación")
-            if motivo is None and row.fecha_registro.toordinal() > today:
+            if motivo is None and starts[k] > today:
                 motivo = f"fecha de registro futura: {row.fecha_registro:%d-%m-%Y}"
             if motivo is None and not row.razon_social.strip():
                 motivo = "falta la razón social"
             if motivo:
-                result.rechazos.append(Rechazo(numero, "padron", check.rfc, motivo,
+                result.rechazos.append(Rechazo(numero, "padron", rfc, motivo,
                                                entrada.archivo, row.fila))
                 continue
-            seen[check.rfc] = row.fila if row.fila is not None else k + 1
-            if check.aviso:
-                result.avisos.append(_aviso(entrada.archivo, row.fila, k, check.rfc, check.aviso))
+            seen[rfc] = row.fila if row.fila is not None else k + 1
+            if k in avisos:
+                result.avisos.append(_aviso(entrada.archivo, row.fila, k, rfc, avisos[k]))
             if i is None:
                 new_rows.append(k)
             else:
                 self._refresh(i, row)
                 member_ids.append(i)
-        self._add_contractors([rows[k] for k in new_rows], [checks[k].rfc for k in new_rows])
-        member_ids.extend(self.index[checks[k].rfc] for k in new_rows)
+        self._add_contractors([rows[k] for k in new_rows], [rfcs[k] for k in new_rows],
+                              starts[new_rows])
+        member_ids.extend(self.index[rfcs[k]] for k in new_rows)
         if c is None:
             c = self.ciclos[str(ciclo)] = CicloEstado(ciclo)
             c.t_padron = epoch(entrada.at)
@@ -482,7 +487,8 @@ class Engine:
             self.vence[i] = _anniversary(row.fecha_registro)
             self.ventana[i] = add_months(np.array([self.vence[i]]), -WINDOW_MONTHS)[0]
 
-    def _add_contractors(self, rows: Sequence[inp.FilaPadron], rfcs: Sequence[str]) -> None:
+    def _add_contractors(self, rows: Sequence[inp.FilaPadron], rfcs: Sequence[str],
+                         starts: np.ndarray) -> None:
         start = len(self.rfcs)
         for k, rfc in enumerate(rfcs):
             self.index[rfc] = start + k
@@ -491,7 +497,6 @@ class Engine:
         self.folio.extend(r.folio.strip() for r in rows)
         self.correo.extend(r.correo for r in rows)
         self.domicilio.extend(r.domicilio for r in rows)
-        starts = np.fromiter((r.fecha_registro.toordinal() for r in rows), np.int32, len(rows))
         vence = add_months(starts, 12 * TERM_YEARS)
         self.fecha_registro = np.concatenate([self.fecha_registro, starts])
         self.vence = np.concatenate([self.vence, vence])
@@ -610,21 +615,23 @@ class Engine:
         c, positions = self._rfc_act(entrada, result, numero, "exhorto_notificado",
                                      "el exhorto", "senalado")
         c.t_exh[positions] = epoch(entrada.at)
-        for p in positions.tolist():
-            self._set_regularizacion(c, p, entrada.at.astimezone(MX).date())
+        self._set_regularizacion(c, positions, entrada.at.astimezone(MX).date())
         self._fire(c, positions, "exhorto_notificado", epoch(entrada.at), numero)
 
-    def _set_regularizacion(self, c: CicloEstado, p: int, notified: date) -> None:
+    def _set_regularizacion(self, c: CicloEstado, positions: np.ndarray, notified: date
+                            ) -> None:
+        """The 30-day plazo of everyone notified on one day (numeral 2), and their D2."""
         conjunto = self.cal.conjunto()
         last = natural_plazo_end(notified, DIAS_REGULARIZACION, conjunto,
                                  prorroga=self.cal.politicas.prorroga_plazo_natural)
-        c.plazo_fin[p] = last.toordinal()
-        c.d2[p] = next_habil_day(last, conjunto).toordinal()
+        c.plazo_fin[positions] = last.toordinal()
+        c.d2[positions] = next_habil_day(last, conjunto).toordinal()
 
-    def _set_audiencia(self, c: CicloEstado, p: int, notified: date) -> None:
+    def _set_audiencia(self, c: CicloEstado, positions: np.ndarray, notified: date) -> None:
+        """The 5-hábil-day plazo of everyone notified on one day (numeral 4), and their D3."""
         last = habil_plazo_end(notified, DIAS_AUDIENCIA, self.cal.stps("cancelacion"))
-        c.plazo_fin[p] = last.toordinal()
-        c.d3[p] = next_habil_day(last, self.cal.conjunto()).toordinal()
+        c.plazo_fin[positions] = last.toordinal()
+        c.d3[positions] = next_habil_day(last, self.cal.conjunto()).toordinal()
 
     def _on_inicio_cancelacion(self, entrada: inp.InicioCancelacion, result: Resultado,
                                numero: int) -> None:
@@ -635,8 +642,7 @@ class Engine:
         if not self.cal.stps("cancelacion").es_habil(notified) and len(positions):
             result.avisos.append(f"El inicio de la cancelación se notifica en día inhábil para "
                                  f"la STPS ({fecha(notified.toordinal())}).")
-        for p in positions.tolist():
-            self._set_audiencia(c, p, notified)
+        self._set_audiencia(c, positions, notified)
         self._fire(c, positions, "inicio_cancelacion", epoch(entrada.at), numero)
 
     def _on_cancelacion(self, entrada: inp.Cancelacion, result: Resultado, numero: int) -> None:
@@ -724,6 +730,15 @@ def _load_effects() -> None:
 
 
 _load_effects()
+
+
+def _by_day(instants: np.ndarray, positions: np.ndarray) -> Iterable[tuple[date, np.ndarray]]:
+    """Group ``positions`` by the Mexico City day of their notification instant."""
+    days = np.array([instant(int(t)).date().toordinal() for t in np.unique(instants[positions])])
+    lookup = dict(zip(np.unique(instants[positions]).tolist(), days.tolist(), strict=True))
+    per_position = np.array([lookup[int(t)] for t in instants[positions]], dtype=np.int32)
+    for day in np.unique(per_position).tolist():
+        yield date.fromordinal(day), positions[per_position == day]
 
 
 def _anniversary(start: date) -> int:

@@ -84,22 +84,48 @@ def check_digits(rfcs: Sequence[str]) -> list[str]:
     return ["A" if d == 10 else str(d) for d in digit.tolist()]
 
 
+_GOOD_LINE = re.compile(r"^[A-ZÑ&]{3,4}\d{6}[A-Z\d]{2}[\dA]$", re.MULTILINE)
+
+
+def _dates_valid(rfcs: Sequence[str]) -> np.ndarray:
+    """Whether the YYMMDD of each well-shaped RFC is a real day (vectorized)."""
+    arr = np.array(rfcs, dtype="<U13")
+    codes = arr.view(np.uint32).reshape(len(rfcs), 13).astype(np.int64) - 48
+    start = np.where(np.char.str_len(arr) == 13, 4, 3)
+    rows = np.arange(len(rfcs))
+    month = codes[rows, start + 2] * 10 + codes[rows, start + 3]
+    day = codes[rows, start + 4] * 10 + codes[rows, start + 5]
+    ok_month = (month >= 1) & (month <= 12)
+    limit = np.array(_DAYS_IN_MONTH)[np.clip(month, 0, 12)]
+    return ok_month & (day >= 1) & (day <= limit)
+
+
+def check_rfc_batch(raws: Sequence[str]) -> tuple[list[str], dict[int, str], dict[int, str]]:
+    """Validate many RFCs: (normalized RFCs, errors by row index, avisos by row index).
+
+    The common case — a whole padrón of well-formed RFCs — is decided by one regular expression
+    over all of them and a vectorized date check; rows that fail get their exact reason.
+    """
+    rfcs = [r.strip().upper() for r in raws]
+    if not rfcs:
+        return rfcs, {}, {}
+    joined = "\n".join(rfcs)
+    all_shaped = "\n" not in "".join(rfcs) and len(_GOOD_LINE.findall(joined)) == len(rfcs)
+    if all_shaped and not GENERICOS.intersection(rfcs) and _dates_valid(rfcs).all():
+        errors: dict[int, str] = {}
+    else:
+        errors = {k: e for k, r in enumerate(rfcs) if (e := _shape_error(r)) is not None}
+    shaped = [k for k in range(len(rfcs)) if k not in errors] if errors else range(len(rfcs))
+    expected = check_digits([rfcs[k] for k in shaped])
+    avisos = {k: (f"dígito verificador no coincide (se esperaba {d}); el SAT acepta algunos "
+                  "RFC así") for k, d in zip(shaped, expected, strict=True) if rfcs[k][-1] != d}
+    return rfcs, errors, avisos
+
+
 def check_rfcs(raws: Sequence[str]) -> list[RfcCheck]:
     """Validate many RFCs; errors refuse the row, avisos only warn."""
-    rfcs = [normalize_rfc(r) for r in raws]
-    errors = [_shape_error(r) for r in rfcs]
-    shaped = [r for r, e in zip(rfcs, errors, strict=True) if e is None]
-    expected = iter(check_digits(shaped))
-    out = []
-    for rfc, error in zip(rfcs, errors, strict=True):
-        aviso = None
-        if error is None:
-            digit = next(expected)
-            if rfc[-1] != digit:
-                aviso = (f"dígito verificador no coincide (se esperaba {digit}); el SAT acepta "
-                         "algunos RFC así")
-        out.append(RfcCheck(rfc, error, aviso))
-    return out
+    rfcs, errors, avisos = check_rfc_batch(raws)
+    return [RfcCheck(r, errors.get(k), avisos.get(k)) for k, r in enumerate(rfcs)]
 
 
 def check_rfc(raw: str) -> RfcCheck:

@@ -1,0 +1,3 @@
+from .cycle import main
+
+main()

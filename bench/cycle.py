@@ -1,0 +1,265 @@
+"""A full cycle at padrón scale, measured against two baselines in the same run.
+
+For each size (150,000 and 1,000,000 by default) a fresh process runs every input of a cycle
+through the repository API with a SQLite store (persistence included), then reports wall time,
+peak memory (max RSS), transitions per second, the time to reopen the store, and the time of a
+retroactive input and of an annulment. In the same run it measures the transition work of
+(a) one python-statemachine instance per contractor on a sample, and (b) a bare dict-lookup loop
+over the same events — the pure-Python floor — and prints the ratios.
+
+    make bench                        # 150,000 and 1,000,000
+    python -m bench --sizes 20000     # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+SEED = 20260126
+
+
+def rfcs_for(n: int) -> list[str]:
+    """``n`` distinct, well-formed persona-moral RFCs with correct check digits."""
+    from repse.core.rfc import check_digits
+
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    base = date(1960, 1, 1).toordinal()
+    bodies = []
+    for i in range(n):
+        a, rest = i % 17576, i // 17576
+        name = letters[a // 676] + letters[a // 26 % 26] + letters[a % 26]
+        born = date.fromordinal(base + rest * 37 % 20000)
+        homo = letters[rest % 26] + str(i % 10)
+        bodies.append(f"{name}{born:%y%m%d}{homo}0")
+    return [b[:-1] + d for b, d in zip(bodies, check_digits(bodies), strict=True)]
+
+
+def cycle_inputs(n: int):
+    """Every input of cycle 2026-1 for ``n`` contractors (about 12 % flagged at round 1)."""
+    from repse.core import inputs as inp
+    from repse.core.plazos import MX
+
+    rng = np.random.default_rng(SEED)
+    rfcs = rfcs_for(n)
+    starts = date(2023, 6, 1).toordinal() + rng.integers(0, 900, n)
+
+    def at(text: str) -> datetime:
+        return datetime.fromisoformat(text).replace(tzinfo=MX)
+
+    def pick(pool: list[int], share: float) -> list[int]:
+        return sorted(rng.choice(pool, int(len(pool) * share), replace=False).tolist())
+
+    rows = tuple(inp.FilaPadron(r, f"Contratista {k} S.A. de C.V.", f"R-{k:07d}",
+                                date.fromordinal(int(s)))
+                 for k, (r, s) in enumerate(zip(rfcs, starts.tolist(), strict=True)))
+    flagged = pick(list(range(n)), 0.12)
+    still2 = pick(flagged, 0.5)
+    still3 = pick(still2, 0.6)
+    impeded = still3[: len(still3) // 10]
+    cancel = still3[len(still3) // 10:]
+    daily_ok = impeded[: len(impeded) // 2]
+
+    def results(idx, opinion=None):
+        return tuple(inp.Resultado(rfcs[i], opinion or ("negativa" if i % 3 else "sin_opinion"))
+                     for i in idx)
+
+    def acto(cls, when, idx, **kw):
+        return cls(at=at(when), actor=kw.pop("actor"), ciclo="2026-1",
+                   rfcs=tuple(rfcs[i] for i in idx), **kw)
+
+    return [
+        inp.Padron(at=at("2026-01-26T09:00:00"), actor="stps", ciclo="2026-1", contratistas=rows),
+        inp.Opiniones(at=at("2026-01-26T17:00:00"), actor="imss", ciclo="2026-1", ronda=1,
+                      completo=True, resultados=results(flagged)),
+        acto(inp.Exhorto, "2026-01-28T10:00:00", flagged, actor="gt"),
+        inp.Reloj(at=at("2026-03-02T00:00:00"), actor="gt"),
+        inp.Opiniones(at=at("2026-03-02T11:00:00"), actor="imss", ciclo="2026-1", ronda=2,
+                      completo=True, resultados=results(still2)),
+        acto(inp.InicioCancelacion, "2026-03-02T13:00:00", still2, actor="stps"),
+        inp.Opiniones(at=at("2026-03-10T11:00:00"), actor="imss", ciclo="2026-1", ronda=3,
+                      completo=True, resultados=results(still3)),
+        acto(inp.Cancelacion, "2026-03-10T15:00:00", cancel, actor="stps"),
+        acto(inp.CancelacionImpedida, "2026-03-10T16:00:00", impeded, actor="stps",
+             motivo="amparo en trámite"),
+        inp.Opiniones(at=at("2026-03-11T11:00:00"), actor="imss", ciclo="2026-1", ronda="diaria",
+                      resultados=results(daily_ok, "positiva")
+                      + results([i for i in impeded if i not in set(daily_ok)])),
+        acto(inp.Cancelacion, "2026-03-12T15:00:00",
+             [i for i in impeded if i not in set(daily_ok)], actor="stps"),
+        inp.Reloj(at=at("2026-04-30T00:00:00"), actor="gt"),
+    ], rfcs, flagged
+
+
+def event_sequences(n: int, flagged, engine) -> list[list[str]]:
+    """Per contractor, the procedure events the engine fired (for the baselines)."""
+    from repse.core.table import EXPEDIENTE
+
+    seqs: list[list[str]] = [[] for _ in range(n)]
+    for lote in engine.lotes:
+        if lote.ciclo is None:
+            continue
+        for i in lote.idx.tolist():
+            seqs[i].append(lote.evento)
+    assert EXPEDIENTE is not None
+    return seqs
+
+
+def run_size(n: int) -> dict:
+    from repse.core import engine as engine_mod
+    from repse.core import inputs as inp
+    from repse.core.api import Repositorio
+
+    fire_time = [0.0]
+    original = engine_mod.Engine._fire
+
+    def timed_fire(self, *args, **kwargs):
+        t0 = time.perf_counter()
+        original(self, *args, **kwargs)
+        fire_time[0] += time.perf_counter() - t0
+
+    engine_mod.Engine._fire = timed_fire
+    inputs, rfcs, flagged = cycle_inputs(n)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        empty = Path(tmp) / "vacio.toml"
+        empty.write_text("")
+        t0 = time.perf_counter()
+        repo = Repositorio.crear(db, calendario=empty, simulacion=True)
+        for entrada in inputs:
+            r = repo.registrar(entrada)
+            assert r.aceptada and not r.rechazos, (r.tipo, r.motivo, r.rechazos[:3])
+        repo.cerrar()
+        cycle_s = time.perf_counter() - t0
+        transitions = repo.engine.transiciones
+        engine_mod.Engine._fire = original
+
+        t0 = time.perf_counter()
+        repo = Repositorio.abrir(db)
+        reopen_s = time.perf_counter() - t0
+
+        late = inp.Opiniones(at=inputs[4].at, actor="imss", ciclo="2026-1", ronda=2,
+                             retroactivo=True, resultados=(inp.Resultado(rfcs[flagged[0]],
+                                                                         "positiva"),))
+        t0 = time.perf_counter()
+        r = repo.registrar(late)
+        retro_s = time.perf_counter() - t0
+        assert r.aceptada, r.motivo
+        t0 = time.perf_counter()
+        r = repo.registrar(inp.Anulacion(at=inputs[-1].at, actor="gt", entrada=r.numero,
+                                         motivo="prueba de rendimiento"))
+        annul_s = time.perf_counter() - t0
+        assert r.aceptada, r.motivo
+        seqs = event_sequences(n, flagged, repo.engine)
+        db_mb = db.stat().st_size / 2**20
+        repo.store.close()
+    dict_s = dict_loop(seqs)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"n": n, "cycle_s": cycle_s, "transitions": transitions, "fire_s": fire_time[0],
+            "reopen_s": reopen_s, "retro_s": retro_s, "annul_s": annul_s, "peak_mb": peak_mb,
+            "db_mb": db_mb, "dict_s": dict_s,
+            "procedure_transitions": sum(len(s) for s in seqs)}
+
+
+def dict_loop(seqs: list[list[str]]) -> float:
+    """The pure-Python floor: one dict lookup per transition, states kept in a list."""
+    from repse.core.table import EXPEDIENTE
+
+    table = {(s, e): EXPEDIENTE.states[t] for (s, e), info in EXPEDIENTE.info.items()
+             for t in [EXPEDIENTE.state_code(info.target)]}
+    t0 = time.perf_counter()
+    states = ["registrado"] * len(seqs)
+    for i, seq in enumerate(seqs):
+        state = states[i]
+        for event in seq:
+            state = table[state, event]
+        states[i] = state
+    return time.perf_counter() - t0
+
+
+def statemachine_sample(seqs: list[list[str]], sample: int = 2000) -> tuple[float, int]:
+    """One python-statemachine instance per contractor, on a sample: seconds, transitions."""
+    from repse.core.lifecycle import Expediente
+
+    chosen = seqs[:sample]
+    t0 = time.perf_counter()
+    count = 0
+    for seq in chosen:
+        sm = Expediente()
+        for event in seq:
+            sm.send(event)
+            count += 1
+    return time.perf_counter() - t0, count
+
+
+def child(n: int) -> None:
+    print(json.dumps(run_size(n)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--sizes", default="150000,1000000")
+    parser.add_argument("--child", type=int)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child)
+        return
+    results = []
+    for n in (int(s) for s in args.sizes.split(",")):
+        out = subprocess.run([sys.executable, "-m", "bench", "--child", str(n)],
+                             capture_output=True, text=True, check=True)
+        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    # The statemachine baseline on a sample of the smallest size's event sequences.
+    from repse.core.engine import Engine  # noqa: F401  (warm imports outside the timing)
+
+    inputs_small = results[0]
+    seqs = _sample_sequences(inputs_small["n"])
+    sm_s, sm_count = statemachine_sample(seqs)
+    sm_per_transition = sm_s / sm_count
+    print(f"python-statemachine, una instancia por contratista (muestra): "
+          f"{sm_count} transiciones en {sm_s:.2f} s = {sm_per_transition * 1e6:.0f} µs c/u")
+    for r in results:
+        per_t = r["fire_s"] / r["procedure_transitions"]
+        dict_per_t = r["dict_s"] / r["procedure_transitions"]
+        print()
+        print(f"== {r['n']:,} contratistas ==")
+        print(f"ciclo completo persistido: {r['cycle_s']:.2f} s; memoria máxima "
+              f"{r['peak_mb']:.0f} MB; almacén {r['db_mb']:.0f} MB")
+        print(f"transiciones: {r['transitions']:,} ({r['transitions'] / r['cycle_s']:,.0f}/s "
+              "en el ciclo completo)")
+        print(f"trabajo de transición (columnas): {r['fire_s']:.3f} s; "
+              f"bucle dict: {r['dict_s']:.3f} s; "
+              f"statemachine (extrapolado): {sm_per_transition * r['procedure_transitions']:.1f} s")
+        print(f"  razón vs statemachine: {sm_per_transition / per_t:,.0f}x más rápido")
+        print(f"  razón vs bucle dict: {per_t / dict_per_t:.2f}x el tiempo del bucle")
+        print(f"reabrir: {r['reopen_s']:.2f} s; entrada retroactiva: {r['retro_s']:.2f} s; "
+              f"anulación: {r['annul_s']:.2f} s")
+
+
+def _sample_sequences(n: int) -> list[list[str]]:
+    """Event sequences of a small in-memory run shaped like the benchmark's cycle."""
+    from repse.core.api import Repositorio
+    from repse.core.store import Store
+
+    size = min(n, 20000)
+    inputs, _, flagged = cycle_inputs(size)
+    repo = Repositorio(Store(":memory:", create=True, simulacion=True))
+    for entrada in inputs:
+        repo.registrar(entrada)
+    seqs = event_sequences(size, flagged, repo.engine)
+    # Put every kind of path in the sample, not just the al_corriente majority.
+    flagged_set = set(flagged)
+    return [seqs[i] for i in flagged] + [s for i, s in enumerate(seqs) if i not in flagged_set]
+
+
+if __name__ == "__main__":
+    main()
