@@ -195,7 +195,7 @@ def test_the_effects_between_the_charts():
         ("cancelacion_registro", "expediente", "registro_terminado")]
 
 
-@pytest.mark.parametrize("module", ["lifecycle", "table", "paths"])
+@pytest.mark.parametrize("module", ["lifecycle", "table", "paths", "specs"])
 def test_docstring_examples(module):
     mod = importlib.import_module(f"repse.core.{module}")
     result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
