@@ -127,6 +127,17 @@ def _hasta_tercera(opinion: str = "opinion_negativa") -> tuple[Paso, ...]:
     )
 
 
+def _impedida() -> tuple[Paso, ...]:
+    """To a cancellation impeded at D3 and a first daily update that is still negativa."""
+    return (
+        *_hasta_tercera(),
+        _exp("cancelacion_impedida", "stps", CANCELACION,
+             nota="La STPS no puede cancelar y pide al IMSS la opinión diaria."),
+        _exp("opinion_negativa", "imss", DIARIA_1, "diaria",
+             "Actualización diaria: sigue negativa."),
+    )
+
+
 _CANCELA_REGISTRO = _reg("cancelacion_registro", "stps", CANCELACION,
                          "La cancelación del procedimiento cancela el registro.",
                          consecuencia=True)
@@ -165,11 +176,7 @@ ESCENARIOS: Mapping[str, Escenario] = {e.clave: e for e in (
         "La STPS no puede cancelar y pide opiniones diarias; una actualización sigue negativa "
         "y se registra, la siguiente es positiva y el contratista queda regularizado.",
         (
-            *_hasta_tercera(),
-            _exp("cancelacion_impedida", "stps", CANCELACION,
-                 nota="La STPS no puede cancelar y pide al IMSS la opinión diaria."),
-            _exp("opinion_negativa", "imss", DIARIA_1, "diaria",
-                 "Actualización diaria: sigue negativa."),
+            *_impedida(),
             _exp("opinion_positiva", "imss", DIARIA_2, "diaria",
                  "Actualización diaria: positiva."),
         ),
@@ -226,11 +233,7 @@ ESCENARIOS: Mapping[str, Escenario] = {e.clave: e for e in (
         "expediente nuevo; los dos corren a la vez. Cuando la STPS por fin cancela en el ciclo "
         "2026-1, el registro cancelado termina el expediente de 2026-2.",
         (
-            *_hasta_tercera(),
-            _exp("cancelacion_impedida", "stps", CANCELACION,
-                 nota="La STPS no puede cancelar y pide al IMSS la opinión diaria."),
-            _exp("opinion_negativa", "imss", DIARIA_1, "diaria",
-                 "Actualización diaria: sigue negativa (y así cada día hábil)."),
+            *_impedida(),
             _exp("padron_recibido", "stps", PADRON_2026_2, ciclo="2026-2",
                  nota="El padrón de julio abre el expediente 2026-2; el de 2026-1 sigue abierto."),
             _exp("opinion_negativa", "imss", RONDA_1_2026_2, "1", ciclo="2026-2",
