@@ -7,6 +7,9 @@ import doctest
 import importlib
 
 import pytest
+from statemachine import Event
+from statemachine.exceptions import TransitionNotAllowed
+
 from repse.core.lifecycle import (
     ACTOR_NOMBRE,
     CHARTS,
@@ -18,8 +21,6 @@ from repse.core.lifecycle import (
     Regla,
     validar,
 )
-from statemachine import Event
-from statemachine.exceptions import TransitionNotAllowed
 
 EXPEDIENTE_STATES = [
     "registrado", "en_consulta", "al_corriente", "senalado", "exhortado", "segunda_consulta",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+
 from repse.core.lifecycle import CHARTS
 from repse.core.paths import (
     format_path,

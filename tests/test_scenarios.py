@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pytest
+
 from repse.core.calendars import calendarios
 from repse.core.cycle import Ciclo, plan_ciclo
 from repse.core.lifecycle import CHARTS

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from repse.core import specs
 from repse.core.calendars import calendarios
 from repse.core.cycle import Ciclo, plan_ciclo

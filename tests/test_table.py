@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from statemachine.exceptions import TransitionNotAllowed
+
 from repse.core.lifecycle import CHARTS, Expediente, Registro
 from repse.core.paths import current_state
 from repse.core.table import (
@@ -20,7 +22,6 @@ from repse.core.table import (
     NombreDesconocido,
     compile_chart,
 )
-from statemachine.exceptions import TransitionNotAllowed
 
 PAIRS = [(CHARTS[name], TABLES[name]) for name in CHARTS]
 
