@@ -410,6 +410,15 @@ class Expediente(Chart):
         ),
     }
 
+    rondas: ClassVar[Mapping[str, str]] = {
+        "1": "en_consulta",
+        "2": "segunda_consulta",
+        "3": "tercera_consulta",
+        "diaria": "cancelacion_suspendida",
+    }
+    """The state awaiting each round of opinions (numerales 1, 3, 5 and 7): an opinion of a
+    round is accepted only from that state; the engine checks the round, the chart the state."""
+
     efectos = (
         Efecto(
             evento="cancelacion",

@@ -97,6 +97,8 @@ def test_the_transitions_the_engine_relies_on():
     opinion_sources = {s for s, e in t if e.startswith("opinion_")}
     assert opinion_sources == {"en_consulta", "segunda_consulta", "tercera_consulta",
                                "cancelacion_suspendida"}
+    assert Expediente.rondas == {"1": "en_consulta", "2": "segunda_consulta",
+                                 "3": "tercera_consulta", "diaria": "cancelacion_suspendida"}
 
     r = {(s, e): d for s, e, d in Registro.transiciones()}
     assert r == {
@@ -196,7 +198,7 @@ def test_the_effects_between_the_charts():
         ("cancelacion_registro", "expediente", "registro_terminado")]
 
 
-@pytest.mark.parametrize("module", ["lifecycle", "table", "paths"])
+@pytest.mark.parametrize("module", ["lifecycle", "table", "paths", "specs", "scenarios"])
 def test_docstring_examples(module):
     mod = importlib.import_module(f"repse.core.{module}")
     result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
