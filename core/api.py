@@ -245,7 +245,7 @@ class Repositorio:
             entrada = inp.decode(linea, numero)
         except inp.InputError as exc:
             raw = linea.encode() if isinstance(linea, str) else linea
-            motivo = f"{archivo}: {exc}" if archivo else str(exc)
+            motivo = f"{archivo}: {exc.motivo}" if archivo else str(exc)
             with self.store.transaction():
                 self._catch_up()
                 numero = self.store.append("rechazada", motivo, raw, (), numero)
@@ -341,13 +341,16 @@ def estado_json(engine: Engine, rechazos: Iterable[Rechazo]) -> EstadoJSON:
                       views.obligaciones(engine), list(rechazos), engine.transiciones)
 
 
-def replay_file(path: str | Path, *, calendario: str | Path | None = None) -> EstadoJSON:
+def replay_repo(path: str | Path, *, calendario: str | Path | None = None) -> Repositorio:
     """Run a JSON Lines file in memory, line by line, as if appended to a new simulation store:
     the same refusals, the same state; ``linea`` in each refusal is the file's line."""
     repo = Repositorio(Store(":memory:", create=True, simulacion=True),
                        inicial=calendarios(calendario))
-    archivo = str(path)
     for number, line in enumerate(Path(path).read_bytes().splitlines(), 1):
         if line.strip():
-            repo.registrar_linea(line, numero=number, archivo=archivo)
-    return repo.estado()
+            repo.registrar_linea(line, numero=number, archivo=f"{path}, línea {number}")
+    return repo
+
+
+def replay_file(path: str | Path, *, calendario: str | Path | None = None) -> EstadoJSON:
+    return replay_repo(path, calendario=calendario).estado()

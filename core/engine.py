@@ -681,6 +681,30 @@ class Engine:
                                    entrada.resumen))
         result.aceptadas = len(positions)
 
+    def _on_cancelacion_registro(self, entrada: inp.CancelacionRegistro, result: Resultado,
+                                 numero: int) -> None:
+        filas = list(entrada.filas) if entrada.filas else [None] * len(entrada.rfcs)
+        event = REGISTRO.event_code("cancelacion_registro")
+        ids: list[int] = []
+        for raw, fila in zip(entrada.rfcs, filas, strict=True):
+            rfc = normalize_rfc(raw)
+            i = self.index.get(rfc)
+            motivo = None
+            if i is None:
+                motivo = "RFC desconocido: no está en ningún padrón recibido"
+            elif REG_TABLE[self.registro[i], event] < 0:
+                motivo = (f"el registro ya está en «{REGISTRO.states[self.registro[i]]}»")
+            elif i in ids:
+                motivo = "RFC repetido en la entrada"
+            if motivo:
+                result.rechazos.append(Rechazo(numero, "cancelacion_registro", rfc, motivo,
+                                               entrada.archivo, fila))
+            else:
+                ids.append(i)
+        self._fire_registro(np.array(ids, dtype=np.int32), "cancelacion_registro",
+                            epoch(entrada.at), numero)
+        result.aceptadas = len(ids)
+
     def _on_renovacion(self, entrada: inp.Renovacion, result: Resultado, numero: int) -> None:
         rfc = normalize_rfc(entrada.rfc)
         i = self.index.get(rfc)

@@ -8,6 +8,7 @@ so that every refusal names the file and the row.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Literal
 
@@ -86,6 +87,15 @@ class Criterio(_ActoRfcs, frozen=True, kw_only=True, tag="criterio"):
     efecto: Literal["excluir"]
 
 
+class CancelacionRegistro(_Entrada, frozen=True, kw_only=True, tag="cancelacion_registro"):
+    """STPS cancels registrations outside a cycle's procedure (e.g. not renewed in time,
+    Acuerdo REPSE DÉCIMO QUINTO g); every open procedure of theirs ends."""
+
+    rfcs: tuple[str, ...]
+    motivo: str
+    filas: tuple[int, ...] | None = None
+
+
 class Manifestacion(_Entrada, frozen=True, kw_only=True, tag="manifestacion"):
     ciclo: str
     rfc: str
@@ -116,7 +126,8 @@ class Reloj(_Entrada, frozen=True, kw_only=True, tag="reloj"):
 
 Entrada = (
     Padron | Opiniones | Exhorto | InicioCancelacion | Cancelacion | CancelacionImpedida
-    | Criterio | Manifestacion | Renovacion | Anulacion | CalendarioVigente | Reloj
+    | Criterio | CancelacionRegistro | Manifestacion | Renovacion | Anulacion
+    | CalendarioVigente | Reloj
 )
 ENTRADAS: tuple[type, ...] = Entrada.__args__  # type: ignore[attr-defined]
 TIPOS = tuple(t.__struct_config__.tag for t in ENTRADAS)
@@ -129,6 +140,7 @@ ACTORES: dict[str, frozenset[str]] = {
     "inicio_cancelacion": frozenset({"stps"}),
     "cancelacion": frozenset({"stps"}),
     "cancelacion_impedida": frozenset({"stps"}),
+    "cancelacion_registro": frozenset({"stps"}),
     "manifestacion": frozenset({"stps"}),
     "renovacion": frozenset({"stps"}),
     "criterio": frozenset({"gt"}),
@@ -161,10 +173,17 @@ def _aware(entrada: Entrada) -> Entrada:
     return msgspec.structs.replace(entrada, at=at)
 
 
+# ISO 8601 allows a time without seconds (2026-01-26T10:00-06:00); RFC 3339, which msgspec
+# decodes, does not. Only the input's own ``at`` is completed, before decoding.
+_AT_WITHOUT_SECONDS = re.compile(rb'("at"\s*:\s*"\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(?=[Z"+-])')
+
+
 def decode(line: str | bytes, linea: int | None = None) -> Entrada:
     """Decode one JSON line into a typed input, or raise :class:`InputError` saying why."""
+    raw = line.encode() if isinstance(line, str) else line
+    raw = _AT_WITHOUT_SECONDS.sub(rb"\1:00", raw, count=1)
     try:
-        entrada = _decoder.decode(line)
+        entrada = _decoder.decode(raw)
     except msgspec.ValidationError as exc:
         reason, path = split_validation_error(str(exc))
         where = f" (en {path})" if path else ""

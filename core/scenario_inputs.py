@@ -1,0 +1,69 @@
+"""The GT scenarios (``core.scenarios``) as the engine's public input format, JSON Lines.
+
+Each input step of a scenario becomes one input at its moment; clock steps become ``reloj``
+inputs (a registration's clock step before the padrón is left to the engine, which fires it with
+its own moment when the contractor appears); consequences are not inputs — the engine must
+produce them by itself, and the tests compare its history with the scenario's trace.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .scenarios import Escenario, Paso
+
+RFC = "MAB9307148T4"
+RAZON_SOCIAL = "Servicios Especializados del Bajío, S.A. de C.V."
+# The scenario of a registration that expires names its start; the others start mid-2024.
+FECHA_REGISTRO = {"registro_vence_sin_renovar": date(2023, 2, 20)}
+DEFAULT_FECHA_REGISTRO = date(2024, 6, 1)
+
+_OPINION = {"opinion_positiva": "positiva", "opinion_negativa": "negativa",
+            "opinion_sin_opinion": "sin_opinion"}
+_ACTO = {"exhorto_notificado": "exhorto", "inicio_cancelacion": "inicio_cancelacion",
+         "cancelacion": "cancelacion", "cancelacion_impedida": "cancelacion_impedida"}
+
+
+def entrada(paso: Paso, escenario: Escenario, rfc: str = RFC) -> dict | None:
+    """The input of one scenario step, or None for a consequence."""
+    if paso.consecuencia:
+        return None
+    base = {"at": paso.fecha, "actor": paso.actor}
+    e = paso.evento
+    if paso.actor == "reloj":
+        return {"tipo": "reloj", "at": paso.fecha, "actor": "gt"}
+    if e == "padron_recibido":
+        start = FECHA_REGISTRO.get(escenario.clave, DEFAULT_FECHA_REGISTRO)
+        return {"tipo": "padron", **base, "ciclo": paso.ciclo, "contratistas": [
+            {"rfc": rfc, "razon_social": RAZON_SOCIAL, "folio": "REPSE-0001",
+             "fecha_registro": start.isoformat()}]}
+    if e in _OPINION:
+        ronda = paso.ronda if paso.ronda == "diaria" else int(paso.ronda or 0)
+        return {"tipo": "opiniones", **base, "ciclo": paso.ciclo, "ronda": ronda,
+                "resultados": [{"rfc": rfc, "opinion": _OPINION[e]}]}
+    if e in _ACTO:
+        extra = {"motivo": paso.nota} if e == "cancelacion_impedida" else {}
+        return {"tipo": _ACTO[e], **base, "ciclo": paso.ciclo, "rfcs": [rfc], **extra}
+    if e == "criterio_exclusion":
+        return {"tipo": "criterio", **base, "ciclo": paso.ciclo, "rfcs": [rfc],
+                "texto": paso.nota, "efecto": "excluir"}
+    if e.startswith("renovacion_"):
+        return {"tipo": "renovacion", **base, "rfc": rfc,
+                "resultado": e.removeprefix("renovacion_")}
+    if e == "cancelacion_registro":
+        return {"tipo": "cancelacion_registro", **base, "rfcs": [rfc], "motivo": paso.nota}
+    raise ValueError(f"{escenario.clave}: no input for the step «{e}»")
+
+
+def entradas(escenario: Escenario, rfc: str = RFC) -> list[tuple[Paso, dict]]:
+    """(step, input) for every step that is an input, in order. A registration clock step
+    dated before the padrón is skipped: there is no contractor yet to advance."""
+    out: list[tuple[Paso, dict]] = []
+    padron_seen = False
+    for paso in escenario.pasos:
+        padron_seen = padron_seen or paso.evento == "padron_recibido"
+        obj = entrada(paso, escenario, rfc)
+        if obj is None or (obj["tipo"] == "reloj" and not padron_seen):
+            continue
+        out.append((paso, obj))
+    return out
