@@ -8,9 +8,10 @@ in memory with the same rules.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 
 import msgspec
@@ -20,7 +21,7 @@ from . import inputs as inp
 from . import views
 from .calendars import Calendarios, calendarios
 from .engine import Engine, EntradaRechazada, Rechazo, dump, epoch, instant, load
-from .plazos import MX
+from .plazos import MX, next_habil_day
 from .store import FilaPrevia, Store
 from .table import EXPEDIENTE
 
@@ -305,6 +306,46 @@ class Repositorio:
                 ) -> Respuesta:
         """Advance the clock: a ``reloj`` input, recorded like any other."""
         return self.registrar(inp.Reloj(at=hasta, actor=actor, usuario=usuario))
+
+    def avanzar_dia_habil(self) -> Respuesta:
+        """Advance to the start of the next joint hábil day."""
+        today = instant(self.engine.reloj).date()
+        nxt = next_habil_day(today, self.engine.cal.conjunto())
+        return self.avanzar(datetime.combine(nxt, time(0), tzinfo=MX))
+
+    def proximo_vencimiento(self) -> datetime | None:
+        """The next moment something is due or fires: a plazo that ends (its expiry fires at
+        midnight after its last day) or the cut-off of a pending obligation."""
+        reloj = self.engine.reloj
+        moments = [when for when, *_ in self.engine.clock_candidates() if when > reloj]
+        moments += [int(o.limite.timestamp()) + 1 for o in views.obligaciones(self.engine)
+                    if o.estado == "pendiente" and int(o.limite.timestamp()) >= reloj]
+        return instant(min(moments)) if moments else None
+
+    def disparos(self, numero: int) -> list[tuple[str, str | None, int]]:
+        """What one input fired: (event, cycle or None for the registration, how many)."""
+        counts: Counter[tuple[str, str | None]] = Counter()
+        for lote in self.engine.lotes:
+            if lote.entrada == numero:
+                counts[lote.evento, lote.ciclo] += len(lote.idx)
+        return [(e, c, n) for (e, c), n in counts.items()]
+
+    def en_instante(self, t: datetime) -> Engine:
+        """The state as it was at ``t`` (read-only): the accepted inputs up to ``t``, replayed,
+        with the clock advanced to ``t``."""
+        past = _Log([(n, e) for n, e in self.log.rows if e.at <= t])
+        engine = past.replay(self.inicial)
+        engine.avanzar(max(epoch(t), engine.reloj), 0)
+        return engine
+
+    def copia_simulacion(self, path: str | Path = ":memory:") -> Repositorio:
+        """A simulation copy of this store (every row, re-chained), for "what if" stepping on an
+        operation store without touching it."""
+        copy = Store(path, create=True, simulacion=True)
+        with copy.transaction():
+            for row in self.store.filas():
+                copy.append(row.estado, row.motivo, row.cuerpo, row.rechazos, row.n)
+        return Repositorio(copy, inicial=self.inicial)
 
     # --- reading ----------------------------------------------------------------------------
     def estado(self) -> EstadoJSON:

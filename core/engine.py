@@ -264,7 +264,7 @@ class Engine:
         self.reloj = max(self.reloj, t)
         return self.transiciones - before
 
-    def _clock_candidates(self) -> Iterable[tuple[int, str, CicloEstado | None, np.ndarray]]:
+    def clock_candidates(self) -> Iterable[tuple[int, str, CicloEstado | None, np.ndarray]]:
         """(instant, event, cycle, positions-or-ids) of every clock event still to fire."""
         for c in self.ciclos.values():
             for state, event in (("exhortado", "fin_plazo_regularizacion"),
@@ -288,7 +288,7 @@ class Engine:
 
     def _next_due(self, t: int):
         best = None
-        for cand in self._clock_candidates():
+        for cand in self.clock_candidates():
             if cand[0] <= t and (best is None or cand[0] < best[0]):
                 best = cand
         return best

@@ -238,3 +238,35 @@ def test_an_expired_registration_ends_the_open_procedure(repo):
         (at("2026-09-15T00:00:00"), "fin_vigencia"),
         (at("2026-09-15T00:00:00"), "registro_terminado"),
     ]
+
+
+def test_stepping_to_the_next_deadline_and_by_one_habil_day(repo):
+    cycle_2026_2(repo)  # exhorto notified Thu 30 Jul 12:00
+    # Next: the expiry of the 30-day plazo (last day Mon 31 Aug) fires at midnight.
+    assert repo.proximo_vencimiento() == at("2026-09-01T00:00:00")
+    r = repo.avanzar(repo.proximo_vencimiento())
+    assert repo.disparos(r.numero) == [("fin_plazo_regularizacion", "2026-2", 2)]
+    # Then the round-2 lists, due D2 by 12:00.
+    assert repo.proximo_vencimiento() == at("2026-09-01T12:00:01")
+    repo.avanzar(at("2026-09-11T15:00:00"))  # a Friday
+    repo.avanzar_dia_habil()  # → Monday 14 (Tuesday 15 is hábil; 16 Sep is not)
+    assert repo.engine.reloj == int(at("2026-09-14T00:00:00").timestamp())
+
+
+def test_looking_at_a_past_moment_does_not_change_the_present(repo):
+    cycle_2026_2(repo)
+    repo.avanzar(at("2026-09-02T00:00:00"))
+    present = dump(repo.engine)
+    past = repo.en_instante(at("2026-07-29T00:00:00"))
+    assert estado_de(past, past.index[B]).estado == "senalado"
+    assert dump(repo.engine) == present
+
+
+def test_a_simulation_copy_of_an_operation_store_can_pass_the_present(tmp_path):
+    present = at("2026-08-01T00:00:00")
+    op = Repositorio.crear(tmp_path / "op.db", ahora=lambda: present)
+    op.registrar(padron("2026-07-27T09:00:00", "2026-2", A, B))
+    copy = op.copia_simulacion()
+    assert copy.simulacion and copy.store.verificar() == []
+    assert copy.avanzar(at("2026-12-01T00:00:00")).aceptada
+    assert op.store.last()[0] == 2  # the operation store is untouched

@@ -79,14 +79,6 @@ def format_respuesta(r: Respuesta, fired: list[tuple[str, str | None, int]]) -> 
     return lines
 
 
-def fired_by(repo: Repositorio, numero: int) -> list[tuple[str, str | None, int]]:
-    counts: Counter[tuple[str, str | None]] = Counter()
-    for lote in repo.engine.lotes:
-        if lote.entrada == numero:
-            counts[lote.evento, lote.ciclo] += len(lote.idx)
-    return [(e, c, n) for (e, c), n in counts.items()]
-
-
 # --------------------------------------------------------------------------------------------
 def cmd_init(args) -> int:
     repo = Repositorio.crear(args.db, calendario=args.calendario, simulacion=args.simulacion,
@@ -110,7 +102,7 @@ def cmd_registrar(args) -> int:
                 r = repo.registrar_linea(line.rstrip(b"\r\n"), archivo=f"{args.archivo}, línea "
                                          f"{number}")
                 refused += (not r.aceptada) + len(r.rechazos)
-                for text in format_respuesta(r, fired_by(repo, r.numero)):
+                for text in format_respuesta(r, repo.disparos(r.numero)):
                     print(text)
     except FileNotFoundError:
         raise UsageError(f"{args.archivo}: el archivo no existe") from None
@@ -124,7 +116,7 @@ def cmd_avanzar(args) -> int:
     repo = open_repo(args.db)
     try:
         r = repo.avanzar(parse_instant(args.hasta, "--hasta"), usuario=args.usuario)
-        for text in format_respuesta(r, fired_by(repo, r.numero)):
+        for text in format_respuesta(r, repo.disparos(r.numero)):
             print(text)
     finally:
         repo.cerrar()
