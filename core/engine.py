@@ -421,7 +421,41 @@ class Engine:
         rfcs, errors, avisos = check_rfc_batch([r.rfc for r in rows])
         today = _day(entrada.at)
         starts = np.fromiter((r.fecha_registro.toordinal() for r in rows), np.int32, len(rows))
-        vences = add_months(starts, 12 * TERM_YEARS).tolist()
+        vences_arr = add_months(starts, 12 * TERM_YEARS)
+        if (not errors and not any(map(self.index.__contains__, rfcs))
+                and len(set(rfcs)) == len(rfcs) and not (vences_arr <= today).any()
+                and not (starts > today).any() and all(r.razon_social.strip() for r in rows)):
+            # The common case of a first padrón: every row is new and valid.
+            new_rows = list(range(len(rows)))
+            member_ids: list[int] = []
+            result.avisos.extend(_aviso(entrada.archivo, rows[k].fila, k, rfcs[k], texto)
+                                 for k, texto in sorted(avisos.items()))
+        else:
+            new_rows, member_ids = self._padron_rows(entrada, result, numero, c, rfcs, errors,
+                                                     avisos, starts, vences_arr.tolist(), today)
+        self._add_contractors([rows[k] for k in new_rows], [rfcs[k] for k in new_rows],
+                              starts[new_rows])
+        member_ids.extend(self.index[rfcs[k]] for k in new_rows)
+        if c is None:
+            c = self.ciclos[str(ciclo)] = CicloEstado(ciclo)
+            c.t_padron = epoch(entrada.at)
+            if not self.cal.conjunto().es_habil(ciclo.fecha_consulta):
+                result.avisos.append(f"La fecha de consulta {ciclo.fecha_consulta} no es día "
+                                     "hábil: se mantiene (numeral 1).")
+        c.grow_pos(len(self.rfcs))
+        for other in self.ciclos.values():
+            other.grow_pos(len(self.rfcs))
+        ids = np.array(member_ids, dtype=np.int32)
+        positions = c.add(ids)
+        self._fire(c, positions, "padron_recibido", epoch(entrada.at), numero)
+        result.aceptadas = len(ids)
+
+    def _padron_rows(self, entrada: inp.Padron, result: Resultado, numero: int,
+                     c: CicloEstado | None, rfcs: list[str], errors: dict[int, str],
+                     avisos: dict[int, str], starts: np.ndarray, vences: list[int], today: int
+                     ) -> tuple[list[int], list[int]]:
+        """Row by row: (rows of new contractors, ids of known ones), refusing the rest."""
+        rows = entrada.contratistas
         cancelled = REG["registro_cancelado"]
         registro = self.registro
         new_rows: list[int] = []
@@ -436,7 +470,8 @@ class Engine:
                     and c.pos[i] >= 0:
                 motivo = f"ya está en el padrón del ciclo {c.nombre}"
             if motivo is None and i is not None and registro[i] == cancelled:
-                motivo = "su registro REPSE está cancelado: no puede estar en el padrón vigente"
+                motivo = ("su registro REPSE está cancelado: no puede estar en el padrón "
+                          "vigente")
             vence = vences[k]
             if motivo is None and vence <= today:
                 motivo = (f"la vigencia de tres años terminó el {fecha(vence - 1)} (fecha de "
@@ -458,22 +493,7 @@ class Engine:
             else:
                 self._refresh(i, row)
                 member_ids.append(i)
-        self._add_contractors([rows[k] for k in new_rows], [rfcs[k] for k in new_rows],
-                              starts[new_rows])
-        member_ids.extend(self.index[rfcs[k]] for k in new_rows)
-        if c is None:
-            c = self.ciclos[str(ciclo)] = CicloEstado(ciclo)
-            c.t_padron = epoch(entrada.at)
-            if not self.cal.conjunto().es_habil(ciclo.fecha_consulta):
-                result.avisos.append(f"La fecha de consulta {ciclo.fecha_consulta} no es día "
-                                     "hábil: se mantiene (numeral 1).")
-        c.grow_pos(len(self.rfcs))
-        for other in self.ciclos.values():
-            other.grow_pos(len(self.rfcs))
-        ids = np.array(member_ids, dtype=np.int32)
-        positions = c.add(ids)
-        self._fire(c, positions, "padron_recibido", epoch(entrada.at), numero)
-        result.aceptadas = len(ids)
+        return new_rows, member_ids
 
     def _refresh(self, i: int, row: inp.FilaPadron) -> None:
         """A padrón is the current truth about a registration: newer data replaces older."""

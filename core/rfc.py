@@ -67,6 +67,25 @@ def _shape_error(rfc: str) -> str | None:
     return None
 
 
+def _codes(rfcs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Alphabet values (N×13, right-aligned) and lengths of well-shaped RFCs."""
+    arr = np.array(rfcs, dtype="<U13")
+    lengths = np.char.str_len(arr)
+    raw = arr.view(np.uint32).reshape(len(rfcs), 13).astype(np.int64)
+    values = _LOOKUP[np.minimum(raw, len(_LOOKUP) - 1)]
+    # Right-align the 12-character RFCs so both shapes share the weights 13 … 2 (the algorithm
+    # left-pads the body with a space, whose value is 37).
+    short = lengths == 12
+    values[short] = np.roll(values[short], 1, axis=1)
+    values[short, 0] = _LOOKUP[ord(" ")]
+    return values, lengths
+
+
+def _expected_digits(values: np.ndarray) -> np.ndarray:
+    total = (values[:, :12] * _WEIGHTS).sum(axis=1)
+    return (11 - total % 11) % 11
+
+
 def check_digits(rfcs: Sequence[str]) -> list[str]:
     """The check digit each well-shaped RFC should end with (vectorized).
 
@@ -75,13 +94,19 @@ def check_digits(rfcs: Sequence[str]) -> list[str]:
     """
     if not rfcs:
         return []
-    # Left-pad the RFC without its last character to 12 with spaces, as the algorithm says.
-    body = np.array([r[:-1].rjust(12) for r in rfcs], dtype="<U12")
-    codes = body.view(np.uint32).reshape(len(rfcs), 12).astype(np.int64)
-    values = _LOOKUP[np.minimum(codes, len(_LOOKUP) - 1)]
-    total = (values * _WEIGHTS).sum(axis=1)
-    digit = (11 - total % 11) % 11
-    return ["A" if d == 10 else str(d) for d in digit.tolist()]
+    digits = _expected_digits(_codes(rfcs)[0])
+    return ["A" if d == 10 else str(d) for d in digits.tolist()]
+
+
+def _mismatches(rfcs: Sequence[str]) -> list[tuple[int, str]]:
+    """(index, expected digit) of every RFC whose last character is not its check digit."""
+    if not rfcs:
+        return []
+    values, _ = _codes(rfcs)
+    expected = _expected_digits(values)
+    last = values[:, 12]  # the check digit's own alphabet value ("A" is 10)
+    bad = np.flatnonzero(last != expected)
+    return [(int(k), "A" if expected[k] == 10 else str(expected[k])) for k in bad]
 
 
 _GOOD_LINE = re.compile(r"^[A-ZÑ&]{3,4}\d{6}[A-Z\d]{2}[\dA]$", re.MULTILINE)
@@ -115,10 +140,11 @@ def check_rfc_batch(raws: Sequence[str]) -> tuple[list[str], dict[int, str], dic
         errors: dict[int, str] = {}
     else:
         errors = {k: e for k, r in enumerate(rfcs) if (e := _shape_error(r)) is not None}
-    shaped = [k for k in range(len(rfcs)) if k not in errors] if errors else range(len(rfcs))
-    expected = check_digits([rfcs[k] for k in shaped])
-    avisos = {k: (f"dígito verificador no coincide (se esperaba {d}); el SAT acepta algunos "
-                  "RFC así") for k, d in zip(shaped, expected, strict=True) if rfcs[k][-1] != d}
+    shaped = [k for k in range(len(rfcs)) if k not in errors] if errors else None
+    subset = rfcs if shaped is None else [rfcs[k] for k in shaped]
+    avisos = {(j if shaped is None else shaped[j]): (
+        f"dígito verificador no coincide (se esperaba {d}); el SAT acepta algunos RFC así")
+        for j, d in _mismatches(subset)}
     return rfcs, errors, avisos
 
 

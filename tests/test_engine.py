@@ -270,3 +270,36 @@ def test_a_simulation_copy_of_an_operation_store_can_pass_the_present(tmp_path):
     assert copy.simulacion and copy.store.verificar() == []
     assert copy.avanzar(at("2026-12-01T00:00:00")).aceptada
     assert op.store.last()[0] == 2  # the operation store is untouched
+
+
+def test_padron_rows_are_refused_with_their_reason(repo):
+    rows = (
+        inp.FilaPadron(A, "Buena", "1", datetime(2024, 6, 1).date(), fila=2),
+        inp.FilaPadron(A, "Repetida", "2", datetime(2024, 6, 1).date(), fila=3),
+        inp.FilaPadron(B, "Vencida", "3", datetime(2023, 7, 1).date(), fila=4),
+        inp.FilaPadron(C, "Futura", "4", datetime(2026, 8, 1).date(), fila=5),
+        inp.FilaPadron("MAB9307148T5", "  ", "5", datetime(2024, 6, 1).date(), fila=6),
+        inp.FilaPadron("XEXX010101000", "Genérico", "6", datetime(2024, 6, 1).date(), fila=7),
+    )
+    r = repo.registrar(inp.Padron(at=at("2026-07-27T09:00:00"), actor="stps", ciclo="2026-2",
+                                  contratistas=rows, archivo="padron.csv"))
+    assert r.aceptadas == 1
+    assert [(x.fila, x.rfc, x.motivo) for x in r.rechazos] == [
+        (3, A, "RFC repetido en el padrón (ya en la fila 2)"),
+        (4, B, "la vigencia de tres años terminó el mar 30-06-2026 (fecha de registro "
+               "01-07-2023): el padrón solo incluye registros vigentes; corrija la fecha o "
+               "registre la renovación"),
+        (5, C, "fecha de registro futura: 01-08-2026"),
+        (6, "MAB9307148T5", "falta la razón social"),
+        (7, "XEXX010101000", "RFC genérico: nunca es un contratista"),
+    ]
+    assert all(x.archivo == "padron.csv" for x in r.rechazos)
+    again = repo.registrar(padron("2026-07-27T09:30:00", "2026-2", A))
+    assert again.rechazos[0].motivo == "ya está en el padrón del ciclo 2026-2"
+
+
+def test_a_failed_check_digit_is_a_warning_not_a_refusal(repo):
+    r = repo.registrar(padron("2026-07-27T09:00:00", "2026-2", "MAB9307148T5"))
+    assert r.aceptadas == 1 and not r.rechazos
+    assert r.avisos == ["fila 1: MAB9307148T5: dígito verificador no coincide (se esperaba 4); "
+                        "el SAT acepta algunos RFC así"]
