@@ -61,7 +61,7 @@ def test_exports_are_deterministic_and_pinned(repo, tmp_path, snapshot, ronda):
             rows = list(load_workbook(path).active.iter_rows(values_only=True))
             body = "\n".join(" | ".join(str(v) for v in row) for row in rows)
         else:
-            body = path.read_bytes().decode("utf-8").lstrip("\ufeff")
+            body = path.read_bytes().decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n")
         text.append(f"===== {rel} =====\n{body}")
     assert "\n".join(text) == snapshot
 
