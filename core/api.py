@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
+from typing import NamedTuple
 
 import msgspec
 import numpy as np
@@ -61,18 +62,67 @@ class EstadoJSON(msgspec.Struct):
     transiciones: int
 
 
+class _Cabecera(msgspec.Struct):
+    """What ordering a replay needs of a stored input, decoded without its rows."""
+
+    tipo: str
+    at: datetime
+    actor: str
+    entrada: int | None = None  # an annulment's target
+
+
+_cabecera = msgspec.json.Decoder(_Cabecera)
+_LARGE = 5_000  # inputs with more rows than this are decoded from the store when replayed
+
+
+class _Row(NamedTuple):
+    n: int
+    at: int  # epoch seconds
+    actor: str
+    anula: int | None  # for an annulment, the input it names
+
+
 @dataclass
 class _Log:
-    """The accepted inputs, decoded, with what is needed to replay them."""
+    """The accepted inputs in recording order. Large inputs (a padrón of a million rows) are
+    not kept decoded: ``loader`` reads them back from the store when a replay needs them."""
 
-    rows: list[tuple[int, inp.Entrada]] = field(default_factory=list)
+    rows: list[_Row] = field(default_factory=list)
+    cache: dict[int, inp.Entrada] = field(default_factory=dict)
+    loader: Callable[[int], inp.Entrada] | None = None
 
     def add(self, n: int, entrada: inp.Entrada) -> None:
-        self.rows.append((n, entrada))
+        anula = entrada.entrada if isinstance(entrada, inp.Anulacion) else None
+        self.rows.append(_Row(n, epoch(entrada.at), entrada.actor, anula))
+        if self.loader is None or _size(entrada) <= _LARGE:
+            self.cache[n] = entrada
+
+    def add_stored(self, n: int, cuerpo: bytes) -> None:
+        """Index a stored input by its header alone."""
+        head = _cabecera.decode(cuerpo)
+        anula = head.entrada if head.tipo == "anulacion" else None
+        self.rows.append(_Row(n, epoch(head.at), head.actor, anula))
+
+    def entrada(self, n: int) -> inp.Entrada:
+        cached = self.cache.get(n)
+        if cached is not None:
+            return cached
+        assert self.loader is not None
+        entrada = self.loader(n)
+        if _size(entrada) <= _LARGE:
+            self.cache[n] = entrada
+        return entrada
+
+    def copy(self, until: int | None = None) -> _Log:
+        rows = [r for r in self.rows if until is None or r.at <= until]
+        return _Log(rows, dict(self.cache), self.loader)
+
+    def actor(self, n: int) -> str | None:
+        return next((r.actor for r in self.rows if r.n == n), None)
 
     def annulled(self) -> set[int]:
         """Inputs annulled by an effective annulment (an annulled annulment restores)."""
-        anulaciones = {n: e.entrada for n, e in self.rows if isinstance(e, inp.Anulacion)}
+        anulaciones = {r.n: r.anula for r in self.rows if r.anula is not None}
         memo: dict[int, bool] = {}
 
         def effective(n: int) -> bool:
@@ -89,15 +139,22 @@ class _Log:
         no longer fits (its padrón was annulled) is refused whole, with its reason."""
         engine = Engine(initial)
         skip = self.annulled()
-        for n, entrada in sorted(self.rows, key=lambda r: (epoch(r[1].at), r[0])):
-            if n in skip or isinstance(entrada, inp.Anulacion):
+        for row in sorted(self.rows, key=lambda r: (r.at, r.n)):
+            if row.n in skip or row.anula is not None:
                 continue
+            entrada = self.entrada(row.n)
             try:
-                engine.aplicar(entrada, n)
+                engine.aplicar(entrada, row.n)
             except EntradaRechazada as exc:
-                engine.rechazos.append(Rechazo(n, inp.tipo(entrada), None, str(exc),
+                engine.rechazos.append(Rechazo(row.n, inp.tipo(entrada), None, str(exc),
                                                entrada.archivo))
         return engine
+
+
+def _size(entrada: inp.Entrada) -> int:
+    rows = getattr(entrada, "contratistas", None) or getattr(entrada, "resultados", None) \
+        or getattr(entrada, "rfcs", None) or ()
+    return len(rows)
 
 
 def _displayed(engine: Engine) -> tuple[list[str], np.ndarray]:
@@ -132,7 +189,7 @@ class Repositorio:
         self.store = store
         self.ahora = ahora  # the real present (operation stores only); the core never reads it
         self.inicial = inicial or Calendarios()  # before any `calendario` input
-        self.log = _Log()
+        self.log = _Log(loader=self._load)
         self.applied = 0  # last store row reflected in ``engine``
         self.engine = Engine(self.inicial)
         self._open()
@@ -165,10 +222,12 @@ class Repositorio:
         if self.applied and (snap is None or snap[0] != self.applied):
             self.store.save_snapshot(self.applied, dump(self.engine))
 
+    def _load(self, n: int) -> inp.Entrada:
+        return inp.decode(self.store.cuerpo(n), n)
+
     def _open(self) -> None:
-        for row in self.store.filas():
-            if row.estado == "aceptada":
-                self.log.add(row.n, inp.decode(row.cuerpo, row.n))
+        for n, cuerpo in self.store.aceptadas():
+            self.log.add_stored(n, cuerpo)
         snap = self.store.snapshot()
         last = self.store.last()[0]
         if snap is not None and snap[0] == last:
@@ -270,14 +329,14 @@ class Repositorio:
         return None
 
     def _annulment_refusal(self, a: inp.Anulacion) -> str | None:
-        target = dict(self.log.rows).get(a.entrada)
+        target = self.log.actor(a.entrada)
         if target is None:
             return f"la entrada {a.entrada} no existe o fue rechazada: no hay nada que anular"
         if a.entrada in self.log.annulled():
             return f"la entrada {a.entrada} ya está anulada"
-        if a.actor != "gt" and a.actor != target.actor:
+        if a.actor != "gt" and a.actor != target:
             return (f"solo el GT o quien emitió la entrada {a.entrada} "
-                    f"({target.actor.upper()}) puede anularla")
+                    f"({target.upper()}) puede anularla")
         if not a.motivo.strip():
             return "la anulación debe decir su motivo"
         return None
@@ -285,8 +344,9 @@ class Repositorio:
     def _recompute(self, entrada: inp.Entrada, cuerpo: bytes, numero: int,
                    previas: Sequence[FilaPrevia]) -> Respuesta:
         """A retroactive input or an annulment: replay the log with it, report what changed."""
-        trial = _Log(list(self.log.rows))
+        trial = self.log.copy()
         trial.add(numero, entrada)
+        trial.cache[numero] = entrada  # not in the store yet
         engine = trial.replay(self.inicial)
         whole = [r for r in engine.rechazos if r.linea == numero and r.rfc is None
                  and r.fila is None and r.tipo == inp.tipo(entrada)]
@@ -333,8 +393,7 @@ class Repositorio:
     def en_instante(self, t: datetime) -> Engine:
         """The state as it was at ``t`` (read-only): the accepted inputs up to ``t``, replayed,
         with the clock advanced to ``t``."""
-        past = _Log([(n, e) for n, e in self.log.rows if e.at <= t])
-        engine = past.replay(self.inicial)
+        engine = self.log.copy(until=epoch(t)).replay(self.inicial)
         engine.avanzar(max(epoch(t), engine.reloj), 0)
         return engine
 

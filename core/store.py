@@ -161,6 +161,19 @@ class Store:
             yield Fila(n, estado, motivo, _blob(cuerpo), _rows_decoder.decode(_blob(rechazos)),
                        digest)
 
+    def cuerpo(self, n: int) -> bytes:
+        row = self.db.execute("SELECT cuerpo FROM entradas WHERE n = ?", (n,)).fetchone()
+        if row is None:
+            raise StoreError(f"{self.path}: no existe la entrada {n}")
+        return _blob(row[0])
+
+    def aceptadas(self) -> Iterator[tuple[int, bytes]]:
+        """(number, body) of every accepted input, in recording order."""
+        cur = self.db.execute("SELECT n, cuerpo FROM entradas WHERE estado = 'aceptada' "
+                              "ORDER BY n")
+        for n, cuerpo in cur:
+            yield n, _blob(cuerpo)
+
     def verificar(self) -> list[str]:
         """Every problem of the hash chain, in Spanish; empty when the log is intact."""
         problems = []
