@@ -237,6 +237,7 @@ def agenda_csv(engine: Engine, ciclo: str) -> bytes:
 
 
 def estadisticas_md(engine: Engine, ciclo: str) -> str:
+    ciclo = _ciclo(engine, ciclo).nombre
     e = estadisticas(engine, ciclo)
     rows = [
         ("Contratistas en el padrón", e.padron),

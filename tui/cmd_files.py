@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..core.exports import estadisticas_md, exportar
-from .cmd_store import UsageError, open_repo, parse_instant
+from .cmd_store import UsageError, opened, parse_instant
 
 
 def parse_ronda(text: str | None) -> int | str | None:
@@ -39,16 +39,13 @@ class Progress:
 
 
 def cmd_exportar(args) -> int:
-    repo = open_repo(args.db)
-    try:
+    with opened(args.db) as repo:
         notificacion = parse_instant(args.notificacion, "--notificacion").date() \
             if args.notificacion else None
         progress = Progress("Exportando")
         files = exportar(repo.engine, args.ciclo, Path(args.dir), ronda=parse_ronda(args.ronda),
                          notificacion=notificacion, progreso=progress)
         progress.close()
-    finally:
-        repo.cerrar()
     letters = sum(1 for f in files if f.parent.name == "exhortos")
     others = [f for f in files if f.parent.name != "exhortos"]
     print(f"Exportados {len(files)} archivos en {args.dir}:")
@@ -60,14 +57,8 @@ def cmd_exportar(args) -> int:
 
 
 def cmd_estadisticas(args) -> int:
-    repo = open_repo(args.db)
-    try:
-        from ..core.exports import _ciclo
-
-        _ciclo(repo.engine, args.ciclo)
+    with opened(args.db) as repo:
         print(estadisticas_md(repo.engine, args.ciclo), end="")
-    finally:
-        repo.cerrar()
     return 0
 
 

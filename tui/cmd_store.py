@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -47,6 +49,23 @@ def now() -> datetime:
 
 def open_repo(path: str) -> Repositorio:
     return Repositorio.abrir(path, ahora=now)
+
+
+@contextmanager
+def opened(path: str) -> Iterator[Repositorio]:
+    """The repository at ``path``; its snapshot is saved when the command ends."""
+    repo = open_repo(path)
+    try:
+        yield repo
+    finally:
+        repo.cerrar()
+
+
+def contractor(repo: Repositorio, raw: str) -> str:
+    rfc = raw.strip().upper()
+    if rfc not in repo.engine.index:
+        raise UsageError(f"{rfc}: no está en ningún padrón recibido")
+    return rfc
 
 
 def emit_json(obj: object) -> None:
@@ -92,45 +111,35 @@ def cmd_init(args) -> int:
 
 
 def cmd_registrar(args) -> int:
-    repo = open_repo(args.db)
+    if not Path(args.archivo).is_file():
+        raise UsageError(f"{args.archivo}: el archivo no existe")
     refused = 0
-    try:
-        with Path(args.archivo).open("rb") as f:
-            for number, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                r = repo.registrar_linea(line.rstrip(b"\r\n"), archivo=f"{args.archivo}, línea "
-                                         f"{number}")
-                refused += (not r.aceptada) + len(r.rechazos)
-                for text in format_respuesta(r, repo.disparos(r.numero)):
-                    print(text)
-    except FileNotFoundError:
-        raise UsageError(f"{args.archivo}: el archivo no existe") from None
-    finally:
-        repo.cerrar()
+    with opened(args.db) as repo, Path(args.archivo).open("rb") as f:
+        for number, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            r = repo.registrar_linea(line.rstrip(b"\r\n"),
+                                     archivo=f"{args.archivo}, línea {number}")
+            refused += (not r.aceptada) + len(r.rechazos)
+            for text in format_respuesta(r, repo.disparos(r.numero)):
+                print(text)
     print(f"{refused} rechazos." if refused else "Sin rechazos.")
     return 1 if refused else 0
 
 
 def cmd_avanzar(args) -> int:
-    repo = open_repo(args.db)
-    try:
+    with opened(args.db) as repo:
         r = repo.avanzar(parse_instant(args.hasta, "--hasta"), usuario=args.usuario)
         for text in format_respuesta(r, repo.disparos(r.numero)):
             print(text)
-    finally:
-        repo.cerrar()
     return 0 if r.aceptada else 1
 
 
 def cmd_estado(args) -> int:
-    repo = open_repo(args.db)
-    engine = repo.engine
-    try:
+    with opened(args.db) as repo:
+        engine = repo.engine
         if args.rfc:
-            rfc = args.rfc.strip().upper()
-            if rfc not in engine.index:
-                raise UsageError(f"{rfc}: no está en ningún padrón recibido")
+            rfc = contractor(repo, args.rfc)
             st = estado_de(engine, engine.index[rfc])
             if args.json:
                 emit_json(st)
@@ -155,16 +164,11 @@ def cmd_estado(args) -> int:
             for code, n in sorted(counts.items()):
                 print(f"  {EXPEDIENTE.states[code]:<26} {n:>9}")
         return 0
-    finally:
-        repo.cerrar()
 
 
 def cmd_historial(args) -> int:
-    repo = open_repo(args.db)
-    try:
-        rfc = args.rfc.strip().upper()
-        if rfc not in repo.engine.index:
-            raise UsageError(f"{rfc}: no está en ningún padrón recibido")
+    with opened(args.db) as repo:
+        rfc = contractor(repo, args.rfc)
         steps = historial(repo.engine, rfc)
         if args.json:
             emit_json(steps)
@@ -178,13 +182,10 @@ def cmd_historial(args) -> int:
             if s.nota:
                 print(f"{'':<18} «{s.nota}»")
         return 0
-    finally:
-        repo.cerrar()
 
 
 def cmd_agenda(args) -> int:
-    repo = open_repo(args.db)
-    try:
+    with opened(args.db) as repo:
         agenda = obligaciones(repo.engine)
         if args.json:
             emit_json(agenda)
@@ -196,13 +197,10 @@ def cmd_agenda(args) -> int:
             print(f"{o.limite:%Y-%m-%d %H:%M} {o.ciclo:<7} {RESPONSABLE[o.responsable]:<11} "
                   f"{o.clave:<22} {ESTADO_OBLIGACION[o.estado]}{done}{extra}")
         return 0
-    finally:
-        repo.cerrar()
 
 
 def cmd_rechazos(args) -> int:
-    repo = open_repo(args.db)
-    try:
+    with opened(args.db) as repo:
         rows = repo.rechazos()
         if args.json:
             emit_json(rows)
@@ -211,8 +209,6 @@ def cmd_rechazos(args) -> int:
             print(format_rechazo(r).strip())
         print(f"{len(rows)} rechazos.")
         return 0
-    finally:
-        repo.cerrar()
 
 
 def cmd_verificar(args) -> int:
