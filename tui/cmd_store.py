@@ -114,6 +114,7 @@ def cmd_registrar(args) -> int:
     if not Path(args.archivo).is_file():
         raise UsageError(f"{args.archivo}: el archivo no existe")
     refused = 0
+    answers = []
     with opened(args.db) as repo, Path(args.archivo).open("rb") as f:
         for number, line in enumerate(f, 1):
             if not line.strip():
@@ -121,8 +122,14 @@ def cmd_registrar(args) -> int:
             r = repo.registrar_linea(line.rstrip(b"\r\n"),
                                      archivo=f"{args.archivo}, línea {number}")
             refused += (not r.aceptada) + len(r.rechazos)
+            if args.json:
+                answers.append(r)
+                continue
             for text in format_respuesta(r, repo.disparos(r.numero)):
                 print(text)
+    if args.json:
+        emit_json(answers)
+        return 1 if refused else 0
     print(f"{refused} rechazos." if refused else "Sin rechazos.")
     return 1 if refused else 0
 
@@ -130,8 +137,11 @@ def cmd_registrar(args) -> int:
 def cmd_avanzar(args) -> int:
     with opened(args.db) as repo:
         r = repo.avanzar(parse_instant(args.hasta, "--hasta"), usuario=args.usuario)
-        for text in format_respuesta(r, repo.disparos(r.numero)):
-            print(text)
+        if args.json:
+            emit_json(r)
+        else:
+            for text in format_respuesta(r, repo.disparos(r.numero)):
+                print(text)
     return 0 if r.aceptada else 1
 
 
@@ -251,12 +261,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("registrar", help="agrega entradas desde un archivo JSON Lines")
     p.add_argument("db", metavar="DB")
     p.add_argument("archivo", metavar="ARCHIVO.jsonl")
+    p.add_argument("--json", action="store_true", help="una lista JSON con la respuesta a cada "
+                   "entrada")
     p.set_defaults(func=cmd_registrar)
 
     p = sub.add_parser("avanzar", help="avanza el reloj y dispara los plazos vencidos")
     p.add_argument("db", metavar="DB")
     p.add_argument("--hasta", required=True, metavar="FECHA[THH:MM]")
     p.add_argument("--usuario")
+    p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_avanzar)
 
     p = sub.add_parser("estado", help="estado del padrón o de un contratista")
