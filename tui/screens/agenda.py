@@ -18,11 +18,11 @@ class AgendaScreen(Pantalla):
         yield DataTable(id="agenda", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
         tabla = self.query_one(DataTable)
         tabla.add_columns("Límite", "Quién", "Obligación", "Estado", "Ciclo", "Cumplida",
                           "Contratistas")
         tabla.border_title = "Agenda: obligaciones de cada institución"
+        super().on_mount()
 
     def refrescar(self) -> None:
         agenda = views.obligaciones(self.repse.engine)

@@ -31,8 +31,8 @@ class DetalleScreen(Pantalla):
         with VerticalScroll(id="detalle"):
             yield Static("", id="ficha")
             yield Static("", id="expedientes")
-            yield CicloVida(id="ciclo-vida")
             yield Static("", id="historial")
+            yield CicloVida(id="ciclo-vida")
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -62,7 +62,6 @@ class TableroScreen(Pantalla):
         self.set_class(self.size.width < ANCHO_DOS_COLUMNAS, "-estrecho")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#agenda-corta", DataTable).add_columns("Límite", "Quién",
                                                                "Obligación", "Estado")
         self.query_one("#movimientos", DataTable).add_columns("Fecha", "#", "Evento", "Cuántos",
@@ -70,6 +69,7 @@ class TableroScreen(Pantalla):
         self.query_one("#agenda-corta").border_title = "Agenda"
         self.query_one("#movimientos").border_title = "Últimas transiciones"
         self.query_one("#ultimo").border_title = "Último paso del reloj"
+        super().on_mount()
 
     def refrescar(self) -> None:
         engine = self.repse.engine
