@@ -107,6 +107,7 @@ class RepseApp(App):
         self.ocupado = False
         self.ultimo: tuple[str, list[str]] | None = None  # the last step: title, what fired
         self._padron: tuple[int, consultas.Padron] | None = None
+        self._busqueda: tuple[tuple[int, int, int], consultas.Busqueda] | None = None
         self.listo = asyncio.Event()
 
     # --- the state shown ------------------------------------------------------------------
@@ -125,6 +126,13 @@ class RepseApp(App):
         if self._padron is None or self._padron[0] != self.version:
             self._padron = (self.version, consultas.padron(self.engine))
         return self._padron[1]
+
+    def busqueda(self) -> consultas.Busqueda:
+        """The search index of the names shown (rebuilt only when names may have changed)."""
+        clave = consultas.clave_busqueda(self.engine)
+        if self._busqueda is None or self._busqueda[0] != clave:
+            self._busqueda = (clave, consultas.Busqueda(self.engine))
+        return self._busqueda[1]
 
     def ciclo_actual(self) -> str:
         c = consultas.ciclo_actual(self.engine)

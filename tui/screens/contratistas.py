@@ -67,6 +67,7 @@ class ContratistasScreen(Pantalla):
                 and prev[3] == self.repse.version and texto.upper().startswith(prev[2].upper())):
             dentro = self._ids
         self._ids = consultas.filtrar(p, estado=estado, opinion=opinion, texto=texto,
+                                      busqueda=self.repse.busqueda() if texto.strip() else None,
                                       dentro=dentro)
         self._ultimo = (estado, opinion, texto, self.repse.version)
         tabla = self.query_one(TablaPadron)
