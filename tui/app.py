@@ -434,8 +434,11 @@ class RepseApp(App):
             extra.append(f"Cambios por recálculo: {numero(len(r.cambios))} contratistas")
             extra += [f"  {c.rfc}: {c.antes or '—'} → {c.despues or '—'}"
                       for c in r.cambios[:20]]
-        await self.push_screen_wait(Resultado(f"{titulo}: aceptada", head + lineas + extra,
-                                              r.rechazos))
+        estado = ("aceptada" if r.aceptadas or not r.rechazos
+                  else "ninguna fila procede")
+        await self.push_screen_wait(Resultado(f"{titulo}: {estado}", head + lineas + extra,
+                                              r.rechazos, correcto=bool(r.aceptadas)
+                                              or not r.rechazos))
 
     def action_exportar(self) -> None:
         self.lanzar(self._exportar_ronda())

@@ -44,7 +44,7 @@ def fila_agenda(app, o: views.Obligacion, destacada: bool, formato: str = "%d-%m
             RESPONSABLE[o.responsable],
             celda(app, OBLIGACION.get(o.clave, o.clave), tono, negrita=destacada),
             celda(app, ESTADO_OBLIGACION[o.estado]
-                  + (f" ({numero(o.pendientes)} pend.)" if o.pendientes and o.estado != "cumplida"
+                  + (f" ({numero(o.pendientes)})" if o.pendientes and o.estado != "cumplida"
                      else ""), tono, negrita=destacada))
 
 
