@@ -373,9 +373,7 @@ class RepseApp(App):
             return
         importar = self._importar or _importador()
         if importar is None:
-            await self.push_screen_wait(Resultado(
-                "Importar no está disponible", ["Esta instalación no tiene el módulo de "
-                                                "archivos (repse.core.files)."], correcto=False))
+            await self._sin_archivos("Importar")
             return
         assert self.repo is not None
         actor = next(iter(inp.ACTORES[pedido.tipo]))
@@ -391,6 +389,11 @@ class RepseApp(App):
                                                   correcto=False))
             return
         await self._resultado(r, f"{ENTRADA[pedido.tipo].capitalize()} — {pedido.archivo.name}")
+
+    async def _sin_archivos(self, que: str) -> None:
+        await self.push_screen_wait(Resultado(
+            f"{que} no está disponible", ["Esta instalación no tiene el módulo de archivos "
+                                          "(repse.core.files)."], correcto=False))
 
     def action_acto(self) -> None:
         self.lanzar(self._acto())
@@ -460,9 +463,7 @@ class RepseApp(App):
             return
         exportar = self._exportar or _exportador()
         if exportar is None:
-            await self.push_screen_wait(Resultado(
-                "Exportar no está disponible", ["Esta instalación no tiene el módulo de "
-                                                "archivos (repse.core.files)."], correcto=False))
+            await self._sin_archivos("Exportar")
             return
         texto = f"Exportando a {pedido.destino}…"
         try:
