@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint specs bench clean
+.PHONY: run demo test lint specs bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -17,6 +17,10 @@ $(STAMP): pyproject.toml
 ## run: the main job — the plan of the next cycle
 run: $(STAMP)
 	@$(BIN)/repse plan
+
+## demo: a generated padrón of 150,000 contractors in a simulation store, opened in the TUI
+demo: $(STAMP)
+	@$(BIN)/repse demo
 
 ## test: lint, then the whole test suite
 test: $(STAMP)

@@ -97,7 +97,9 @@ class Store:
             raise StoreError(f"{self.path}: ya existe; use otro nombre o ábralo")
         if not create and (memory or not self.path.exists()):
             raise StoreError(f"{self.path}: no existe; créelo con «repse init»")
-        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=60)
+        # The TUI works from a background thread; this object is never used by two at once.
+        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=60,
+                                  check_same_thread=False)
         if not memory:
             self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
@@ -123,7 +125,9 @@ class Store:
 
     @property
     def simulacion(self) -> bool:
-        return self.meta("simulacion") == "1"
+        if not hasattr(self, "_simulacion"):
+            self._simulacion = self.meta("simulacion") == "1"  # fixed at creation
+        return self._simulacion
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -17,7 +17,7 @@ from ..core import Calendarios, Ciclo, RepseError, calendarios, plan_ciclo
 from ..core.calendars import AUTORIDAD_NOMBRE
 from ..core.cycle import format_plan, pasos
 from ..core.plazos import MX
-from . import cmd_files, cmd_specs, cmd_store, spanish_argparse
+from . import cmd_files, cmd_specs, cmd_store, cmd_tui, spanish_argparse
 
 spanish_argparse.install()
 
@@ -133,6 +133,7 @@ def build_parser() -> Parser:
     cmd_specs.register(sub)
     cmd_store.register(sub)
     cmd_files.register(sub)
+    cmd_tui.register(sub)
     return parser
 
 

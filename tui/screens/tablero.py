@@ -1,0 +1,102 @@
+"""Tablero: where the cycle stands — clock and cycle (status line), procedures per state, the
+agenda around today with the next obligation highlighted, the last step and the latest
+transitions."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Grid, Vertical, VerticalScroll
+from textual.widgets import DataTable, Static
+
+from ...core import consultas, views
+from ..widgets.barras import Barras
+from ..widgets.etiquetas import (
+    ESTADO,
+    ESTADO_OBLIGACION,
+    EVENTO,
+    OBLIGACION,
+    RESPONSABLE,
+    TONO_OBLIGACION,
+    numero,
+)
+from ..widgets.tonos import celda
+from .base import Pantalla
+
+AGENDA_ANTES, AGENDA_DESPUES = 2, 6  # obligations shown around the next one
+ANCHO_DOS_COLUMNAS = 110
+
+
+def proxima(agenda: list[views.Obligacion]) -> int | None:
+    """The obligation to highlight: the first one still pending, else the first overdue."""
+    for estado in ("pendiente", "vencida"):
+        for k, o in enumerate(agenda):
+            if o.estado == estado:
+                return k
+    return None
+
+
+def fila_agenda(app, o: views.Obligacion, destacada: bool, formato: str = "%d-%m %H:%M"
+                ) -> tuple:
+    tono = TONO_OBLIGACION[o.estado]
+    mark = "▶ " if destacada else "  "
+    return (celda(app, f"{mark}{o.limite:{formato}}", tono, negrita=destacada),
+            RESPONSABLE[o.responsable],
+            celda(app, OBLIGACION.get(o.clave, o.clave), tono, negrita=destacada),
+            celda(app, ESTADO_OBLIGACION[o.estado]
+                  + (f" ({numero(o.pendientes)})" if o.pendientes and o.estado != "cumplida"
+                     else ""), tono, negrita=destacada))
+
+
+class TableroScreen(Pantalla):
+    def cuerpo(self) -> ComposeResult:
+        with VerticalScroll(id="tablero-scroll"), Grid(id="tablero"):
+            yield Barras(id="estados")
+            with Vertical(id="derecha"):
+                yield DataTable(id="agenda-corta", cursor_type="none", show_cursor=False)
+                yield Static("", id="ultimo")
+                yield DataTable(id="movimientos", cursor_type="none", show_cursor=False)
+
+    def on_resize(self) -> None:
+        # Two columns where they fit; one scrolling column in 80 columns.
+        self.set_class(self.size.width < ANCHO_DOS_COLUMNAS, "-estrecho")
+
+    def on_mount(self) -> None:
+        self.query_one("#agenda-corta", DataTable).add_columns("Límite", "Quién",
+                                                               "Obligación", "Estado")
+        self.query_one("#movimientos", DataTable).add_columns("Fecha", "#", "Evento", "Cuántos",
+                                                              "De → a")
+        self.query_one("#agenda-corta").border_title = "Agenda"
+        self.query_one("#movimientos").border_title = "Últimas transiciones"
+        self.query_one("#ultimo").border_title = "Último paso del reloj"
+        super().on_mount()
+
+    def refrescar(self) -> None:
+        engine = self.repse.engine
+        c = consultas.ciclo_actual(engine)
+        barras = self.query_one(Barras)
+        barras.border_title = f"Expedientes por estado · {c.nombre}" if c else "Estados"
+        barras.actualizar(self.repse.padron().conteos(c.nombre) if c else {})
+
+        agenda = views.obligaciones(engine)
+        k = proxima(agenda)
+        start = max(0, (k if k is not None else len(agenda)) - AGENDA_ANTES)
+        tabla = self.query_one("#agenda-corta", DataTable)
+        tabla.clear()
+        for j, o in enumerate(agenda[start:start + AGENDA_ANTES + AGENDA_DESPUES], start):
+            tabla.add_row(*fila_agenda(self.app, o, j == k))
+
+        ultimo = self.repse.ultimo
+        self.query_one("#ultimo", Static).update(
+            "\n".join(ultimo[1][:4]) if ultimo else "Aún no se avanza el reloj en esta sesión.")
+        if ultimo:
+            self.query_one("#ultimo").border_title = ultimo[0]
+
+        tabla = self.query_one("#movimientos", DataTable)
+        tabla.clear()
+        for m in consultas.ultimos_movimientos(engine, 12):
+            desde, hacia, _ = m.pasos[0]
+            tabla.add_row(f"{m.at:%d-%m %H:%M}", str(m.entrada), EVENTO.get(m.evento, m.evento),
+                          Text(numero(m.contratistas), justify="right"),
+                          f"{ESTADO[desde]} → {ESTADO[hacia]}"
+                          + (" …" if len(m.pasos) > 1 else ""))

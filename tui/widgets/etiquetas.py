@@ -1,0 +1,88 @@
+"""Spanish labels the screens show, derived from the lifecycle charts where the charts have
+them (state titles and descriptions, event names), and the few the charts do not name."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ...core.lifecycle import ACTOR_NOMBRE, Expediente, Registro
+
+ESTADO: dict[str, str] = {s.id: s.name for chart in (Expediente, Registro)
+                          for s in chart.states}
+DESCRIPCION: dict[str, str] = {s.id: s.descripcion for chart in (Expediente, Registro)
+                               for s in chart.states}
+EVENTO: dict[str, str] = {str(e): e.name for chart in (Expediente, Registro)
+                          for e in chart.events}
+EVENTO["manifestacion"] = "Manifestación recibida"
+ACTOR = dict(ACTOR_NOMBRE)
+RESPONSABLE = {"imss": "IMSS", "stps": "STPS", "gt": "GT"}
+
+OPINION = {"positiva": "positiva", "negativa": "negativa", "sin_opinion": "sin opinión"}
+
+# How each state reads at a glance: the colour class of the tables and the bar chart.
+TONO: dict[str, str] = {
+    "registrado": "neutro", "en_consulta": "neutro",
+    "al_corriente": "bien", "regularizado": "bien",
+    "senalado": "alerta", "por_iniciar_cancelacion": "alerta", "por_cancelar": "alerta",
+    "exhortado": "curso", "segunda_consulta": "curso", "en_cancelacion": "curso",
+    "tercera_consulta": "curso", "cancelacion_suspendida": "alerta",
+    "cancelado": "mal", "excluido": "neutro",
+}
+
+PLAZO: dict[str, str] = {
+    "limite_exhorto": "límite del exhorto",
+    "fin_plazo_regularizacion": "fin regularización",
+    "segunda_consulta": "segunda consulta",
+    "fin_plazo_audiencia": "fin para manifestar",
+    "tercera_consulta": "tercera consulta",
+    "cancelacion": "cancelación",
+    "fin_vigencia": "fin de vigencia",
+    "inicio_ventana_renovacion": "abre renovación",
+}
+
+OBLIGACION: dict[str, str] = {
+    "padron": "Padrón del ciclo",
+    "listado_inicial": "Listados ronda 1",
+    "exhorto": "Exhorto",
+    "listado_segunda": "Listados 2.ª consulta",
+    "listado_tercera": "Oficio 3.ª consulta",
+    "cancelacion": "Cancelación",
+    "actualizacion_diaria": "Actualización diaria",
+}
+ESTADO_OBLIGACION = {"pendiente": "pendiente", "cumplida": "cumplida",
+                     "extemporanea": "extemporánea", "vencida": "VENCIDA"}
+TONO_OBLIGACION = {"pendiente": "curso", "cumplida": "bien", "extemporanea": "alerta",
+                   "vencida": "mal"}
+
+ENTRADA: dict[str, str] = {
+    "padron": "padrón",
+    "opiniones": "opiniones del IMSS",
+    "exhorto": "exhorto",
+    "inicio_cancelacion": "inicio de la cancelación",
+    "cancelacion": "cancelación",
+    "cancelacion_impedida": "cancelación impedida",
+    "criterio": "criterio del GT",
+    "anulacion": "anulación de una entrada",
+    "cancelacion_registro": "cancelación del registro",
+    "manifestacion": "manifestación",
+    "renovacion": "renovación",
+    "calendario": "calendario vigente",
+    "reloj": "reloj (vence un plazo)",
+}
+
+_DIAS = ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")
+
+
+def dia(d: date) -> str:
+    """``lun 26-01-2026``."""
+    return f"{_DIAS[d.weekday()]} {d:%d-%m-%Y}"
+
+
+def momento(t: datetime) -> str:
+    """``lun 26-01-2026 09:00``."""
+    return f"{dia(t.date())} {t:%H:%M}"
+
+
+def numero(n: int) -> str:
+    """Thousands separated by commas, as Mexico writes them: ``150,000``."""
+    return f"{n:,}"

@@ -1,0 +1,183 @@
+"""The padrón as a table that stays responsive at 150,000 rows and more.
+
+A Line API widget: it keeps only an index of contractor ids (a NumPy array, the result of the
+filters) and renders the rows on screen, never the whole padrón, so filtering and scrolling cost
+the same at 150 or 1,000,000 rows.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ...core import consultas
+from ...core.engine import Engine
+from .etiquetas import ESTADO, OPINION, PLAZO, TONO
+
+COLUMNAS = ("RFC", "Razón social", "Estado", "Opinión", "Próx. plazo")
+
+
+def anchos(total: int) -> tuple[int, ...]:
+    """Column widths for ``total`` cells (after the cursor mark): the razón social takes what
+    the others leave; in 80 columns the state is cut and the plazo is only its date."""
+    rfc, estado, opinion, plazo = 13, 23, 11, 29
+    if total - (rfc + estado + opinion + plazo + 5) < 24:
+        estado, plazo = 17, 10
+    razon = max(8, total - (rfc + estado + opinion + plazo + 5))
+    return rfc, razon, estado, opinion, plazo
+
+
+def _celda(texto: str, ancho: int) -> str:
+    return texto.ljust(ancho) if len(texto) <= ancho else texto[: ancho - 1] + "…"
+
+
+class TablaPadron(ScrollView, can_focus=True):
+    """Contractors by id, one line each, with a cursor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor(-1)", "Arriba", show=False),
+        Binding("down", "cursor(1)", "Abajo", show=False),
+        Binding("pageup", "pagina(-1)", "Re Pág", show=False),
+        Binding("pagedown", "pagina(1)", "Av Pág", show=False),
+        Binding("home", "extremo(0)", "Inicio", show=False),
+        Binding("end", "extremo(1)", "Fin", show=False),
+        Binding("enter", "abrir", "Detalle"),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "tabla--cabecera", "tabla--cursor", "tabla--bien", "tabla--curso", "tabla--alerta",
+        "tabla--mal", "tabla--neutro",
+    }
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Seleccionado(Message):
+        """Enter (or a double click) on a contractor: open its detail."""
+
+        def __init__(self, contratista: int) -> None:
+            self.contratista = contratista
+            super().__init__()
+
+    class CursorMovido(Message):
+        def __init__(self, contratista: int | None) -> None:
+            self.contratista = contratista
+            super().__init__()
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.engine: Engine | None = None
+        self.padron: consultas.Padron | None = None
+        self.ids = np.zeros(0, dtype=np.int64)
+        self._cache: dict[tuple[int, int], Strip] = {}
+
+    # --- data -----------------------------------------------------------------------------
+    def mostrar(self, engine: Engine, padron: consultas.Padron, ids: np.ndarray,
+                conservar: int | None = None) -> None:
+        """Show contractors ``ids``; keep the cursor on contractor ``conservar`` if present."""
+        self.engine, self.padron, self.ids = engine, padron, ids
+        self._cache.clear()
+        self.virtual_size = Size(0, len(ids) + 1)
+        row = 0
+        if conservar is not None and len(ids):
+            k = int(np.searchsorted(ids, conservar))
+            row = k if k < len(ids) and ids[k] == conservar else 0
+        self.cursor = row
+        self.scroll_to(y=max(0, row - self._filas_visibles() // 2), animate=False)
+        self.refresh()
+
+    @property
+    def seleccionado(self) -> int | None:
+        return int(self.ids[self.cursor]) if len(self.ids) else None
+
+    # --- cursor ---------------------------------------------------------------------------
+    def _filas_visibles(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        top = int(self.scroll_y)
+        visible = self._filas_visibles()
+        if new < top:
+            self.scroll_to(y=new, animate=False)
+        elif new >= top + visible:
+            self.scroll_to(y=new - visible + 1, animate=False)
+        self.refresh()
+        self.post_message(self.CursorMovido(self.seleccionado))
+
+    def _mover(self, row: int) -> None:
+        if len(self.ids):
+            self.cursor = min(max(row, 0), len(self.ids) - 1)
+
+    def action_cursor(self, delta: int) -> None:
+        self._mover(self.cursor + delta)
+
+    def action_pagina(self, sentido: int) -> None:
+        self._mover(self.cursor + sentido * self._filas_visibles())
+
+    def action_extremo(self, fin: int) -> None:
+        self._mover(len(self.ids) - 1 if fin else 0)
+
+    def action_abrir(self) -> None:
+        if self.seleccionado is not None:
+            self.post_message(self.Seleccionado(self.seleccionado))
+
+    def on_click(self, event: events.Click) -> None:
+        y = event.y - self.gutter.top if hasattr(self, "gutter") else event.y
+        if y >= 1:
+            self._mover(int(self.scroll_y) + y - 1)
+            if event.chain >= 2:
+                self.action_abrir()
+
+    # --- rendering ------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if y == 0:
+            return self._linea(COLUMNAS, self.get_component_rich_style("tabla--cabecera"),
+                               width)
+        row = int(self.scroll_y) + y - 1
+        if row >= len(self.ids) or self.engine is None or self.padron is None:
+            return Strip.blank(width, self.rich_style)
+        key = (row, width)
+        if row != self.cursor and key in self._cache:
+            return self._cache[key]
+        i = int(self.ids[row])
+        st = consultas.fila(self.engine, self.padron, i)
+        plazo = st.proximo_plazo
+        if plazo is None:
+            cuando = "—"
+        elif anchos(width - 1)[4] < 20:
+            cuando = f"{plazo.fecha:%d-%m-%Y}"
+        else:
+            cuando = f"{plazo.fecha:%d-%m-%Y} {PLAZO.get(plazo.plazo, plazo.plazo)}"
+        cells = (self.engine.rfcs[i], self.engine.razon_social[i],
+                 ESTADO.get(st.estado, "—") if st.estado else "sin ciclo",
+                 OPINION.get(st.opinion, "—") if st.opinion else "—", cuando)
+        base = self.rich_style
+        if row == self.cursor:
+            cursor = self.get_component_rich_style("tabla--cursor")
+            return self._linea(cells, base + cursor, width, mark="▶")
+        tono = self.get_component_rich_style(f"tabla--{TONO.get(st.estado or '', 'neutro')}")
+        strip = self._linea(cells, base, width, {2: tono})
+        self._cache[key] = strip
+        return strip
+
+    def _linea(self, cells, style: Style, width: int, extra: dict[int, Style] | None = None,
+               mark: str = " ") -> Strip:
+        segs = [Segment(mark, style)]
+        for k, (text, w) in enumerate(zip(cells, anchos(width - 1), strict=True)):
+            st = style + extra[k] if extra and k in extra else style
+            segs.append(Segment(_celda(str(text), w), st))
+            segs.append(Segment(" ", style))
+        return Strip(segs).adjust_cell_length(width, style)
+
+    def on_resize(self) -> None:
+        self._cache.clear()
+        self.virtual_size = Size(0, len(self.ids) + 1)
