@@ -28,6 +28,10 @@ class ImportFileError(RepseError):
         super().__init__(f"{archivo}: {motivo}")
 
 
+class DemoError(RepseError):
+    """Demo data that cannot be generated as asked (too few contractors for a whole cycle)."""
+
+
 class PlanError(RepseError):
     """An argument the cycle plan cannot be computed for (a cycle 2026-3, an exhorto before D0)."""
 
