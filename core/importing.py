@@ -88,8 +88,8 @@ ACTOS: dict[str, type] = {
 }
 
 
-class FilaRechazada(msgspec.Struct, frozen=True):
-    """A data row that does not enter the engine, and why."""
+class _MotivoFila(msgspec.Struct, frozen=True):
+    """A reason about one row of a file."""
 
     archivo: str
     fila: int
@@ -100,16 +100,12 @@ class FilaRechazada(msgspec.Struct, frozen=True):
         return f"{self.archivo}, fila {self.fila}: {self.motivo}"
 
 
-class FilaAviso(msgspec.Struct, frozen=True):
+class FilaRechazada(_MotivoFila, frozen=True):
+    """A data row that does not enter the engine, and why."""
+
+
+class FilaAviso(_MotivoFila, frozen=True):
     """A warning on an accepted row (a row may have several)."""
-
-    archivo: str
-    fila: int
-    rfc: str
-    motivo: str
-
-    def __str__(self) -> str:
-        return f"{self.archivo}, fila {self.fila}: {self.motivo}"
 
 
 class FilaRfc(msgspec.Struct, frozen=True):
@@ -244,6 +240,10 @@ def _abrir(path: Path, archivo: str) -> _Tabla:
         data = path.read_bytes()
     except FileNotFoundError:
         raise ImportFileError(archivo, f"no existe el archivo «{path}»") from None
+    except IsADirectoryError:
+        raise ImportFileError(archivo, f"«{path}» es una carpeta, no un archivo") from None
+    except PermissionError:
+        raise ImportFileError(archivo, "no hay permiso para leer el archivo") from None
     except OSError as exc:
         raise ImportFileError(archivo, f"no se puede leer el archivo: {exc.strerror}") from None
     if data.startswith(b"PK\x03\x04"):

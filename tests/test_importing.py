@@ -134,9 +134,11 @@ def test_files_that_are_no_table_raise(tmp_path, contenido, motivo):
     assert exc.value.motivo == motivo
 
 
-def test_a_missing_file_raises(tmp_path):
+def test_a_missing_file_or_a_folder_raises(tmp_path):
     with pytest.raises(ImportFileError, match="no existe el archivo"):
         leer_rfcs(tmp_path / "nada.csv")
+    with pytest.raises(ImportFileError, match="es una carpeta, no un archivo"):
+        leer_rfcs(tmp_path)
 
 
 # --- rows -----------------------------------------------------------------------------------
