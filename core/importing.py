@@ -44,7 +44,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from itertools import compress, starmap
+from itertools import compress, count, islice, starmap
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
@@ -316,9 +316,15 @@ def _registros_texto(lines: list[str], sep: str) -> Iterator[tuple[int, list[Any
     the header's number of cells and none of its continuation lines looks like a row of its own;
     otherwise each of those lines is read on its own, so that a stray quote cannot swallow the
     rows after it."""
-    if not any('"' in line for line in lines):  # the common case: split, at C speed
-        for i, line in enumerate(lines):
-            yield i + 1, line.rstrip("\r\n").split(sep)
+    if not any('"' in line for line in lines):  # no quotes: split, at C speed
+        yield from zip(count(1), (line.rstrip("\r\n").split(sep) for line in lines))
+        return
+    try:  # as many records as lines: no record spans lines, each line is its record
+        records = list(csv.reader(lines, delimiter=sep, strict=False))
+    except csv.Error:
+        records = []
+    if len(records) == len(lines):
+        yield from zip(count(1), records)
         return
     reader = csv.reader(lines, delimiter=sep, strict=False)
     ancho: int | None = None  # cells in the header, the first non-blank record
@@ -447,7 +453,10 @@ def _textos_limpios(columna: Sequence[Any]) -> list[str]:
 
 def _fechas(columna: Sequence[Any]) -> list[date | str | None]:
     """Each cell's date, the reason it is not one, or None when the cell is empty."""
-    textos = [v if isinstance(v, date) else _texto(v) for v in columna]
+    try:
+        textos: list[Any] = list(map(str.strip, columna))  # a text file: every cell is a str
+    except TypeError:
+        textos = [v if isinstance(v, date) else _texto(v) for v in columna]
     # A padrón repeats a few thousand dates: parse each distinct text once.
     unicas = {t: _fecha_texto(t) if t else None for t in set(textos) if type(t) is str}
     return [unicas[t] if type(t) is str else t.date() if isinstance(t, datetime) else t
@@ -531,12 +540,17 @@ def _leer(path: str | Path, esquema: _Esquema, progreso: Progreso | None) -> Lec
         indices = _mapear(encabezado, fila_encabezado, esquema.columnas, archivo)
 
     with _sin_gc():
-        for fila, cells in tabla.registros:
-            if vacia(cells):
-                continue  # a blank line is not a row, but rows keep their line numbers
-            filas.append(fila)
-            registros.append(cells)
-            if progreso is not None and len(filas) % PASO_PROGRESO == 0:
+        # In batches, so that progress can be told; a blank line is not a row, but rows keep
+        # their line numbers.
+        while lote := list(islice(tabla.registros, PASO_PROGRESO)):
+            sigue = len(lote) == PASO_PROGRESO  # a short batch is the last one
+            if tabla.texto:
+                lote = [(fila, cells) for fila, cells in lote if "".join(cells).strip()]
+            else:
+                lote = [(fila, cells) for fila, cells in lote if not _vacia(cells)]
+            filas += [fila for fila, _ in lote]
+            registros += [cells for _, cells in lote]
+            if progreso is not None and sigue:
                 progreso(len(filas), _estimado(tabla.total, fila_encabezado, len(filas)))
         ancho = len(encabezado)
         forma = _forma(registros, ancho, indices, esquema) if tabla.texto else {}
@@ -553,7 +567,7 @@ def _leer(path: str | Path, esquema: _Esquema, progreso: Progreso | None) -> Lec
         lectura = _juzgar(archivo, filas, rfcs, campos, forma, errores, avisos,
                           esquema.construir)
     if progreso is not None:
-        progreso(len(filas), len(filas))
+        progreso(len(filas), len(filas))  # the total is now known
     return msgspec.structs.replace(lectura, notas=tuple(notas))
 
 
