@@ -130,8 +130,11 @@ _HOMOCLAVE = "123456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
 _SIN_ACENTO = str.maketrans("ÁÉÍÓÚÜ", "AEIOUU")  # Ñ stays: it is a letter of the RFC
 
 
+_NO_LETRA = re.compile(r"[^A-ZÑ& ]")
+
+
 def _letras(text: str) -> list[str]:
-    words = re.sub(r"[^A-ZÑ& ]", " ", text.upper().translate(_SIN_ACENTO)).split()
+    words = _NO_LETRA.sub(" ", text.upper().translate(_SIN_ACENTO)).split()
     return [w for w in words if w not in _VACIAS]
 
 
@@ -278,7 +281,7 @@ def _nucleo(giro: int, patron: int, lugar: int, ap1: int, ap2: int) -> str:
     return f"{GIROS[giro]} {APELLIDOS[ap1]} {APELLIDOS[ap2]}"
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)
 def _dominio(nucleo: str) -> str:
     dominio = _slug(nucleo.replace(" Y ", " "))
     return dominio if len(dominio) <= 20 else _slug(" ".join(nucleo.split()[-2:]))
@@ -359,7 +362,8 @@ class _Tabla:
 
     def __init__(self, encabezado: list[str]) -> None:
         self.encabezado = encabezado
-        self.lineas: list[list[str] | None] = []  # None: a blank line
+        self.lineas: list[list[str]] = []
+        self.blancos: list[int] = []  # indices in ``lineas`` of blank lines
         self.rechazadas: list[int] = []
         self.con_aviso: list[int] = []
 
@@ -373,21 +377,19 @@ class _Tabla:
         return numero
 
     def blanco(self) -> None:
-        self.lineas.append(None)
+        self.blancos.append(len(self.lineas))
+        self.lineas.append([])
 
     @property
     def filas(self) -> int:
-        return sum(1 for linea in self.lineas if linea is not None)
+        return len(self.lineas) - len(self.blancos)
 
     def csv(self, sep: str = ",") -> str:
         out = io.StringIO()
+        # csv writes an empty row as an empty line: the blank lines need nothing else.
         writer = csv.writer(out, delimiter=sep, lineterminator="\r\n")
         writer.writerow(self.encabezado)
-        for linea in self.lineas:
-            if linea is None:
-                out.write("\r\n")
-            else:
-                writer.writerow(linea)
+        writer.writerows(self.lineas)
         return out.getvalue()
 
     def xlsx(self, hoja: str, fecha: datetime) -> bytes:
@@ -399,7 +401,7 @@ class _Tabla:
         sheet = libro.create_sheet(hoja)
         sheet.append(self.encabezado)
         for linea in self.lineas:
-            sheet.append(linea or [])
+            sheet.append(linea)
         buffer = io.BytesIO()
         libro.save(buffer)
         return _zip_determinista(buffer.getvalue(), fecha)
