@@ -132,9 +132,9 @@ class Lectura(msgspec.Struct, Generic[T], frozen=True):
     def resumen(self) -> str:
         """The one-line Spanish summary an import ends with."""
         con_aviso = len({a.fila for a in self.avisos})
-        return (f"{self.archivo}: {_n(self.filas_leidas)} filas leídas; "
-                f"{_n(len(self.filas))} aceptadas ({_n(con_aviso)} con aviso), "
-                f"{_n(len(self.rechazos))} rechazadas.")
+        return (f"{self.archivo}: {_cuenta(self.filas_leidas, 'fila leída', 'filas leídas')}; "
+                f"{_cuenta(len(self.filas), 'aceptada', 'aceptadas')} ({_n(con_aviso)} con "
+                f"aviso), {_cuenta(len(self.rechazos), 'rechazada', 'rechazadas')}.")
 
     def detalle(self) -> list[str]:
         """One Spanish line per refused row, then one per warning, in file order."""
@@ -145,6 +145,10 @@ class Lectura(msgspec.Struct, Generic[T], frozen=True):
 
 def _n(value: int) -> str:
     return f"{value:,}"
+
+
+def _cuenta(value: int, singular: str, plural: str) -> str:
+    return f"{_n(value)} {singular if value == 1 else plural}"
 
 
 # --- columns and header matching ---------------------------------------------------------------
@@ -289,8 +293,8 @@ def _decodificar(data: bytes, archivo: str) -> tuple[list[str], list[str]]:
         lines.append(line)
     nota = "codificación Latin-1 (Windows-1252)"
     if utf8:
-        nota = (f"codificación mixta: {_n(latin)} {'línea' if latin == 1 else 'líneas'} en "
-                f"Latin-1 y {_n(utf8)} en UTF-8")
+        nota = (f"codificación mixta: {_cuenta(latin, 'línea', 'líneas')} en Latin-1 y "
+                f"{_n(utf8)} en UTF-8")
     return lines, [nota]
 
 
@@ -630,6 +634,7 @@ def _juzgar(archivo: str, filas: list[int], rfcs: list[str], campos: Columnas,
     rechazos: list[FilaRechazada] = []
     lista_avisos: list[FilaAviso] = []
     rechazadas = [False] * len(filas)
+    filas_rechazadas: set[int] = set()
     for k in dudosas:
         fila, (rfc, error, aviso) = filas[k], checks[k]
         motivos = []
@@ -642,10 +647,12 @@ def _juzgar(archivo: str, filas: list[int], rfcs: list[str], campos: Columnas,
             else:
                 motivos.append(error)
         elif primera[rfc] != fila:
-            motivos.append(f"RFC duplicado: ya aparece en la fila {primera[rfc]}")
+            tambien = " (también rechazada)" if primera[rfc] in filas_rechazadas else ""
+            motivos.append(f"RFC duplicado: ya aparece en la fila {primera[rfc]}{tambien}")
         motivos += forma.get(k) or errores.get(k) or []
         if motivos:
             rechazadas[k] = True
+            filas_rechazadas.add(fila)
             rechazos.append(FilaRechazada(archivo, fila, _muestra(rfc, 40), "; ".join(motivos)))
             continue
         lista_avisos += [FilaAviso(archivo, fila, rfc, a)

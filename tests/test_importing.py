@@ -184,7 +184,7 @@ def test_a_repeated_rfc_is_refused_at_its_second_occurrence(tmp_path):
     assert motivos(lectura) == {
         3: "fecha de registro no válida «no sé» (se espera AAAA-MM-DD o DD/MM/AAAA)",
         4: "RFC duplicado: ya aparece en la fila 2",
-        5: "RFC duplicado: ya aparece en la fila 3",
+        5: "RFC duplicado: ya aparece en la fila 3 (también rechazada)",
     }
 
 
@@ -321,7 +321,7 @@ def test_xlsx_padron_with_excel_dates_numbers_and_gaps(tmp_path):
         == [(2, MORAL, NANDU, "12345", date(2024, 1, 5)),
             (4, FISICA, "JOSÉ PEÑA", "7", date(2024, 1, 5))]
     assert motivos(lectura) == {5: "falta la fecha de registro",
-                                6: "RFC duplicado: ya aparece en la fila 5"}
+                                6: "RFC duplicado: ya aparece en la fila 5 (también rechazada)"}
     assert lectura.notas == ("libro XLSX, hoja «Padrón»",
                              "solo se lee la primera hoja; no se leen: «Notas»")
 
@@ -356,6 +356,7 @@ def test_the_report_an_operator_reads(tmp_path, snapshot):
 
 def test_entrada_padron_carries_file_and_rows(tmp_path):
     lectura = leer_padron(archivo(tmp_path, f"{ENCABEZADO}\n\n{MORAL},A,F1,2024-01-05\n"))
+    assert lectura.resumen() == "padron.csv: 1 fila leída; 1 aceptada (0 con aviso), 0 rechazadas."
     padron = entrada_padron(lectura, "2026-1", AT)
     assert isinstance(padron, Padron)
     assert (padron.archivo, padron.ciclo, padron.actor, padron.at) == ("padron.csv", "2026-1",
