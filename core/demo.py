@@ -17,7 +17,8 @@ impossible date, a missing razón social) or accepted with a warning (a failed c
 row never hides a contractor the cycle needs: refused rows are extra rows. :class:`ResumenDemo`
 lists, per file, the rows the importer must refuse and those it must warn about.
 
-Same seed, same cycle → the same bytes (the XLSX too: its zip dates are fixed).
+Same seed, same cycle → the same bytes (the XLSX too: :func:`repse.core.exports.xlsx_bytes` fixes
+its dates).
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ import io
 import random
 import re
 import textwrap
-import zipfile
 from collections.abc import Sequence
 from datetime import date, datetime, time
 from functools import lru_cache
@@ -41,6 +41,7 @@ import numpy as np
 from .calendars import calendarios
 from .cycle import DIAS_SEMANA, Ciclo, PlanCiclo, plan_ciclo
 from .errors import DemoError
+from .exports import xlsx_bytes
 from .inputs import ACTORES, Ronda
 from .plazos import MX, next_habil_day
 from .rfc import GENERICOS, check_digits
@@ -392,36 +393,8 @@ class _Tabla:
         writer.writerows(self.lineas)
         return out.getvalue()
 
-    def xlsx(self, hoja: str, fecha: datetime) -> bytes:
-        import openpyxl  # only the demo's XLSX file needs it
-
-        libro = openpyxl.Workbook(write_only=True)
-        libro.properties.creator = "repse demo-datos"
-        libro.properties.created = fecha.replace(tzinfo=None)
-        sheet = libro.create_sheet(hoja)
-        sheet.append(self.encabezado)
-        for linea in self.lineas:
-            sheet.append(linea)
-        buffer = io.BytesIO()
-        libro.save(buffer)
-        return _zip_determinista(buffer.getvalue(), fecha)
-
-
-def _zip_determinista(data: bytes, fecha: datetime) -> bytes:
-    """The same XLSX with fixed zip timestamps and document dates, so that a seed gives the same
-    bytes on every run (openpyxl stamps the current time)."""
-    stamp = fecha.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
-                                 rb"\g<1>" + stamp.encode(), content)
-            dst.writestr(zipfile.ZipInfo(info.filename, fecha.timetuple()[:6]), content,
-                         compress_type=zipfile.ZIP_DEFLATED)
-    return out.getvalue()
+    def xlsx(self, hoja: str) -> bytes:
+        return xlsx_bytes(hoja, self.encabezado, self.lineas)
 
 
 def _mal_formado(rfc: str) -> str:
@@ -601,7 +574,7 @@ def _escribir_opiniones_ronda2(destino: Path, filas: list[Contratista], opinion:
                     "Negativa" if opinion[c.rfc] == "negativa" else "Sin opinión"])
     tabla.fila([sorted(GENERICOS)[1], "EXTRANJERO SIN RFC", "Negativa"], rechazada=True)
     at = _at(plan.segunda_consulta, 11)
-    (destino / "opiniones_ronda2.xlsx").write_bytes(tabla.xlsx("Ronda 2", at))
+    (destino / "opiniones_ronda2.xlsx").write_bytes(tabla.xlsx("Ronda 2"))
     return ArchivoDemo(
         "opiniones_ronda2.xlsx", "opiniones",
         "Segunda consulta (D2): listados Negativa y Sin opinión (IMSS)", at, "imss",

@@ -24,7 +24,7 @@ What is tolerated, and how:
 - **Refusals**: a wrong RFC shape, a generic RFC, a missing required value, an impossible date, an
   unknown opinion, a truncated row, extra cells (an unquoted separator inside a value), and the
   second occurrence of an RFC. **Warnings**: a failed RFC check digit, an e-mail that does not look
-  like one. RFCs are checked all at once with :func:`repse.core.rfc.check_rfcs`.
+  like one. RFCs are checked all at once with :func:`repse.core.rfc.check_rfc_batch`.
 
 The ``leer_*`` functions return a :class:`Lectura`; the ``entrada_*`` builders turn it into one
 input of the engine (:mod:`repse.core.inputs`), carrying ``archivo`` and each row's ``fila``.
@@ -70,7 +70,7 @@ from .inputs import (
     decode,
     encode,
 )
-from .rfc import check_rfcs
+from .rfc import check_rfc, check_rfc_batch
 
 Progreso = Callable[[int, int | None], None]
 """``progreso(hechas, total)``: rows processed so far and the estimated total (None if unknown)."""
@@ -535,7 +535,7 @@ def _leer(path: str | Path, esquema: _Esquema, progreso: Progreso | None) -> Lec
     fila_encabezado, encabezado = primera[0], [_texto(c) for c in primera[1]]
     filas: list[int] = []
     registros: list[list[Any]] = []
-    if esquema.sin_encabezado and not check_rfcs(encabezado[:1])[0].error:
+    if esquema.sin_encabezado and not check_rfc(encabezado[0]).error:
         indices = {"rfc": 0}
         filas.append(fila_encabezado)
         registros.append(encabezado)
@@ -623,11 +623,10 @@ def _juzgar(archivo: str, filas: list[int], rfcs: list[str], campos: Columnas,
 
     The reasons of a refused row, in order: its RFC, then its shape (truncated, extra cells) —
     which makes the reasons of single cells moot — or else those of its cells."""
-    checks = check_rfcs(rfcs)
-    normal = [c.rfc for c in checks]
+    normal, errores_rfc, avisos_rfc = check_rfc_batch(rfcs)
     primera = dict(zip(reversed(normal), reversed(filas), strict=True))  # first row of each RFC
     dudosas = sorted(
-        {k for k, c in enumerate(checks) if c.error or c.aviso}
+        errores_rfc.keys() | avisos_rfc.keys()
         | {k for k, (rfc, fila) in enumerate(zip(normal, filas, strict=True))
            if primera[rfc] != fila}
         | forma.keys() | errores.keys() | avisos.keys())
@@ -636,7 +635,7 @@ def _juzgar(archivo: str, filas: list[int], rfcs: list[str], campos: Columnas,
     rechazadas = [False] * len(filas)
     filas_rechazadas: set[int] = set()
     for k in dudosas:
-        fila, (rfc, error, aviso) = filas[k], checks[k]
+        fila, rfc, error, aviso = filas[k], normal[k], errores_rfc.get(k), avisos_rfc.get(k)
         motivos = []
         if error:
             if k in forma and not rfc:

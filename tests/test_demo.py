@@ -7,6 +7,7 @@ import doctest
 from datetime import date, timedelta
 
 import pytest
+
 from repse.core import demo as demo_module
 from repse.core.cycle import Ciclo
 from repse.core.demo import NANDU, generar_demo

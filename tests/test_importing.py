@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from repse.core import importing
 from repse.core.errors import ImportFileError, RepseError
 from repse.core.importing import (
