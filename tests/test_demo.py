@@ -132,3 +132,27 @@ def test_other_cycles_and_too_few_contractors(tmp_path):
     assert resumen.archivos[0].at.date() == date(2027, 7, 26)
     with pytest.raises(DemoError, match="al menos 50 contratistas"):
         generar_demo(49, 3, tmp_path)
+
+
+def test_the_demo_rehearses_a_whole_cycle_through_the_engine(tmp_path):
+    from collections import Counter
+
+    from repse.core.api import Repositorio
+
+    resumen = generar_demo(300, 4, tmp_path)
+    repo = Repositorio.crear(tmp_path / "repse.sqlite")
+    for archivo in resumen.archivos:
+        lectura = leer(archivo.tipo, tmp_path / archivo.nombre)
+        respuesta = repo.registrar(entrada(
+            archivo.tipo, lectura, ciclo=resumen.ciclo, at=archivo.at, actor=archivo.actor,
+            ronda=archivo.ronda, completo=archivo.completo, motivo=archivo.motivo))
+        assert respuesta.aceptada, (archivo.nombre, respuesta.motivo)
+        assert respuesta.rechazos == [], (archivo.nombre, respuesta.rechazos)
+    estados = Counter(c.estado for c in repo.estado().contratistas.values())
+    ultima_diaria = resumen.archivos[-1].filas
+    assert estados == {
+        "al_corriente": resumen.contratistas - resumen.ronda1,
+        "regularizado": resumen.ronda1 - resumen.ronda3 + resumen.impedidos - ultima_diaria,
+        "cancelado": resumen.cancelados,
+        "cancelacion_suspendida": ultima_diaria,
+    }
