@@ -247,7 +247,7 @@ def _contratistas(rs: np.random.RandomState, n: int, d0: date, usados: set[str],
         else:
             nucleo = _nucleo(giro[i], patron[i], lugar[i], ap1[i], ap2[i])
             razon = f"{nucleo}, {FORMAS[forma[i]][0]}"
-            letras = letras_moral(razon)
+            letras = _iniciales(nucleo)  # letras_moral without splitting the legal form off
             correo = f"{BUZONES[buzon[i]]}@{_dominio(nucleo)}{_TLD[tld[i]]}"
         cuerpo = letras + _yymmdd(base - fecha_rfc[i]) + _HOMOCLAVE[homoclave[i][0]] \
             + _HOMOCLAVE[homoclave[i][1]]
