@@ -18,6 +18,20 @@ class CalendarFileError(RepseError):
         super().__init__(f"{where}: {motivo}")
 
 
+class ImportFileError(RepseError):
+    """An operator's file that cannot be read at all (no required column, not a table, not
+    XLSX): names the file and the reason. Problems of single rows never raise; they are
+    reported row by row."""
+
+    def __init__(self, archivo: str, motivo: str) -> None:
+        self.archivo, self.motivo = archivo, motivo
+        super().__init__(f"{archivo}: {motivo}")
+
+
+class DemoError(RepseError):
+    """Demo data that cannot be generated as asked (too few contractors for a whole cycle)."""
+
+
 class PlanError(RepseError):
     """An argument the cycle plan cannot be computed for (a cycle 2026-3, an exhorto before D0)."""
 
