@@ -313,6 +313,14 @@ class Repositorio:
             return Respuesta(numero, None, False, motivo)
         return self.registrar(entrada, numero=numero)
 
+    def rechazar(self, cuerpo: bytes, motivo: str) -> Respuesta:
+        """Record an input that could not even be built (an unreadable file) as refused."""
+        with self.store.transaction():
+            self._catch_up()
+            numero = self.store.append("rechazada", motivo, cuerpo)
+            self.applied = numero
+        return Respuesta(numero, _tipo_of(cuerpo), False, motivo)
+
     def _refusal(self, entrada: inp.Entrada) -> str | None:
         motivo = inp.check_actor(entrada)
         if motivo:

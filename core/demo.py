@@ -222,8 +222,10 @@ def _contratistas(rs: np.random.RandomState, n: int, d0: date, usados: set[str],
     fecha_rfc = np.where(fisica, rs.randint(25 * 365, 70 * 365, n),
                          rs.randint(4 * 365, 35 * 365, n)).tolist()
     homoclave = rs.randint(0, len(_HOMOCLAVE), (n, 2)).tolist()
-    # Registered (or renewed) within the three years before D0: some are near renewal.
-    registro = rs.randint(1, 3 * 365 + 1, n).tolist()
+    # Registered (or renewed) within the three years before D0, but none whose term ends before
+    # the cycle does (about D0 + 60 days, with the daily updates): the demo has no renewals, and
+    # an expired registration would end its procedure. Many still enter the renewal window.
+    registro = rs.randint(1, 3 * 365 - 75, n).tolist()
     folio = (rs.choice(990_000, n, replace=False) + 10_000).tolist()
     con_correo = (rs.random_sample(n) < 0.85).tolist()
     buzon, tld, personal = indices(BUZONES), indices(_TLD), indices(CORREOS_PERSONALES)
@@ -688,6 +690,8 @@ def _leeme(resumen: ResumenDemo, plan: PlanCiclo) -> str:
         f"«{BASE_DATOS}» es la base de datos del ejercicio.",
     ):
         lines += [*_parrafo(parrafo), ""]
+    lines += [" 0. Antes de empezar, cree el almacén de simulación del ejercicio:",
+              f"    repse init {BASE_DATOS} --simulacion", ""]
     for n, a in enumerate(resumen.archivos, start=1):
         lines.append(f"{n:>2}. {_cuando(a.at)}  {a.paso}")
         lines += _parrafo(f"Archivo: {a.nombre} ({_filas(a.filas)}; {a.formato}).", "    ")

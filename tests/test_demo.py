@@ -6,11 +6,13 @@ from __future__ import annotations
 import doctest
 from datetime import date, timedelta
 
+import numpy as np
 import pytest
 
 from repse.core import demo as demo_module
 from repse.core.cycle import Ciclo
 from repse.core.demo import NANDU, generar_demo
+from repse.core.engine import add_months
 from repse.core.errors import DemoError
 from repse.core.importing import entrada, leer
 from repse.core.rfc import check_rfcs
@@ -102,9 +104,11 @@ def test_the_padron_looks_real(generado):
     assert 0 < largos.count(13) < largos.count(12)  # some personas físicas, mostly morales
     assert sum(1 for c in check_rfcs([f.rfc for f in filas]) if c.aviso) == 1
     assert all(d0 - timedelta(days=3 * 365) <= f.fecha_registro < d0 for f in filas)
-    por_renovar = [f for f in filas if f.fecha_registro.replace(year=f.fecha_registro.year + 3)
-                   - timedelta(days=92) <= d0]
-    assert por_renovar  # some registrations are within three months of their renewal
+    vence = add_months(np.array([f.fecha_registro.toordinal() for f in filas]), 36)
+    ventana = add_months(vence, -3)
+    assert (ventana <= d0.toordinal()).any()  # some registrations are in their renewal window
+    # …but none ends during the cycle (about D0 + 60 days): the demo records no renewals.
+    assert (vence > d0.toordinal() + 60).all()
     assert len({f.folio for f in filas}) == len(filas)
     assert any(f.correo for f in filas) and any(f.domicilio for f in filas)
     assert any(f.correo is None for f in filas)

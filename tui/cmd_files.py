@@ -1,4 +1,5 @@
-"""``repse exportar | estadisticas``: the files the institutions must send."""
+"""``repse importar | exportar | estadisticas | demo-datos``: the files the institutions
+deliver and must send."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..core.cycle import Ciclo
 from ..core.exports import estadisticas_md, exportar
-from .cmd_store import UsageError, opened, parse_instant
+from ..core.files import importar
+from .cmd_store import UsageError, format_respuesta, opened, parse_instant
 
 
 def parse_ronda(text: str | None) -> int | str | None:
@@ -38,6 +41,36 @@ class Progress:
             sys.stderr.write("\r\033[K")
 
 
+def cmd_importar(args) -> int:
+    if args.tipo == "opiniones" and args.ronda is None:
+        raise UsageError("--ronda: obligatoria para las opiniones (1, 2, 3 o diaria)")
+    with opened(args.db) as repo:
+        progress = Progress(f"Leyendo {Path(args.archivo).name}")
+        r = importar(repo, args.tipo, args.archivo, ciclo=args.ciclo,
+                     at=parse_instant(args.at, "--at"), actor=args.actor,
+                     ronda=parse_ronda(args.ronda), completo=args.completo, motivo=args.motivo,
+                     usuario=args.usuario, progreso=progress)
+        progress.close()
+        for text in format_respuesta(r, repo.disparos(r.numero)):
+            print(text)
+    if not r.aceptada:
+        return 1
+    print(f"Resumen: {r.aceptadas} filas aceptadas, {len(r.rechazos)} rechazadas, "
+          f"{len(r.avisos)} avisos.")
+    return 1 if r.rechazos else 0
+
+
+def cmd_demo_datos(args) -> int:
+    from ..core.demo import generar_demo
+
+    ciclo = Ciclo.parse(args.ciclo) if args.ciclo else None
+    resumen = generar_demo(args.contratistas, args.semilla, Path(args.dir), ciclo)
+    print(resumen.texto())
+    print("Los pasos del ciclo y la orden para cargar cada archivo: "
+          f"{Path(args.dir) / 'LEEME.txt'}")
+    return 0
+
+
 def cmd_exportar(args) -> int:
     with opened(args.db) as repo:
         notificacion = parse_instant(args.notificacion, "--notificacion").date() \
@@ -63,6 +96,32 @@ def cmd_estadisticas(args) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("importar", help="carga un archivo CSV o XLSX como una entrada",
+                       description="Lee el padrón, las opiniones o la lista de RFC de un acto y "
+                                   "lo registra como una entrada; informa cada fila rechazada "
+                                   "con archivo, fila y motivo.")
+    p.add_argument("tipo", choices=("padron", "opiniones", "exhorto", "inicio_cancelacion",
+                                    "cancelacion", "cancelacion_impedida"))
+    p.add_argument("db", metavar="DB")
+    p.add_argument("archivo", metavar="ARCHIVO")
+    p.add_argument("--ciclo", required=True)
+    p.add_argument("--ronda", help="1, 2, 3 o diaria (opiniones)")
+    p.add_argument("--completo", action="store_true",
+                   help="el listado es completo: quien falta en él tiene opinión positiva")
+    p.add_argument("--at", required=True, metavar="FECHA[THH:MM]",
+                   help="cuándo ocurrió (hora de la Ciudad de México si no lleva desfase)")
+    p.add_argument("--actor", choices=("imss", "stps", "gt"))
+    p.add_argument("--motivo", help="motivo (cancelación impedida)")
+    p.add_argument("--usuario")
+    p.set_defaults(func=cmd_importar)
+
+    p = sub.add_parser("demo-datos", help="genera archivos de demostración de un ciclo")
+    p.add_argument("--contratistas", type=int, default=150_000)
+    p.add_argument("--semilla", type=int, default=1)
+    p.add_argument("--dir", required=True, metavar="CARPETA")
+    p.add_argument("--ciclo", help="AAAA-1 o AAAA-2 (por omisión, 2026-1)")
+    p.set_defaults(func=cmd_demo_datos)
+
     p = sub.add_parser("exportar", help="listados, exhortos, oficio, agenda y estadísticas")
     p.add_argument("db", metavar="DB")
     p.add_argument("--ciclo", required=True)

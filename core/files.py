@@ -1,0 +1,52 @@
+"""The file side of the API: load an operator's file into a store, export what must be sent.
+
+``importar`` reads a CSV/XLSX file (``core.importing``), records the rows refused while reading
+together with the engine's input, and answers with everything refused — by the reader or by the
+engine — each naming the file, the row and the reason. A file that cannot be read at all is
+recorded as a refused input too: nothing an operator loads is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import msgspec
+
+from . import importing
+from .api import Repositorio, Respuesta
+from .engine import Rechazo
+from .errors import RepseError
+from .exports import exportar
+from .store import FilaPrevia
+
+__all__ = ["exportar", "importar"]
+
+Progreso = Callable[[int, int | None], None]
+
+
+def importar(repo: Repositorio, tipo: str, archivo: str | Path, *, ciclo: str, at: datetime,
+             actor: str | None = None, ronda: int | str | None = None, completo: bool = False,
+             motivo: str | None = None, usuario: str | None = None,
+             progreso: Progreso | None = None) -> Respuesta:
+    """Load one operator's file as one input of the engine."""
+    archivo = Path(archivo)
+    try:
+        lectura = importing.leer(tipo, archivo, progreso)
+        entrada = importing.entrada(tipo, lectura, ciclo=ciclo, at=at, actor=actor, ronda=ronda,
+                                    completo=completo, motivo=motivo, usuario=usuario)
+    except RepseError as exc:
+        intento = {"tipo": tipo, "at": at.isoformat(), "actor": actor, "ciclo": ciclo,
+                   "ronda": ronda, "archivo": archivo.name, "usuario": usuario}
+        return repo.rechazar(msgspec.json.encode(intento), f"{archivo.name}: {exc}")
+    previas = [FilaPrevia(r.rfc, r.motivo, r.archivo, r.fila) for r in lectura.rechazos]
+    previas += [FilaPrevia(a.rfc, a.motivo, a.archivo, a.fila, aviso=True)
+                for a in lectura.avisos]
+    r = repo.registrar(entrada, previas=previas)
+    leidas = [Rechazo(r.numero, tipo, x.rfc, x.motivo, x.archivo, x.fila)
+              for x in lectura.rechazos]
+    avisos = [f"{a.archivo}, fila {a.fila}: {a.rfc}: {a.motivo}" for a in lectura.avisos]
+    r.rechazos = leidas + r.rechazos
+    r.avisos = list(dict.fromkeys(avisos + r.avisos))  # the engine repeats check-digit ones
+    return r
