@@ -16,7 +16,7 @@ from repse.core.table import EXPEDIENTE
 from repse.tui.app import RepseApp
 from repse.tui.screens.dialogs import Acto, Confirmar, Exportar, Importar, PedirMomento, Resultado
 
-from .tui_apoyo import at, crear, esperar, exportar_contrato, importar_contrato, pantalla, sincrono
+from .tui_apoyo import at, crear, esperar, pantalla, sincrono
 
 CICLO = "2026-1"
 AHORA = at("2026-11-21T12:00:00")
@@ -131,8 +131,7 @@ async def avanzar_hasta(pilot, estado: str, maximo: int = 8) -> None:
 async def test_un_ciclo_completo_en_la_tui(tmp_path):
     files = archivos(tmp_path)
     db = crear(tmp_path, ())
-    app = RepseApp(db, ahora=lambda: AHORA, usuario="prueba", importar=importar_contrato,
-                   exportar=exportar_contrato)
+    app = RepseApp(db, ahora=lambda: AHORA, usuario="prueba")
     async with app.run_test(size=(100, 32)) as pilot:
         await abrir(pilot)
         r = await importar(pilot, "padron", files["padron"], "2026-01-26 09:00")
@@ -284,3 +283,26 @@ async def test_el_ciclo_del_demo_con_los_archivos_reales(tmp_path):
         d.query_one("#destino").value = str(tmp_path / "salidas")
         r = await confirmar_y_leer(pilot)
         assert r.titulo.startswith("Exportados"), texto(r)
+
+
+@sincrono
+async def test_the_import_dialog_works_from_the_keyboard_alone(tmp_path):
+    """What an operator at a terminal does: no field is set by code, every value is typed."""
+    files = archivos(tmp_path)
+    db = crear(tmp_path, ())
+    app = RepseApp(db, ahora=lambda: AHORA, usuario="prueba", datos=tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await abrir(pilot)
+        await pilot.press("i")
+        d = await dialogo(pilot, Importar)
+        assert app.focused is d.query_one("#tipo")  # the first field, ready to type
+        await pilot.press("tab")  # the type stays «padrón»; on to the file
+        assert app.focused is d.query_one("#archivo")
+        # Tab selects a field's text, so typing replaces it.
+        await pilot.press(*str(files["padron"]))
+        await pilot.press("tab", *CICLO, "tab", *"2026-01-26 09:00")
+        assert d.query_one("#archivo").value == str(files["padron"])
+        r = await confirmar_y_leer(pilot)
+        assert "40 aceptadas, 0 rechazadas" in texto(r)
+        await cerrar(pilot)
+        assert conteo(app, "en_consulta") == 40

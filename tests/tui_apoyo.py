@@ -1,18 +1,15 @@
-"""Helpers for the TUI tests: stores built from typed inputs, the screen as plain text, and a
-stand-in for the file layer's contract (``repse.core.files``) while it is not installed."""
+"""Helpers for the TUI tests: stores built from typed inputs and the screen as plain text."""
 
 from __future__ import annotations
 
 import asyncio
-import csv
 import io
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from rich.console import Console
 
-from repse.core import inputs as inp
 from repse.core.api import Repositorio
 from repse.core.plazos import MX
 
@@ -52,60 +49,6 @@ async def esperar(pilot, cond: Callable[[], bool], segundos: float = 20.0) -> No
         if loop.time() > limit:
             raise AssertionError(f"la condición no se cumplió en {segundos} s")
         await pilot.pause(0.02)
-
-
-def importar_contrato(repo: Repositorio, tipo: str, archivo: Path, *, ciclo: str,
-                      at: datetime, actor: str, ronda=None, completo: bool = False,
-                      motivo: str | None = None, usuario: str | None = None, progreso=None):
-    """The contract of ``repse.core.files.importar`` over plain UTF-8 CSV with the public
-    input's field names, for testing the TUI's flow until the file layer lands. It reads, it
-    does not validate: the engine refuses what does not fit."""
-    with archivo.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    if progreso:
-        progreso(0, len(rows))
-    common = {"at": at, "actor": actor, "usuario": usuario, "archivo": archivo.name}
-    if tipo == "padron":
-        entrada = inp.Padron(ciclo=ciclo, contratistas=tuple(
-            inp.FilaPadron(r["rfc"], r["razon_social"], r["folio"],
-                           date.fromisoformat(r["fecha_registro"]), fila=k + 2)
-            for k, r in enumerate(rows)), **common)
-    elif tipo == "opiniones":
-        entrada = inp.Opiniones(ciclo=ciclo, ronda=ronda, completo=completo, resultados=tuple(
-            inp.Resultado(r["rfc"], r["opinion"], fila=k + 2) for k, r in enumerate(rows)),
-            **common)
-    else:
-        cls = {"exhorto": inp.Exhorto, "inicio_cancelacion": inp.InicioCancelacion,
-               "cancelacion": inp.Cancelacion,
-               "cancelacion_impedida": inp.CancelacionImpedida}[tipo]
-        extra = {"motivo": motivo or ""} if tipo == "cancelacion_impedida" else {}
-        entrada = cls(ciclo=ciclo, rfcs=tuple(r["rfc"] for r in rows),
-                      filas=tuple(range(2, len(rows) + 2)), **extra, **common)
-    if progreso:
-        progreso(len(rows), len(rows))
-    return repo.registrar(entrada)
-
-
-def exportar_contrato(engine, ciclo: str, destino: Path, *, ronda=None, notificacion=None,
-                      progreso=None) -> list[Path]:
-    """The contract of ``repse.core.files.exportar``, reduced to one list per state, for
-    testing the TUI's flow until the file layer lands."""
-    from repse.core import consultas
-    from repse.core.table import EXPEDIENTE
-
-    destino.mkdir(parents=True, exist_ok=True)
-    c = engine.ciclos[ciclo]
-    out = []
-    for code, state in enumerate(EXPEDIENTE.states):
-        ids = c.idx[c.state == code]
-        if len(ids):
-            path = destino / f"{ciclo}_{state}.csv"
-            path.write_text("rfc\n" + "".join(f"{engine.rfcs[i]}\n" for i in ids.tolist()))
-            out.append(path)
-    assert consultas.ciclo_actual(engine) is not None
-    if progreso:
-        progreso(len(out), len(out))
-    return out
 
 
 def sincrono(test):

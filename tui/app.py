@@ -207,7 +207,10 @@ class RepseApp(App):
 
     # --- actions --------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if isinstance(self.screen, ModalScreen) and action not in ("quit", "ayuda", "tema"):
+        # Under a dialog, the app's own keys (t, n, i, …) are off; Textual's own actions
+        # (Tab and Shift+Tab moving the focus) must keep working.
+        if isinstance(self.screen, ModalScreen) and action in ACCIONES_PROPIAS \
+                and action not in ("quit", "ayuda", "tema"):
             return False
         if action in ESCRITURA and self.pasado is not None:
             return None  # shown disabled: a past instant is read-only
@@ -569,3 +572,6 @@ def _usuario() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "operador"
+
+
+ACCIONES_PROPIAS = frozenset(str(b.action).split("(")[0] for b in RepseApp.BINDINGS)

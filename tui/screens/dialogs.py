@@ -52,7 +52,10 @@ def ronda(valor: str) -> int | str:
 
 
 class Dialogo(ModalScreen):
-    """Base: Escape cancels; Ctrl+S or the first button accepts."""
+    """Base: Escape cancels; Ctrl+S or the first button accepts. The first field has the
+    focus, so an operator can type at once and move with Tab."""
+
+    AUTO_FOCUS = "Select, Input, Checkbox, Button"
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancelar", "Cancelar"),
                 Binding("ctrl+s", "aceptar", "Aceptar")]
