@@ -382,10 +382,13 @@ class Repositorio:
         return self.avanzar(datetime.combine(nxt, time(0), tzinfo=MX))
 
     def proximo_vencimiento(self) -> datetime | None:
-        """The next moment something is due or fires: a plazo that ends (its expiry fires at
-        midnight after its last day) or the cut-off of a pending obligation."""
+        """The next deadline: a plazo that ends (its expiry fires at midnight after its last
+        day), a registration's term that ends, or the cut-off of a pending obligation."""
         reloj = self.engine.reloj
-        moments = [when for when, *_ in self.engine.clock_candidates() if when > reloj]
+        # A renewal window opening is not a deadline: stepping would stop on every day of the
+        # year some registration enters its window.
+        moments = [when for when, event, *_ in self.engine.clock_candidates()
+                   if when > reloj and event != "inicio_ventana_renovacion"]
         moments += [int(o.limite.timestamp()) + 1 for o in views.obligaciones(self.engine)
                     if o.estado == "pendiente" and int(o.limite.timestamp()) >= reloj]
         return instant(min(moments)) if moments else None

@@ -303,3 +303,10 @@ def test_a_failed_check_digit_is_a_warning_not_a_refusal(repo):
     assert r.aceptadas == 1 and not r.rechazos
     assert r.avisos == ["fila 1: MAB9307148T5: dígito verificador no coincide (se esperaba 4); "
                         "el SAT acepta algunos RFC así"]
+
+
+def test_a_renewal_window_opening_is_not_a_deadline(repo):
+    # Registered 2023-10-01: its window opens 2026-07-01 and its term ends 2026-10-01.
+    repo.registrar(padron("2026-07-27T09:00:00", "2026-2", A, fecha_registro="2023-10-01"))
+    repo.registrar(opiniones("2026-07-27T17:00:00", "2026-2", 1, True))
+    assert repo.proximo_vencimiento() == at("2026-10-01T00:00:00")  # fin_vigencia
