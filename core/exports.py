@@ -76,6 +76,18 @@ def listados(engine: Engine, ciclo: str, ronda: int | str) -> list[Listado]:
     return out
 
 
+def ronda_en_curso(engine: Engine, ciclo: str) -> int | str | None:
+    """The round whose lists are the latest of the cycle: ``diaria`` once any cancellation was
+    impeded, else the last round with opinions received (None before round 1)."""
+    c = _ciclo(engine, ciclo)
+    if (c.susp_desde > 0).any():
+        return "diaria"
+    for ronda, column in ((3, c.t_r3), (2, c.t_r2), (1, c.t_r1)):
+        if (column > 0).any():
+            return ronda
+    return None
+
+
 def _ciclo(engine: Engine, ciclo: str) -> CicloEstado:
     name = str(Ciclo.parse(ciclo))
     if name not in engine.ciclos:

@@ -83,3 +83,11 @@ def test_letters_carry_the_notification_date_given(repo, tmp_path):
     assert "surte efectos el\n**28 de enero de 2026**" in letter
     assert "El plazo vence el **27 de febrero de 2026**." in letter
     assert len([p for p in files if p.parent.name == "exhortos"]) == 4
+
+
+def test_the_round_in_course_is_the_latest_with_lists(repo, tmp_path):
+    from repse.core.exports import ronda_en_curso
+
+    assert ronda_en_curso(repo.engine, "2026-1") == "diaria"  # a cancellation was impeded
+    past = repo.en_instante(at("2026-03-04T00:00:00"))
+    assert ronda_en_curso(past, "2026-1") == 2

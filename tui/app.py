@@ -10,6 +10,7 @@ read the engine's columns.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import getpass
 from collections.abc import Callable, Iterable
@@ -458,9 +459,19 @@ class RepseApp(App):
             Exportar(ciclo, self.db.parent / "salidas" / ciclo))
         if pedido is None:
             return
+        if pedido.ronda is None:  # «la ronda en curso», as the engine sees it
+            from ..core.exports import ronda_en_curso
+
+            try:
+                en_curso = ronda_en_curso(self.engine, pedido.ciclo)
+            except RepseError as exc:
+                await self.push_screen_wait(Resultado("No se pudo exportar", [str(exc)],
+                                                      correcto=False))
+                return
+            pedido = dataclasses.replace(pedido, ronda=en_curso)
         if not await self.push_screen_wait(Confirmar(
                 "Exportar", f"Ciclo {pedido.ciclo}, "
-                f"{'ronda en curso' if pedido.ronda is None else f'ronda {pedido.ronda}'}\n"
+                f"{'sin ronda todavía' if pedido.ronda is None else f'ronda {pedido.ronda}'}\n"
                 f"Carpeta: {pedido.destino}\n(los archivos existentes se reemplazan)",
                 "Exportar")):
             return
