@@ -14,7 +14,7 @@ from repse.core.api import Repositorio
 from repse.core.exports import exportar
 from repse.core.views import contratistas
 
-from .test_engine import acto, opiniones, padron
+from .test_engine import acto, at, opiniones, padron
 
 RFCS = ["MAB9307148T4", "GODE561231GR8", "AEL7407151YA", "CAÑ8801014Y9", "BEA010101AB4"]
 
