@@ -233,6 +233,8 @@ class Engine:
         result = Resultado(numero, tipo)
         self._precheck(entrada, tipo)
         self.avanzar(t, numero)
+        # From here on the input is accepted (the clock moved): handlers refuse rows, never
+        # the whole input, so that memory and the log always agree.
         handler(entrada, result, numero)
         result.transiciones = self.transiciones - before
         self.rechazos.extend(result.rechazos)
@@ -251,6 +253,9 @@ class Engine:
         if tipo == "anulacion":
             raise EntradaRechazada("una anulación se aplica al recalcular el registro de "
                                    "entradas, no directamente al motor")
+        filas, rfcs = getattr(entrada, "filas", None), getattr(entrada, "rfcs", None)
+        if filas is not None and rfcs is not None and len(filas) != len(rfcs):
+            raise EntradaRechazada("«filas» y «rfcs» deben tener la misma longitud")
 
     # --- clock ------------------------------------------------------------------------------
     def avanzar(self, t: int, numero: int) -> int:
@@ -622,8 +627,6 @@ class Engine:
                  accion: str, esperado: str) -> tuple[CicloEstado, np.ndarray]:
         c = self.ciclos[str(Ciclo.parse(entrada.ciclo))]
         filas = list(entrada.filas) if entrada.filas else [None] * len(entrada.rfcs)
-        if len(filas) != len(entrada.rfcs):
-            raise EntradaRechazada("«filas» y «rfcs» deben tener la misma longitud")
         positions, rows = self._resolve(entrada, result, numero, c, entrada.rfcs, filas)
         positions, rows = self._refuse_not_allowed(
             entrada, result, numero, c, positions, rows, entrada.rfcs, filas, event,
@@ -730,16 +733,22 @@ class Engine:
         i = self.index.get(rfc)
         event = {"solicitada": "renovacion_solicitada", "otorgada": "renovacion_otorgada",
                  "negada": "renovacion_negada"}[entrada.resultado]
+        # Refused as a row, not as a whole input: the clock has already moved to ``at``, and
+        # a whole refusal would leave that move in memory but not in the log.
+        motivo = None
         if i is None:
-            raise EntradaRechazada(f"RFC desconocido: {rfc} no está en ningún padrón recibido")
-        state = REGISTRO.states[self.registro[i]]
-        if REG_TABLE[self.registro[i], REGISTRO.event_code(event)] < 0:
+            motivo = "RFC desconocido: no está en ningún padrón recibido"
+        elif REG_TABLE[self.registro[i], REGISTRO.event_code(event)] < 0:
+            state = REGISTRO.states[self.registro[i]]
             if event == "renovacion_solicitada" and state == "registro_vigente":
-                raise EntradaRechazada(
-                    f"la renovación solo puede solicitarse en los tres meses previos al fin de "
-                    f"la vigencia: la ventana abre el {fecha(int(self.ventana[i]))}")
-            raise EntradaRechazada(f"«renovación {entrada.resultado}» no procede con el registro "
-                                   f"en «{state}»")
+                motivo = (f"la renovación solo puede solicitarse en los tres meses previos al fin "
+                          f"de la vigencia: la ventana abre el {fecha(int(self.ventana[i]))}")
+            else:
+                motivo = (f"«renovación {entrada.resultado}» no procede con el registro en "
+                          f"«{state}»")
+        if motivo:
+            result.rechazos.append(Rechazo(numero, "renovacion", rfc, motivo, entrada.archivo))
+            return
         ids = np.array([i], dtype=np.int32)
         if event == "renovacion_otorgada":
             # Three more years counted from the end of the previous term (DÉCIMO TERCERO).

@@ -310,3 +310,16 @@ def test_a_renewal_window_opening_is_not_a_deadline(repo):
     repo.registrar(padron("2026-07-27T09:00:00", "2026-2", A, fecha_registro="2023-10-01"))
     repo.registrar(opiniones("2026-07-27T17:00:00", "2026-2", 1, True))
     assert repo.proximo_vencimiento() == at("2026-10-01T00:00:00")  # fin_vigencia
+
+
+def test_a_refused_renewal_is_a_row_refusal_and_memory_matches_the_log(repo, tmp_path):
+    repo.registrar(padron("2026-07-27T09:00:00", "2026-2", A))  # term ends 2027-06-01
+    r = repo.registrar(inp.Renovacion(at=at("2026-09-01T10:00:00"), actor="stps", rfc=A,
+                                      resultado="solicitada"))
+    assert r.aceptada and r.aceptadas == 0
+    assert r.rechazos[0].motivo == ("la renovación solo puede solicitarse en los tres meses "
+                                    "previos al fin de la vigencia: la ventana abre el lun "
+                                    "01-03-2027")
+    in_memory = dump(repo.engine)
+    repo.store.close()
+    assert dump(Repositorio(Store(tmp_path / "r.db")).engine) == in_memory
