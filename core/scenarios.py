@@ -3,10 +3,11 @@
 Each :class:`Escenario` is a sequence of :class:`Paso`: an event on one chart (the registration,
 or the expediente of one cycle), the actor that issues it, the nominal moment it happens
 (ISO 8601 in America/Mexico_City, taken from ``repse plan --ciclo 2026-1 --json`` and, for the
-second cycle, ``--ciclo 2026-2``) and, for opinions, the round. A later engine turns each input
-step into a timestamped input; steps marked ``consecuencia`` are not inputs but what one chart
-does to the other (the charts' ``efectos``), and :func:`ejecutar` checks that each scenario lists
-exactly those. A step marked ``rechazo`` must be refused by the chart.
+second cycle, ``--ciclo 2026-2``) and, for opinions, the round. ``core.scenario_inputs`` turns
+each input step into a timestamped input of the engine; steps marked ``consecuencia`` are not
+inputs but what one chart does to the other (the charts' ``efectos``), and :func:`ejecutar`
+checks that each scenario lists exactly those. A step marked ``rechazo`` must be refused by the
+chart.
 
 >>> trace = ejecutar(ESCENARIOS["excluido_por_criterio"])
 >>> trace.estados

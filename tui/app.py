@@ -46,7 +46,7 @@ from .screens.dialogs import (
     Resultado,
 )
 from .screens.tablero import TableroScreen
-from .widgets.etiquetas import ENTRADA, EVENTO, momento, numero
+from .widgets.etiquetas import ENTRADA, EVENTO, mayuscula, momento, numero
 
 # Actions that write to the store: unavailable while looking at a past instant.
 ESCRITURA = {"proximo", "dia_habil", "ir_a_fecha", "importar", "acto", "simulacion"}
@@ -392,7 +392,8 @@ class RepseApp(App):
             await self.push_screen_wait(Resultado("No se pudo importar", [str(exc)],
                                                   correcto=False))
             return
-        await self._resultado(r, f"{ENTRADA[pedido.tipo].capitalize()} — {pedido.archivo.name}")
+        await self._resultado(r,
+                              f"{mayuscula(ENTRADA[pedido.tipo])} — {pedido.archivo.name}")
 
     async def _sin_archivos(self, que: str) -> None:
         await self.push_screen_wait(Resultado(
@@ -423,7 +424,7 @@ class RepseApp(App):
         assert self.repo is not None
         r = await self.tarea(f"Registrando {ENTRADA[pedido.tipo]}…", self.repo.registrar,
                              entrada)
-        await self._resultado(r, ENTRADA[pedido.tipo].capitalize())
+        await self._resultado(r, mayuscula(ENTRADA[pedido.tipo]))
 
     async def _resultado(self, r: Respuesta, titulo: str) -> None:
         lineas = await self._disparos(r)

@@ -30,7 +30,7 @@ from textual.widgets import (
 from ...core.engine import Rechazo
 from ...core.errors import RepseError
 from ..cmd_store import parse_instant
-from ..widgets.etiquetas import ENTRADA
+from ..widgets.etiquetas import ENTRADA, mayuscula
 from .base import Destinatarios
 
 RONDAS = (("Ronda 1", "1"), ("Ronda 2 (segunda consulta)", "2"),
@@ -220,7 +220,7 @@ class Acto(Dialogo):
         d = self.dest
         with VerticalScroll(classes="dialogo"):
             yield Label("Registrar un acto", classes="titulo")
-            yield Select([(ENTRADA[t].capitalize(), t) for t in TIPOS_ACTO], value=self.tipo,
+            yield Select([(mayuscula(ENTRADA[t]), t) for t in TIPOS_ACTO], value=self.tipo,
                          allow_blank=False, id="tipo")
             with RadioSet(id="quien"):
                 yield RadioButton(f"El contratista seleccionado ({d.seleccionado})"

@@ -73,6 +73,12 @@ ENTRADA: dict[str, str] = {
 _DIAS = ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")
 
 
+def mayuscula(texto: str) -> str:
+    """First letter upper case, the rest untouched (``str.capitalize`` would turn «IMSS» into
+    «imss»)."""
+    return texto[:1].upper() + texto[1:]
+
+
 def dia(d: date) -> str:
     """``lun 26-01-2026``."""
     return f"{_DIAS[d.weekday()]} {d:%d-%m-%Y}"
