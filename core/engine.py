@@ -306,33 +306,33 @@ class Engine:
         self._fire(c, which, event, when, numero)
 
     # --- transitions ----------------------------------------------------------------------
+    def _move(self, states: np.ndarray, index: np.ndarray, ids: np.ndarray, table: np.ndarray,
+              chart: CompiledChart, event: str, at: int, numero: int, ciclo: str | None,
+              nota: str = "") -> None:
+        """Fire ``event`` on ``states[index]`` (all allowed: callers filter) and log it."""
+        src = states[index]
+        dst = table[src, chart.event_code(event)]
+        assert (dst >= 0).all(), f"{event} not allowed for some {chart.name} rows"
+        dst = dst.astype(np.int8)
+        states[index] = dst
+        self.lotes.append(Lote(numero, at, ciclo, event, ids, src.copy(), dst, nota))
+        self.transiciones += len(index)
+
     def _fire(self, c: CicloEstado, positions: np.ndarray, event: str, at: int, numero: int,
               nota: str = "") -> None:
-        """Fire ``event`` for procedures at ``positions`` (all allowed: callers filter)."""
+        """Fire ``event`` for the procedures of cycle ``c`` at ``positions``."""
         if not len(positions):
             return
-        e = EXPEDIENTE.event_code(event)
-        src = c.state[positions]
-        dst = EXP_TABLE[src, e]
-        assert (dst >= 0).all(), f"{event} not allowed for some positions"
-        c.state[positions] = dst.astype(np.int8)
         ids = c.idx[positions]
-        self.lotes.append(Lote(numero, at, c.nombre, event, ids, src.copy(),
-                               dst.astype(np.int8), nota))
-        self.transiciones += len(positions)
+        self._move(c.state, positions, ids, EXP_TABLE, EXPEDIENTE, event, at, numero, c.nombre,
+                   nota)
         for efecto in _EFECTOS_EXPEDIENTE.get(event, ()):
             self._fire_registro_where_allowed(ids, efecto, at, numero)
 
     def _fire_registro(self, ids: np.ndarray, event: str, at: int, numero: int) -> None:
         if not len(ids):
             return
-        e = REGISTRO.event_code(event)
-        src = self.registro[ids]
-        dst = REG_TABLE[src, e]
-        assert (dst >= 0).all(), f"{event} not allowed for some registrations"
-        self.registro[ids] = dst.astype(np.int8)
-        self.lotes.append(Lote(numero, at, None, event, ids, src.copy(), dst.astype(np.int8)))
-        self.transiciones += len(ids)
+        self._move(self.registro, ids, ids, REG_TABLE, REGISTRO, event, at, numero, None)
         for efecto in _EFECTOS_REGISTRO.get(event, ()):
             for c in self.ciclos.values():
                 positions = c.positions_of(ids)
