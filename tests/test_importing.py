@@ -123,7 +123,8 @@ def test_a_missing_required_column_refuses_the_file_naming_what_it_found(tmp_pat
     (b"\r\n ;; \r\n", "el archivo está vacío: no tiene encabezado ni filas"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "es un libro de Excel 97-2003 (XLS), que no se lee: "
                                               "guárdelo como XLSX o CSV"),
-    (b"PK\x03\x04broken", "no es un libro XLSX legible (File is not a zip file)"),
+    (b"PK\x03\x04broken", "no es un libro XLSX legible: el archivo está dañado o tiene otro "
+                           "formato; ábralo y guárdelo de nuevo como XLSX"),
     (b"RFC,RFC,Opinion\n", "la columna «RFC» aparece dos veces en el encabezado (fila 1, "
                            "columnas 1 y 2)"),
 ])
