@@ -124,9 +124,9 @@ def plan_ciclo(
     d0 = ciclo.fecha_consulta
     if not conjunto.es_habil(d0):
         avisos.append(
-            f"La fecha de consulta {_fecha(d0)} no es día hábil ({'; '.join(conjunto.motivos(d0))})"
-            ": la fecha se mantiene porque el mecanismo la fija (numeral 1); el GT puede moverla "
-            "con un criterio específico (numeral 8)."
+            f"La fecha de consulta {fecha_corta(d0)} no es día hábil "
+            f"({'; '.join(conjunto.motivos(d0))}): la fecha se mantiene porque el mecanismo la "
+            "fija (numeral 1); el GT puede moverla con un criterio específico (numeral 8)."
         )
 
     limite_exhorto = habil_plazo_end(d0, DIAS_EXHORTO, conjunto)
@@ -139,13 +139,13 @@ def plan_ciclo(
     else:
         if exhorto > limite_exhorto:
             avisos.append(
-                f"Exhorto extemporáneo: se notifica el {_fecha(exhorto)}, después de su límite "
-                f"del {_fecha(limite_exhorto)} (3 días hábiles, numeral 2). El plan se calcula "
-                "con la fecha indicada."
+                f"Exhorto extemporáneo: se notifica el {fecha_corta(exhorto)}, después de su "
+                f"límite del {fecha_corta(limite_exhorto)} (3 días hábiles, numeral 2). El plan se "
+                "calcula con la fecha indicada."
             )
         if not conjunto.es_habil(exhorto):
             avisos.append(
-                f"El exhorto se notifica el {_fecha(exhorto)}, que no es día hábil "
+                f"El exhorto se notifica el {fecha_corta(exhorto)}, que no es día hábil "
                 f"({'; '.join(conjunto.motivos(exhorto))})."
             )
 
@@ -162,8 +162,8 @@ def plan_ciclo(
         )
     elif not stps.es_habil(inicio_cancelacion):
         avisos.append(
-            f"El inicio de la cancelación se notifica el {_fecha(inicio_cancelacion)}, que no es "
-            f"día hábil para la STPS ({'; '.join(stps.motivos(inicio_cancelacion))})."
+            f"El inicio de la cancelación se notifica el {fecha_corta(inicio_cancelacion)}, que "
+            f"no es día hábil para la STPS ({'; '.join(stps.motivos(inicio_cancelacion))})."
         )
 
     fin_audiencia = habil_plazo_end(inicio_cancelacion, DIAS_AUDIENCIA, stps)
@@ -230,7 +230,7 @@ def pasos(
 DIAS_SEMANA = ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")
 
 
-def _fecha(day: date) -> str:
+def fecha_corta(day: date) -> str:
     """``lun 26-01-2026``: the weekday matters to anyone checking a plazo by hand."""
     return f"{DIAS_SEMANA[day.weekday()]} {day:%d-%m-%Y}"
 
@@ -238,14 +238,14 @@ def _fecha(day: date) -> str:
 def format_plan(plan: PlanCiclo, filas: list[Paso]) -> str:
     """The Spanish table ``repse plan`` prints."""
     lines = [
-        f"Plan del ciclo {plan.ciclo} — fecha de consulta (D0): {_fecha(plan.fecha_consulta)}",
+        f"Plan del ciclo {plan.ciclo} — fecha de consulta (D0): {fecha_corta(plan.fecha_consulta)}",
         "Horas en America/Mexico_City.",
         "",
         f"{'Fecha':<15} {'Corte':<11} {'Responsable':<17} Paso",
         f"{'-' * 15} {'-' * 11} {'-' * 17} {'-' * 50}",
     ]
     for f in filas:
-        lines.append(f"{_fecha(f.fecha):<15} {f.corte:<11} {f.responsable:<17} {f.paso}")
+        lines.append(f"{fecha_corta(f.fecha):<15} {f.corte:<11} {f.responsable:<17} {f.paso}")
         cal = f"calendario {AUTORIDAD_NOMBRE[f.calendario]}" if f.calendario else "fecha fija"
         lines.append(f"{'':<45} {f.fundamento} · {cal}")
     lines.append("")

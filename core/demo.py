@@ -39,7 +39,7 @@ import msgspec
 import numpy as np
 
 from .calendars import calendarios
-from .cycle import DIAS_SEMANA, Ciclo, PlanCiclo, plan_ciclo
+from .cycle import Ciclo, PlanCiclo, fecha_corta, plan_ciclo
 from .errors import DemoError
 from .exports import xlsx_bytes
 from .inputs import ACTORES, Ronda
@@ -649,12 +649,10 @@ _MOTIVOS = {
 }
 
 
-def _dia(day: date) -> str:
-    return f"{DIAS_SEMANA[day.weekday()]} {day:%d-%m-%Y}"
 
 
 def _cuando(at: datetime) -> str:
-    return f"{_dia(at.date())} {at:%H:%M}"
+    return f"{fecha_corta(at.date())} {at:%H:%M}"
 
 
 def _filas(n: int) -> str:
@@ -707,12 +705,12 @@ def _leeme(resumen: ResumenDemo, plan: PlanCiclo) -> str:
         lines.append("")
     lines += [
         "Fechas del plan nominal:",
-        f"  Fecha de consulta (D0): {_dia(plan.fecha_consulta)}",
-        f"  Límite del exhorto: {_dia(plan.limite_exhorto.date())}",
-        f"  Fin del plazo de regularización: {_dia(plan.fin_plazo_regularizacion)}",
-        f"  Segunda consulta (D2): {_dia(plan.segunda_consulta)}",
-        f"  Fin del plazo para manifestar: {_dia(plan.fin_plazo_audiencia)}",
-        f"  Tercera consulta (D3): {_dia(plan.tercera_consulta)}",
+        f"  Fecha de consulta (D0): {fecha_corta(plan.fecha_consulta)}",
+        f"  Límite del exhorto: {fecha_corta(plan.limite_exhorto.date())}",
+        f"  Fin del plazo de regularización: {fecha_corta(plan.fin_plazo_regularizacion)}",
+        f"  Segunda consulta (D2): {fecha_corta(plan.segunda_consulta)}",
+        f"  Fin del plazo para manifestar: {fecha_corta(plan.fin_plazo_audiencia)}",
+        f"  Tercera consulta (D3): {fecha_corta(plan.tercera_consulta)}",
     ]
     if plan.avisos:
         lines += ["", "Avisos del plan:"]

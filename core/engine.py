@@ -21,7 +21,7 @@ import numpy as np
 
 from . import inputs as inp
 from .calendars import Calendarios, DatosCalendario, Politicas
-from .cycle import DIAS_AUDIENCIA, DIAS_EXHORTO, DIAS_REGULARIZACION, Ciclo
+from .cycle import DIAS_AUDIENCIA, DIAS_EXHORTO, DIAS_REGULARIZACION, Ciclo, fecha_corta
 from .errors import PlanError
 from .plazos import MX, habil_plazo_end, natural_plazo_end, next_habil_day
 from .rfc import check_rfc_batch, check_rfcs, normalize_rfc
@@ -72,9 +72,8 @@ def _day(at: datetime) -> int:
 
 
 def fecha(ordinal: int) -> str:
-    """``lun 02-03-2026`` for a message an operator reads."""
-    d = date.fromordinal(int(ordinal))
-    return f"{('lun', 'mar', 'mié', 'jue', 'vie', 'sáb', 'dom')[d.weekday()]} {d:%d-%m-%Y}"
+    """``lun 02-03-2026`` for a message an operator reads (a day given as an ordinal)."""
+    return fecha_corta(date.fromordinal(int(ordinal)))
 
 
 def add_months(days: np.ndarray, months: int) -> np.ndarray:

@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from .calendars import AUTORIDAD_NOMBRE, Calendarios, calendarios
-from .cycle import DIAS_SEMANA, Ciclo, PlanCiclo, pasos, plan_ciclo
+from .cycle import Ciclo, PlanCiclo, fecha_corta, pasos, plan_ciclo
 from .lifecycle import ACTOR_NOMBRE, CHARTS, Chart, Expediente, Registro
 from .plazos import next_habil_day
 
@@ -167,8 +167,6 @@ def svg(dot_source: str) -> bytes | None:
 # --------------------------------------------------------------------------------------------
 # The Gantt of the nominal cycle
 # --------------------------------------------------------------------------------------------
-def _dia(day: date) -> str:
-    return f"{DIAS_SEMANA[day.weekday()]} {day:%d-%m-%Y}"
 
 
 def _tarea(nombre: str, clave: str, inicio: date, fin: date) -> str:
@@ -336,13 +334,13 @@ def _seccion_gantt(n: int, cals: Calendarios) -> list[str]:
     plan = plan_ciclo(CICLO_NOMINAL, cals)
     lines = [f"## {n}. Calendario nominal del ciclo {plan.ciclo}", "",
              f"Fechas que calcula el sistema para el ciclo fijo {plan.ciclo} (fecha de consulta "
-             f"{_dia(plan.fecha_consulta)}), suponiendo el exhorto notificado el último día "
+             f"{fecha_corta(plan.fecha_consulta)}), suponiendo el exhorto notificado el último día "
              "permitido y el procedimiento de cancelación iniciado el mismo día de la segunda "
              "consulta. Cada contratista corre sus plazos desde su propia notificación; estas "
              "son las fechas nominales. Se usa un ciclo fijo para que este documento no cambie "
              "solo con el paso del tiempo.", "",
              "```mermaid", gantt(plan, cals).rstrip("\n"), "```", ""]
-    filas = [[_dia(p.fecha), p.corte or "—", p.responsable, p.paso,
+    filas = [[fecha_corta(p.fecha), p.corte or "—", p.responsable, p.paso,
               f"{AUTORIDAD_NOMBRE[p.calendario]}" if p.calendario else "fecha fija",
               p.fundamento]
              for p in pasos(plan, cals, exhorto_supuesto=True, inicio_supuesto=True)]

@@ -15,7 +15,7 @@ import msgspec
 
 from ..core import Calendarios, Ciclo, RepseError, calendarios, plan_ciclo
 from ..core.calendars import AUTORIDAD_NOMBRE
-from ..core.cycle import format_plan, pasos
+from ..core.cycle import DIAS_SEMANA, format_plan, pasos
 from ..core.plazos import MX
 from . import cmd_files, cmd_specs, cmd_store, cmd_tui, spanish_argparse
 
@@ -84,7 +84,7 @@ def cmd_calendario(args: argparse.Namespace) -> int:
           f"{AUTORIDAD_NOMBRE[args.autoridad]} (procedimiento: {args.procedimiento})")
     print()
     for d, motivos in days:
-        print(f"{d:%Y-%m-%d}  {_dia(d)}  {'; '.join(motivos)}")
+        print(f"{d:%Y-%m-%d}  {DIAS_SEMANA[d.weekday()]}  {'; '.join(motivos)}")
     if not days:
         print("(ninguno)")
     print()
@@ -92,10 +92,6 @@ def cmd_calendario(args: argparse.Namespace) -> int:
     for a in avisos:
         print(f"Aviso: {a}")
     return 0
-
-
-def _dia(day: date) -> str:
-    return ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")[day.weekday()]
 
 
 # --------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from ...core.cycle import fecha_corta
 from ...core.lifecycle import ACTOR_NOMBRE, Expediente, Registro
 
 ESTADO: dict[str, str] = {s.id: s.name for chart in (Expediente, Registro)
@@ -70,9 +71,6 @@ ENTRADA: dict[str, str] = {
     "reloj": "reloj (vence un plazo)",
 }
 
-_DIAS = ("lun", "mar", "mié", "jue", "vie", "sáb", "dom")
-
-
 def mayuscula(texto: str) -> str:
     """First letter upper case, the rest untouched (``str.capitalize`` would turn «IMSS» into
     «imss»)."""
@@ -81,7 +79,7 @@ def mayuscula(texto: str) -> str:
 
 def dia(d: date) -> str:
     """``lun 26-01-2026``."""
-    return f"{_DIAS[d.weekday()]} {d:%d-%m-%Y}"
+    return fecha_corta(d)
 
 
 def momento(t: datetime) -> str:
