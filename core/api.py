@@ -18,8 +18,8 @@ from typing import NamedTuple
 import msgspec
 import numpy as np
 
+from . import consultas, views
 from . import inputs as inp
-from . import views
 from .calendars import Calendarios, calendarios
 from .engine import Engine, EntradaRechazada, Rechazo, dump, epoch, instant, load
 from .plazos import MX, next_habil_day
@@ -159,10 +159,7 @@ def _size(entrada: inp.Entrada) -> int:
 
 def _displayed(engine: Engine) -> tuple[list[str], np.ndarray]:
     """Displayed state code per contractor (that of its latest cycle; -1 without one)."""
-    codes = np.full(len(engine.rfcs), -1, dtype=np.int16)
-    for c in sorted(engine.ciclos.values(), key=lambda c: c.ciclo):
-        codes[c.idx] = c.state
-    return list(engine.rfcs), codes
+    return list(engine.rfcs), consultas.padron(engine).estado
 
 
 def _changes(before: Engine, after: Engine) -> list[Cambio]:
@@ -439,12 +436,20 @@ def _engine_rows(rechazos: Iterable[Rechazo]) -> tuple[FilaPrevia, ...]:
     return tuple(FilaPrevia(r.rfc, r.motivo, r.archivo, r.fila, motor=True) for r in rechazos)
 
 
+class _SoloTipo(msgspec.Struct):
+    tipo: str = "?"
+
+
+_solo_tipo = msgspec.json.Decoder(_SoloTipo)
+
+
 def _tipo_of(cuerpo: bytes) -> str:
+    """The ``tipo`` of a stored body without building its rows (a padrón has 150,000); "?"
+    for a refused line that is not even JSON."""
     try:
-        value = msgspec.json.decode(cuerpo)
-    except msgspec.DecodeError:
+        return _solo_tipo.decode(cuerpo).tipo
+    except (msgspec.DecodeError, msgspec.ValidationError):
         return "?"
-    return str(value.get("tipo", "?")) if isinstance(value, dict) else "?"
 
 
 def estado_json(engine: Engine, rechazos: Iterable[Rechazo]) -> EstadoJSON:

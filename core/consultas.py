@@ -65,14 +65,13 @@ class Padron:
 def padron(engine: Engine) -> Padron:
     """The padrón's columns, computed from the engine's NumPy columns."""
     n = len(engine.rfcs)
-    ciclos = sorted(engine.ciclos.values(), key=lambda c: c.ciclo)
-    which = np.full(n, -1, dtype=np.int16)
+    ciclos, which = engine.ciclo_mostrado()
     estado = np.full(n, SIN_ESTADO, dtype=np.int16)
     opinion = np.zeros(n, dtype=np.int8)
-    for k, c in enumerate(ciclos):  # later cycles overwrite: the latest one is displayed
-        which[c.idx] = k
-        estado[c.idx] = c.state
-        opinion[c.idx] = c.opinion
+    for k, c in enumerate(ciclos):
+        shown = which[c.idx] == k
+        estado[c.idx[shown]] = c.state[shown]
+        opinion[c.idx[shown]] = c.opinion[shown]
     return Padron(ciclos, which, estado, opinion)
 
 
@@ -178,7 +177,7 @@ class Expediente:
 def expedientes(engine: Engine, i: int) -> list[Expediente]:
     """Every procedure of contractor ``i``, oldest cycle first."""
     out = []
-    for c in sorted(engine.ciclos.values(), key=lambda c: c.ciclo):
+    for c in engine.ciclos_ordenados():
         if i >= len(c.pos) or c.pos[i] < 0:
             continue
         p = int(c.pos[i])

@@ -759,13 +759,22 @@ class Engine:
     # ---------------------------------------------------------------------------------------
     # Reading the state
     # ---------------------------------------------------------------------------------------
-    def ultimo_ciclo(self) -> dict[int, CicloEstado]:
-        """Contractor id → the latest cycle whose padrón included it (its displayed state)."""
-        latest: dict[int, CicloEstado] = {}
-        for c in sorted(self.ciclos.values(), key=lambda c: c.ciclo):
-            for i in c.idx.tolist():
-                latest[i] = c
-        return latest
+    def ciclos_ordenados(self) -> list[CicloEstado]:
+        return sorted(self.ciclos.values(), key=lambda c: c.ciclo)
+
+    def ciclo_mostrado(self) -> tuple[list[CicloEstado], np.ndarray]:
+        """(cycles oldest first, per contractor the index of the latest cycle whose padrón
+        included it, -1 for none): a contractor shows the state of its latest procedure."""
+        ciclos = self.ciclos_ordenados()
+        which = np.full(len(self.rfcs), -1, dtype=np.int16)
+        for k, c in enumerate(ciclos):  # later cycles overwrite
+            which[c.idx] = k
+        return ciclos, which
+
+    def ultimo_ciclo_de(self, i: int) -> CicloEstado | None:
+        """The latest cycle whose padrón included contractor ``i``."""
+        return next((c for c in reversed(self.ciclos_ordenados())
+                     if i < len(c.pos) and c.pos[i] >= 0), None)
 
 
 _EFECTOS_EXPEDIENTE: dict[str, tuple[str, ...]] = {}

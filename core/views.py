@@ -164,17 +164,15 @@ def proximo_plazo(engine: Engine, c: CicloEstado | None, p: int, i: int) -> Prox
 
 def contratistas(engine: Engine) -> dict[str, EstadoContratista]:
     """RFC → displayed state (that of its latest cycle), for every contractor."""
-    latest = engine.ultimo_ciclo()
-    out: dict[str, EstadoContratista] = {}
-    for i, rfc in enumerate(engine.rfcs):
-        c = latest.get(i)
-        out[rfc] = estado_de(engine, i, c)
-    return out
+    ciclos, which = engine.ciclo_mostrado()
+    return {rfc: estado_de(engine, i, ciclos[k] if k >= 0 else None)
+            for i, (rfc, k) in enumerate(zip(engine.rfcs, which.tolist(), strict=True))}
 
 
 def estado_de(engine: Engine, i: int, c: CicloEstado | None = None) -> EstadoContratista:
+    """Contractor ``i``'s displayed state: that of cycle ``c``, by default its latest."""
     if c is None:
-        c = engine.ultimo_ciclo().get(i)
+        c = engine.ultimo_ciclo_de(i)
     reg = REGISTRO.states[engine.registro[i]]
     if c is None:
         return EstadoContratista(None, None, None, reg, proximo_plazo(engine, None, -1, i))

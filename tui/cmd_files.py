@@ -24,7 +24,9 @@ def parse_ronda(text: str | None) -> int | str | None:
 
 
 class Progress:
-    """A one-line progress indicator on stderr, only when it is a terminal."""
+    """A one-line progress bar on stderr, only when it is a terminal."""
+
+    WIDTH = 30
 
     def __init__(self, what: str) -> None:
         self.what = what
@@ -32,8 +34,12 @@ class Progress:
 
     def __call__(self, done: int, total: int | None) -> None:
         if self.tty:
-            of = f" de {total}" if total else ""
-            sys.stderr.write(f"\r{self.what}: {done}{of}…")
+            if total:
+                filled = int(self.WIDTH * min(done, total) / total)
+                bar = f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {done:,}/{total:,}"
+            else:
+                bar = f"{done:,} filas"
+            sys.stderr.write(f"\r{self.what}: {bar}")
             sys.stderr.flush()
 
     def close(self) -> None:

@@ -73,10 +73,9 @@ def emit_json(obj: object) -> None:
 
 
 def format_rechazo(r: Rechazo) -> str:
-    where = f"{r.archivo}, fila {r.fila}" if r.archivo and r.fila else \
-        (f"{r.archivo}" if r.archivo else f"entrada {r.linea}")
-    if r.archivo:
-        where = f"entrada {r.linea}, {where}"
+    """``entrada 4, exhorto.csv, fila 9003 (exhorto): RFC: motivo``."""
+    where = ", ".join(x for x in (f"entrada {r.linea}", r.archivo,
+                                  f"fila {r.fila}" if r.archivo and r.fila else None) if x)
     rfc = f" {r.rfc}:" if r.rfc else ""
     return f"  {where} ({r.tipo}):{rfc} {r.motivo}"
 

@@ -4,13 +4,13 @@ it starts)."""
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from datetime import datetime
 from pathlib import Path
 
 from ..core.errors import RepseError
 from ..core.plazos import MX
+from .cmd_files import Progress
 
 DEMO_CONTRATISTAS = 150_000
 DEMO_SEMILLA = 20260126
@@ -62,26 +62,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     repo = Repositorio.crear(db, simulacion=True)
     try:
         print(f"Importando el padrón en el almacén de simulación {db}…", flush=True)
+        barra = Progress("  padrón")
         r = importar(repo, "padron", datos / "padron.csv", ciclo=DEMO_CICLO, at=DEMO_PADRON_AT,
-                     actor="stps", usuario="repse demo", progreso=_barra)
-        print(f"\n  {r.aceptadas:,} contratistas en consulta; {len(r.rechazos)} filas "
+                     actor="stps", usuario="repse demo", progreso=barra)
+        barra.close()
+        print(f"  {r.aceptadas:,} contratistas en consulta; {len(r.rechazos)} filas "
               f"rechazadas (a propósito: el demo trae errores reales).", flush=True)
     finally:
         repo.cerrar()
     print(f"Abriendo la interfaz (F1: ayuda). Los archivos de cada ronda están en {datos}/; "
           "LEEME.txt dice cuándo cargar cada uno.", flush=True)
     return _run(db, datos)
-
-
-def _barra(hecho: int, total: int | None) -> None:
-    """Progress of the import on the terminal, before the TUI starts."""
-    width = 40
-    if total:
-        filled = int(width * hecho / total)
-        sys.stdout.write(f"\r  [{'#' * filled}{'.' * (width - filled)}] {hecho:,}/{total:,}")
-    else:
-        sys.stdout.write(f"\r  {hecho:,} filas")
-    sys.stdout.flush()
 
 
 def register(sub: argparse._SubParsersAction) -> None:
