@@ -581,13 +581,9 @@ class Engine:
             # STPS cancels the same day as the third consultation (numeral 6).
             bad = positions[codes != OPINION_CODE["positiva"]]
             c.cancel_due[bad] = today
-        self._track_suspension(c, positions, codes, today, ronda)
+        if ronda == "diaria":  # a positiva ends the daily updates for that contractor
+            c.susp_hasta[positions[codes == OPINION_CODE["positiva"]]] = today
         result.aceptadas = len(positions)
-
-    def _track_suspension(self, c, positions, codes, today, ronda) -> None:
-        if ronda == "diaria":
-            left = positions[codes == OPINION_CODE["positiva"]]
-            c.susp_hasta[left] = today
 
     def _premature(self, c: CicloEstado, positions: np.ndarray, ronda, today: int
                    ) -> dict[int, str]:
@@ -795,9 +791,10 @@ _load_effects()
 
 def _by_day(instants: np.ndarray, positions: np.ndarray) -> Iterable[tuple[date, np.ndarray]]:
     """Group ``positions`` by the Mexico City day of their notification instant."""
-    days = np.array([instant(int(t)).date().toordinal() for t in np.unique(instants[positions])])
-    lookup = dict(zip(np.unique(instants[positions]).tolist(), days.tolist(), strict=True))
-    per_position = np.array([lookup[int(t)] for t in instants[positions]], dtype=np.int32)
+    distinct, inverse = np.unique(instants[positions], return_inverse=True)
+    days = np.array([instant(int(t)).date().toordinal() for t in distinct.tolist()],
+                    dtype=np.int32)
+    per_position = days[inverse] if len(distinct) else days
     for day in np.unique(per_position).tolist():
         yield date.fromordinal(day), positions[per_position == day]
 

@@ -153,6 +153,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("repse: interrumpido", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the output went to a pager or `head` that stopped reading
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":
