@@ -423,9 +423,10 @@ class Repositorio:
         reading an operator's file, and rows the engine refuses now."""
         out: list[Rechazo] = []
         for row in self.store.filas():
-            tipo = _tipo_of(row.cuerpo)
+            origen = _origen_of(row.cuerpo)
+            tipo = origen.tipo
             if row.estado == "rechazada":
-                out.append(Rechazo(row.n, tipo, None, row.motivo or ""))
+                out.append(Rechazo(row.n, tipo, None, row.motivo or "", origen.archivo))
             out.extend(Rechazo(row.n, tipo, p.rfc, p.motivo, p.archivo, p.fila)
                        for p in row.rechazos if not p.motor and not p.aviso)
         out.extend(self.engine.rechazos)
@@ -436,20 +437,25 @@ def _engine_rows(rechazos: Iterable[Rechazo]) -> tuple[FilaPrevia, ...]:
     return tuple(FilaPrevia(r.rfc, r.motivo, r.archivo, r.fila, motor=True) for r in rechazos)
 
 
-class _SoloTipo(msgspec.Struct):
+class _Origen(msgspec.Struct):
     tipo: str = "?"
+    archivo: str | None = None
 
 
-_solo_tipo = msgspec.json.Decoder(_SoloTipo)
+_origen = msgspec.json.Decoder(_Origen)
+
+
+def _origen_of(cuerpo: bytes) -> _Origen:
+    """The ``tipo`` and ``archivo`` of a stored body without building its rows (a padrón has
+    150,000); "?" for a refused line that is not even JSON."""
+    try:
+        return _origen.decode(cuerpo)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return _Origen()
 
 
 def _tipo_of(cuerpo: bytes) -> str:
-    """The ``tipo`` of a stored body without building its rows (a padrón has 150,000); "?"
-    for a refused line that is not even JSON."""
-    try:
-        return _solo_tipo.decode(cuerpo).tipo
-    except (msgspec.DecodeError, msgspec.ValidationError):
-        return "?"
+    return _origen_of(cuerpo).tipo
 
 
 def estado_json(engine: Engine, rechazos: Iterable[Rechazo]) -> EstadoJSON:

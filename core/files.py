@@ -17,7 +17,7 @@ import msgspec
 from . import importing
 from .api import Repositorio, Respuesta
 from .engine import Rechazo
-from .errors import RepseError
+from .errors import ImportFileError, RepseError
 from .exports import exportar
 from .store import FilaPrevia
 
@@ -39,7 +39,9 @@ def importar(repo: Repositorio, tipo: str, archivo: str | Path, *, ciclo: str, a
     except RepseError as exc:
         intento = {"tipo": tipo, "at": at.isoformat(), "actor": actor, "ciclo": ciclo,
                    "ronda": ronda, "archivo": archivo.name, "usuario": usuario}
-        return repo.rechazar(msgspec.json.encode(intento), f"{archivo.name}: {exc}")
+        # A file that cannot be read names itself already; a bad argument does not.
+        motivo = str(exc) if isinstance(exc, ImportFileError) else f"{archivo.name}: {exc}"
+        return repo.rechazar(msgspec.json.encode(intento), motivo)
     previas = [FilaPrevia(r.rfc, r.motivo, r.archivo, r.fila) for r in lectura.rechazos]
     previas += [FilaPrevia(a.rfc, a.motivo, a.archivo, a.fila, aviso=True)
                 for a in lectura.avisos]
