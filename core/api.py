@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import msgspec
 import numpy as np
@@ -26,6 +26,9 @@ from .plazos import MX, next_habil_day
 from .store import FilaPrevia, Store
 from .table import EXPEDIENTE
 
+if TYPE_CHECKING:
+    from .vista import Vista
+
 # The calendar `repse init` records is in force from before any cycle this software runs.
 ORIGEN = datetime(2000, 1, 1, tzinfo=MX)
 
@@ -36,6 +39,15 @@ class Cambio(msgspec.Struct, frozen=True):
     rfc: str
     antes: str | None
     despues: str | None
+
+
+class Disparo(msgspec.Struct, frozen=True):
+    """One event an input fired (itself, or the clock during it), for how many contractors;
+    ``ciclo`` None: the registration chart."""
+
+    evento: str
+    ciclo: str | None
+    contratistas: int
 
 
 class Respuesta(msgspec.Struct):
@@ -50,6 +62,7 @@ class Respuesta(msgspec.Struct):
     avisos: list[str] = msgspec.field(default_factory=list)
     transiciones: int = 0
     cambios: list[Cambio] = msgspec.field(default_factory=list)
+    disparos: list[Disparo] = msgspec.field(default_factory=list)
 
 
 class EstadoJSON(msgspec.Struct):
@@ -292,7 +305,7 @@ class Repositorio:
                 return Respuesta(numero, inp.tipo(entrada), False, motivo)
             self.log.add(numero, entrada)
             return Respuesta(numero, result.tipo, True, None, result.aceptadas, result.rechazos,
-                             result.avisos, result.transiciones)
+                             result.avisos, result.transiciones, disparos=self._disparos(numero))
 
     def registrar_linea(self, linea: bytes | str, *, numero: int | None = None,
                         archivo: str | None = None) -> Respuesta:
@@ -365,7 +378,7 @@ class Repositorio:
         before = self.engine.transiciones
         self.log, self.engine, self.applied = trial, engine, numero
         return Respuesta(numero, inp.tipo(entrada), True, None, 1, rows, [],
-                         engine.transiciones - before, cambios)
+                         engine.transiciones - before, cambios, self._disparos(numero))
 
     def avanzar(self, hasta: datetime, *, actor: str = "gt", usuario: str | None = None
                 ) -> Respuesta:
@@ -390,13 +403,13 @@ class Repositorio:
                     if o.estado == "pendiente" and int(o.limite.timestamp()) >= reloj]
         return instant(min(moments)) if moments else None
 
-    def disparos(self, numero: int) -> list[tuple[str, str | None, int]]:
+    def _disparos(self, numero: int) -> list[Disparo]:
         """What one input fired: (event, cycle or None for the registration, how many)."""
         counts: Counter[tuple[str, str | None]] = Counter()
         for lote in self.engine.lotes:
             if lote.entrada == numero:
                 counts[lote.evento, lote.ciclo] += len(lote.idx)
-        return [(e, c, n) for (e, c), n in counts.items()]
+        return [Disparo(e, c, n) for (e, c), n in counts.items()]
 
     def en_instante(self, t: datetime) -> Engine:
         """The state as it was at ``t`` (read-only): the accepted inputs up to ``t``, replayed,
@@ -415,6 +428,13 @@ class Repositorio:
         return Repositorio(copy, inicial=self.inicial)
 
     # --- reading ----------------------------------------------------------------------------
+    def vista(self) -> Vista:
+        """The read model as of the last input applied: immutable, safe to hand to another
+        thread."""
+        from .vista import Vista
+
+        return Vista(self.engine, self.applied)
+
     def estado(self) -> EstadoJSON:
         return estado_json(self.engine, self.rechazos())
 
@@ -476,3 +496,13 @@ def replay_repo(path: str | Path, *, calendario: str | Path | None = None) -> Re
 
 def replay_file(path: str | Path, *, calendario: str | Path | None = None) -> EstadoJSON:
     return replay_repo(path, calendario=calendario).estado()
+
+
+def verificar(path: str | Path) -> tuple[int, list[str]]:
+    """(number of inputs, every problem of the hash chain in Spanish) of the store at ``path``,
+    read without replaying it: an edited row must not stop the check."""
+    store = Store(path)
+    try:
+        return store.last()[0], store.verificar()
+    finally:
+        store.close()

@@ -208,3 +208,36 @@ def check_actor(entrada: Entrada) -> str | None:
         return (f"actor no autorizado: «{tipo(entrada)}» la emite {quien}, no "
                 f"{entrada.actor.upper() if entrada.actor != 'gt' else 'GT'}")
     return None
+
+
+def emisor(tipo_entrada: str) -> str:
+    """The institution that issues an input of this type when it is issued by one alone (an
+    annulment or a clock step from an operator's screen: the GT)."""
+    allowed = ACTORES[tipo_entrada]
+    return next(iter(allowed)) if len(allowed) == 1 else "gt"
+
+
+def acto(tipo_entrada: str, *, ciclo: str, rfcs: tuple[str, ...], at: datetime,
+         usuario: str | None = None, texto: str | None = None, entrada: int | None = None,
+         retroactivo: bool = False) -> Entrada:
+    """The typed input of an act recorded for some contractors (exhorto, inicio de la
+    cancelación, cancelación, cancelación impedida, criterio) or an annulment, with the actor
+    the law gives it. Raises :class:`InputError` for an act it does not know."""
+    common = {"at": at, "usuario": usuario, "actor": emisor(tipo_entrada),
+              "retroactivo": retroactivo}
+    if tipo_entrada == "anulacion":
+        if entrada is None:
+            raise InputError(None, "la anulación debe decir qué entrada anula")
+        return Anulacion(entrada=entrada, motivo=texto or "", **common)
+    acto_rfcs = {"ciclo": ciclo, "rfcs": tuple(rfcs), **common}
+    if tipo_entrada == "exhorto":
+        return Exhorto(**acto_rfcs)
+    if tipo_entrada == "inicio_cancelacion":
+        return InicioCancelacion(**acto_rfcs)
+    if tipo_entrada == "cancelacion":
+        return Cancelacion(**acto_rfcs)
+    if tipo_entrada == "cancelacion_impedida":
+        return CancelacionImpedida(motivo=texto or "", **acto_rfcs)
+    if tipo_entrada == "criterio":
+        return Criterio(texto=texto or "", efecto="excluir", **acto_rfcs)
+    raise InputError(None, f"acto desconocido «{tipo_entrada}»")

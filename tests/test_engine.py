@@ -245,7 +245,8 @@ def test_stepping_to_the_next_deadline_and_by_one_habil_day(repo):
     # Next: the expiry of the 30-day plazo (last day Mon 31 Aug) fires at midnight.
     assert repo.proximo_vencimiento() == at("2026-09-01T00:00:00")
     r = repo.avanzar(repo.proximo_vencimiento())
-    assert repo.disparos(r.numero) == [("fin_plazo_regularizacion", "2026-2", 2)]
+    assert [(d.evento, d.ciclo, d.contratistas) for d in r.disparos] == [
+        ("fin_plazo_regularizacion", "2026-2", 2)]
     # Then the round-2 lists, due D2 by 12:00.
     assert repo.proximo_vencimiento() == at("2026-09-01T12:00:01")
     repo.avanzar(at("2026-09-11T15:00:00"))  # a Friday

@@ -287,9 +287,8 @@ class RepseApp(App):
         self._cambio()
 
     async def _disparos(self, r: Respuesta) -> list[str]:
-        assert self.repo is not None
-        fired = await self.almacen(self.repo.disparos, r.numero) if r.aceptada else []
-        return [f"{EVENTO.get(e, e)} ({c or 'registro'}): {numero(n)}" for e, c, n in fired]
+        return [f"{EVENTO.get(d.evento, d.evento)} ({d.ciclo or 'registro'}): "
+                f"{numero(d.contratistas)}" for d in r.disparos]
 
     async def _cabe_en_el_presente(self, t: datetime) -> bool:
         """On an operation store the clock cannot pass the real present: offer a copy."""

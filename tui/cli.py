@@ -18,12 +18,9 @@ from ..core.calendars import AUTORIDAD_NOMBRE
 from ..core.cycle import DIAS_SEMANA, format_plan, pasos
 from ..core.plazos import MX
 from . import cmd_files, cmd_specs, cmd_store, cmd_tui, spanish_argparse
+from .texto import UsageError
 
 spanish_argparse.install()
-
-
-class UsageError(RepseError):
-    """A malformed command-line argument."""
 
 
 class Parser(argparse.ArgumentParser):

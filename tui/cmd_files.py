@@ -10,7 +10,8 @@ from pathlib import Path
 from ..core.cycle import Ciclo
 from ..core.exports import estadisticas_md, exportar
 from ..core.files import importar
-from .cmd_store import UsageError, format_respuesta, opened, parse_instant
+from .cmd_store import format_respuesta, opened
+from .texto import UsageError, parse_instant
 
 
 def parse_ronda(text: str | None) -> int | str | None:
@@ -57,7 +58,7 @@ def cmd_importar(args) -> int:
                      ronda=parse_ronda(args.ronda), completo=args.completo, motivo=args.motivo,
                      usuario=args.usuario, progreso=progress)
         progress.close()
-        for text in format_respuesta(r, repo.disparos(r.numero)):
+        for text in format_respuesta(r):
             print(text)
     if not r.aceptada:
         return 1

@@ -8,43 +8,21 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, time
+from datetime import datetime
 from pathlib import Path
 
 import msgspec
 
-from ..core.api import Repositorio, Respuesta, replay_file
+from ..core.api import Repositorio, Respuesta, replay_file, verificar
 from ..core.engine import Rechazo
-from ..core.errors import RepseError
 from ..core.plazos import MX
-from ..core.store import Store
 from ..core.table import EXPEDIENTE
 from ..core.views import estado_de, historial, obligaciones
+from .texto import UsageError, now, parse_instant
 
 ESTADO_OBLIGACION = {"pendiente": "pendiente", "cumplida": "cumplida",
                      "extemporanea": "extemporánea", "vencida": "VENCIDA"}
 RESPONSABLE = {"imss": "IMSS", "stps": "STPS", "gt": "GT"}
-
-
-class UsageError(RepseError):
-    pass
-
-
-def parse_instant(text: str, what: str) -> datetime:
-    """ISO 8601 date or date-time; without an offset it is Mexico City time; a bare date is
-    the start of that day."""
-    try:
-        if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time(0), tzinfo=MX)
-        at = datetime.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{what}: fecha no válida «{text}» (AAAA-MM-DD o AAAA-MM-DDTHH:MM)"
-                         ) from None
-    return at.replace(tzinfo=MX) if at.tzinfo is None else at.astimezone(MX)
-
-
-def now() -> datetime:
-    return datetime.now(MX)
 
 
 def open_repo(path: str) -> Repositorio:
@@ -80,13 +58,13 @@ def format_rechazo(r: Rechazo) -> str:
     return f"  {where} ({r.tipo}):{rfc} {r.motivo}"
 
 
-def format_respuesta(r: Respuesta, fired: list[tuple[str, str | None, int]]) -> list[str]:
+def format_respuesta(r: Respuesta) -> list[str]:
     head = f"Entrada {r.numero} ({r.tipo or 'ilegible'}): "
     if not r.aceptada:
         return [head + f"RECHAZADA — {r.motivo}"]
     lines = [head + f"aceptada — {r.aceptadas} aceptadas, {len(r.rechazos)} filas rechazadas, "
              f"{r.transiciones} transiciones"]
-    lines += [f"  {evento} ({ciclo or 'registro'}): {n}" for evento, ciclo, n in fired]
+    lines += [f"  {d.evento} ({d.ciclo or 'registro'}): {d.contratistas}" for d in r.disparos]
     lines += [format_rechazo(x) for x in r.rechazos]
     lines += [f"  aviso: {a}" for a in r.avisos]
     if r.cambios:
@@ -124,7 +102,7 @@ def cmd_registrar(args) -> int:
             if args.json:
                 answers.append(r)
                 continue
-            for text in format_respuesta(r, repo.disparos(r.numero)):
+            for text in format_respuesta(r):
                 print(text)
     if args.json:
         emit_json(answers)
@@ -139,7 +117,7 @@ def cmd_avanzar(args) -> int:
         if args.json:
             emit_json(r)
         else:
-            for text in format_respuesta(r, repo.disparos(r.numero)):
+            for text in format_respuesta(r):
                 print(text)
     return 0 if r.aceptada else 1
 
@@ -221,12 +199,7 @@ def cmd_rechazos(args) -> int:
 
 
 def cmd_verificar(args) -> int:
-    store = Store(args.db)  # no replay: an edited row must not stop the check
-    try:
-        problems = store.verificar()
-        n = store.last()[0]
-    finally:
-        store.close()
+    n, problems = verificar(args.db)
     if problems:
         for p in problems:
             print(f"repse: verificación fallida: {p}", file=sys.stderr)

@@ -8,18 +8,14 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from ..core.errors import RepseError
 from ..core.plazos import MX
 from .cmd_files import Progress
+from .texto import UsageError
 
 DEMO_CONTRATISTAS = 150_000
 DEMO_SEMILLA = 20260126
 DEMO_CICLO = "2026-1"
 DEMO_PADRON_AT = datetime(2026, 1, 26, 9, 0, tzinfo=MX)  # D0 of 2026-1, before 10:00
-
-
-class UsageError(RepseError):
-    pass
 
 
 def cmd_tui(args: argparse.Namespace) -> int:

@@ -29,7 +29,7 @@ from textual.widgets import (
 
 from ...core.engine import Rechazo
 from ...core.errors import RepseError
-from ..cmd_store import parse_instant
+from ..texto import parse_instant
 from ..widgets.etiquetas import ENTRADA, mayuscula
 from .base import Destinatarios
 
