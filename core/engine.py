@@ -22,7 +22,7 @@ import numpy as np
 from . import inputs as inp
 from .calendars import Calendarios, DatosCalendario, Politicas
 from .cycle import DIAS_AUDIENCIA, DIAS_EXHORTO, DIAS_REGULARIZACION, Ciclo, fecha_corta
-from .errors import PlanError
+from .errors import PlanError, Rechazo
 from .plazos import MX, habil_plazo_end, natural_plazo_end, next_habil_day
 from .rfc import check_rfc_batch, check_rfcs, normalize_rfc
 from .table import EXPEDIENTE, REGISTRO, CompiledChart
@@ -89,18 +89,6 @@ def add_months(days: np.ndarray, months: int) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 # Records the engine produces
 # --------------------------------------------------------------------------------------------
-class Rechazo(msgspec.Struct, frozen=True, omit_defaults=True):
-    """A refused input or row: ``linea`` is the input's number (the line of a file, or the
-    input's number in a store); ``archivo``/``fila`` name the operator's file and row."""
-
-    linea: int
-    tipo: str
-    rfc: str | None
-    motivo: str
-    archivo: str | None = None
-    fila: int | None = None
-
-
 @dataclass
 class Lote:
     """One event fired for many contractors by one input (or by the clock during it)."""

@@ -4,9 +4,23 @@ from __future__ import annotations
 
 import re
 
+import msgspec
+
 
 class RepseError(Exception):
     """Base of every error the product reports to a user (message in Spanish)."""
+
+
+class Rechazo(msgspec.Struct, frozen=True, omit_defaults=True):
+    """A refused input or row: ``linea`` is the input's number (the line of a file, or the
+    input's number in a store); ``archivo``/``fila`` name the operator's file and row."""
+
+    linea: int
+    tipo: str
+    rfc: str | None
+    motivo: str
+    archivo: str | None = None
+    fila: int | None = None
 
 
 class CalendarFileError(RepseError):

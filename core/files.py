@@ -16,8 +16,7 @@ import msgspec
 
 from . import importing
 from .api import Repositorio, Respuesta
-from .engine import Rechazo
-from .errors import ImportFileError, RepseError
+from .errors import ImportFileError, Rechazo, RepseError
 from .exports import exportar
 from .store import FilaPrevia
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import msgspec
 
 from ..core.api import Repositorio, Respuesta, replay_file, verificar
-from ..core.engine import Rechazo
+from ..core.errors import Rechazo
 from ..core.plazos import MX
 from ..core.table import EXPEDIENTE
 from ..core.views import estado_de, historial, obligaciones

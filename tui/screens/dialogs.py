@@ -27,8 +27,7 @@ from textual.widgets import (
     Static,
 )
 
-from ...core.engine import Rechazo
-from ...core.errors import RepseError
+from ...core.errors import Rechazo, RepseError
 from ..texto import parse_instant
 from ..widgets.etiquetas import ENTRADA, mayuscula
 from .base import Destinatarios
