@@ -4,14 +4,16 @@ exactly the messy rows they were given refused or warned."""
 from __future__ import annotations
 
 import doctest
+import shlex
 from datetime import date, timedelta
 
 import numpy as np
 import pytest
 
-from repse.core import demo as demo_module
 from repse.core.cycle import Ciclo
-from repse.core.demo import NANDU, generar_demo
+from repse.core.demo import contratistas, generar_demo
+from repse.core.demo.contratistas import NANDU
+from repse.core.demo.leeme import linea_importar
 from repse.core.engine import add_months
 from repse.core.errors import DemoError
 from repse.core.importing import entrada, leer
@@ -27,7 +29,7 @@ def generado(tmp_path_factory):
 
 
 def test_docstring_examples():
-    assert doctest.testmod(demo_module).failed == 0
+    assert doctest.testmod(contratistas).failed == 0
 
 
 def test_same_seed_same_bytes_other_seed_other_data(tmp_path):
@@ -122,7 +124,7 @@ def test_every_step_builds_an_input_with_its_leeme_parameters(generado):
                              at=archivo.at, actor=archivo.actor, ronda=archivo.ronda,
                              completo=archivo.completo, motivo=archivo.motivo)
         assert construida.archivo == archivo.nombre
-        assert archivo.comando(resumen.ciclo) in leeme
+        assert linea_importar(archivo, resumen.ciclo) in leeme
 
 
 def test_leeme(tmp_path, snapshot):
@@ -160,3 +162,32 @@ def test_the_demo_rehearses_a_whole_cycle_through_the_engine(tmp_path):
         "cancelado": resumen.cancelados,
         "cancelacion_suspendida": ultima_diaria,
     }
+
+
+def test_the_leeme_commands_run_as_written(tmp_path, monkeypatch, capsys):
+    """LEEME.txt spells the CLI: every command in it, typed as written from the demo folder, is
+    accepted by the real ``repse`` (a renamed flag fails here, not in an operator's terminal)."""
+    from repse.tui import cli
+
+    resumen = generar_demo(60, 2, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    comandos = [line.strip() for line in (tmp_path / "LEEME.txt").read_text(encoding="utf-8")
+                .splitlines() if line.startswith("    repse ")]
+    assert len(comandos) == 1 + len(resumen.archivos)  # init, then one import per file
+    assert cli.main(shlex.split(comandos[0])[1:]) == 0
+    for comando, archivo in zip(comandos[1:], resumen.archivos, strict=True):
+        capsys.readouterr()
+        # An import with refused rows ends with status 1 after recording the input.
+        assert cli.main(shlex.split(comando)[1:]) == (1 if archivo.rechazadas else 0), comando
+        salida = capsys.readouterr().out
+        assert f"{len(archivo.rechazadas)} rechazadas" in salida, (comando, salida)
+
+
+def test_a_padron_larger_than_the_folio_numbers_gets_distinct_folios(tmp_path, monkeypatch):
+    """`repse demo-datos` above 990,000 contractors drew more distinct folios than exist
+    (ATTACKS.md D20); the folio numbers now grow with the padrón. Shrunk here to stay fast."""
+    monkeypatch.setattr(contratistas, "FOLIOS", 40)
+    resumen = generar_demo(60, 1, tmp_path)
+    filas = leer("padron", tmp_path / "padron.csv").filas
+    assert len(filas) == resumen.contratistas == 60
+    assert len({f.folio for f in filas}) == 60

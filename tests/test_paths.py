@@ -12,7 +12,8 @@ import itertools
 import pytest
 
 from repse.core.lifecycle import CHARTS
-from repse.core.paths import (
+from repse.core.table import TABLES
+from repse.core.verificacion.paths import (
     format_path,
     shortest_paths,
     trace,
@@ -20,7 +21,6 @@ from repse.core.paths import (
     uncovered_transitions,
     unreachable_states,
 )
-from repse.core.table import TABLES
 
 FIX = ("the lifecycle chart changed: read the new trace, then run "
        "`.venv/bin/python -m pytest --snapshot-update` and `make specs`, and commit both")

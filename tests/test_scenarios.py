@@ -12,8 +12,8 @@ from repse.core.calendars import calendarios
 from repse.core.cycle import Ciclo, plan_ciclo
 from repse.core.lifecycle import CHARTS
 from repse.core.plazos import MX
-from repse.core.scenarios import ESCENARIOS, Escenario, EscenarioInvalido, ejecutar
 from repse.core.table import TABLES
+from repse.core.verificacion.scenarios import ESCENARIOS, Escenario, EscenarioInvalido, ejecutar
 
 FIX = ("a scenario's trace changed: read it, then run "
        "`.venv/bin/python -m pytest --snapshot-update` and commit the snapshot")

@@ -8,9 +8,9 @@ from datetime import datetime
 import pytest
 
 from repse.core.api import replay_repo
-from repse.core.scenario_inputs import RFC, entradas
-from repse.core.scenarios import ESCENARIOS, ejecutar
 from repse.core.table import TABLES
+from repse.core.verificacion.scenario_inputs import RFC, entradas
+from repse.core.verificacion.scenarios import ESCENARIOS, ejecutar
 from repse.core.views import historial
 from repse.tui.cli import main
 

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from statemachine.exceptions import TransitionNotAllowed
 
 from repse.core.lifecycle import CHARTS, Expediente, Registro
-from repse.core.paths import current_state
 from repse.core.table import (
     EXPEDIENTE,
     NOT_ALLOWED,
@@ -22,6 +21,7 @@ from repse.core.table import (
     NombreDesconocido,
     compile_chart,
 )
+from repse.core.verificacion.paths import current_state
 
 PAIRS = [(CHARTS[name], TABLES[name]) for name in CHARTS]
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable
 
-from .lifecycle import Chart
-from .table import CompiledChart, TransitionInfo
+from ..lifecycle import Chart
+from ..table import CompiledChart, TransitionInfo
 
 Path = tuple[TransitionInfo, ...]
 

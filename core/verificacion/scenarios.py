@@ -3,7 +3,7 @@
 Each :class:`Escenario` is a sequence of :class:`Paso`: an event on one chart (the registration,
 or the expediente of one cycle), the actor that issues it, the nominal moment it happens
 (ISO 8601 in America/Mexico_City, taken from ``repse plan --ciclo 2026-1 --json`` and, for the
-second cycle, ``--ciclo 2026-2``) and, for opinions, the round. ``core.scenario_inputs`` turns
+second cycle, ``--ciclo 2026-2``) and, for opinions, the round. ``.scenario_inputs`` turns
 each input step into a timestamped input of the engine; steps marked ``consecuencia`` are not
 inputs but what one chart does to the other (the charts' ``efectos``), and :func:`ejecutar`
 checks that each scenario lists exactly those. A step marked ``rechazo`` must be refused by the
@@ -23,9 +23,9 @@ from typing import Literal
 
 from statemachine.exceptions import TransitionNotAllowed
 
-from .lifecycle import CHARTS, Actor, Chart, Expediente
+from ..lifecycle import CHARTS, Actor, Chart, Expediente
+from ..table import TABLES, CompiledChart, EventoNoPermitido, TransitionInfo
 from .paths import current_state, format_step
-from .table import TABLES, CompiledChart, EventoNoPermitido, TransitionInfo
 
 ChartName = Literal["expediente", "registro"]
 Ronda = Literal["1", "2", "3", "diaria"]

@@ -1,4 +1,4 @@
-"""The GT scenarios (``core.scenarios``) as the engine's public input format, JSON Lines.
+"""The GT scenarios (``.scenarios``) as the engine's public input format, JSON Lines.
 
 Each input step of a scenario becomes one input at its moment; clock steps become ``reloj``
 inputs (a registration's clock step before the padrón is left to the engine, which fires it with
