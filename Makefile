@@ -22,9 +22,10 @@ run: $(STAMP)
 demo: $(STAMP)
 	@$(BIN)/repse demo
 
-## test: lint, then the whole test suite
+## test: lint, the layer contracts (pyproject.toml, [tool.importlinter]), then the whole test suite
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
 ## specs: regenerate specs/ (diagrams and the spec book) from the lifecycle charts
@@ -33,6 +34,7 @@ specs: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 ## bench: a full cycle at 150,000 and 1,000,000 contractors, with baselines
 bench: $(STAMP)

@@ -198,7 +198,8 @@ def test_the_effects_between_the_charts():
         ("cancelacion_registro", "expediente", "registro_terminado")]
 
 
-@pytest.mark.parametrize("module", ["lifecycle", "table", "paths", "specs", "scenarios"])
+@pytest.mark.parametrize("module", ["lifecycle", "table", "verificacion.paths", "specs",
+                                    "verificacion.scenarios"])
 def test_docstring_examples(module):
     mod = importlib.import_module(f"repse.core.{module}")
     result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
