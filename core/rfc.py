@@ -31,7 +31,8 @@ import numpy as np
 
 GENERICOS = frozenset({"XAXX010101000", "XEXX010101000"})
 ALPHABET = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ Ñ"
-_SHAPE = re.compile(r"[A-ZÑ&]{3,4}(\d{2})(\d{2})(\d{2})[A-Z\d]{2}[\dA]")
+# [0-9], not \d: \d also matches other scripts' digits (Arabic-Indic, fullwidth…).
+_SHAPE = re.compile(r"[A-ZÑ&]{3,4}([0-9]{2})([0-9]{2})([0-9]{2})[A-Z0-9]{2}[0-9A]")
 _LOOKUP = np.full(0x2FF, -1, dtype=np.int64)
 for _i, _ch in enumerate(ALPHABET):
     _LOOKUP[ord(_ch)] = _i
@@ -45,8 +46,19 @@ class RfcCheck(NamedTuple):
     aviso: str | None  # the row is accepted with a warning
 
 
+# Upper case for the RFC's own letters only: str.upper() would turn «ß» into «SS» or «ﬁ» into
+# «FI», making another RFC out of a typing mistake; any other character stays, to be refused.
+_MAYUSCULAS = str.maketrans("abcdefghijklmnopqrstuvwxyzñ", "ABCDEFGHIJKLMNOPQRSTUVWXYZÑ")
+
+
 def normalize_rfc(raw: str) -> str:
-    return raw.strip().upper()
+    """Stripped and in upper case, without turning any character into another RFC's.
+
+    >>> normalize_rfc(" ñco930714ab1 "), normalize_rfc("Bß9307148T0")
+    ('ÑCO930714AB1', 'Bß9307148T0')
+    """
+    raw = raw.strip()
+    return raw.upper() if raw.isascii() else raw.translate(_MAYUSCULAS)
 
 
 def _shape_error(rfc: str) -> str | None:
@@ -54,6 +66,9 @@ def _shape_error(rfc: str) -> str | None:
         return "RFC vacío"
     if rfc in GENERICOS:
         return "RFC genérico: nunca es un contratista"
+    if ajeno := next((ch for ch in rfc if not ch.isascii() and ch != "Ñ"), None):
+        return (f"RFC mal formado «{rfc}»: «{ajeno}» no es un carácter del RFC (letras A-Z, Ñ "
+                "y &, dígitos 0-9)")
     if len(rfc) not in (12, 13):
         return (f"RFC mal formado «{rfc}»: tiene {len(rfc)} caracteres; se esperan 12 (persona "
                 "moral) o 13 (persona física)")
@@ -109,7 +124,7 @@ def _mismatches(rfcs: Sequence[str]) -> list[tuple[int, str]]:
     return [(int(k), "A" if expected[k] == 10 else str(expected[k])) for k in bad]
 
 
-_GOOD_LINE = re.compile(r"^[A-ZÑ&]{3,4}\d{6}[A-Z\d]{2}[\dA]$", re.MULTILINE)
+_GOOD_LINE = re.compile(r"^[A-ZÑ&]{3,4}[0-9]{6}[A-Z0-9]{2}[0-9A]$", re.MULTILINE)
 
 
 def _dates_valid(rfcs: Sequence[str]) -> np.ndarray:
@@ -131,7 +146,7 @@ def check_rfc_batch(raws: Sequence[str]) -> tuple[list[str], dict[int, str], dic
     The common case — a whole padrón of well-formed RFCs — is decided by one regular expression
     over all of them and a vectorized date check; rows that fail get their exact reason.
     """
-    rfcs = [r.strip().upper() for r in raws]
+    rfcs = [r.strip().upper() if r.isascii() else normalize_rfc(r) for r in raws]
     if not rfcs:
         return rfcs, {}, {}
     joined = "\n".join(rfcs)

@@ -68,3 +68,22 @@ def test_wrong_shapes_are_errors_with_a_reason(raw, error):
 def test_any_text_gets_a_verdict_and_never_crashes(raw):
     result = check_rfc(raw)
     assert result.error is None or result.aviso is None
+
+
+@pytest.mark.parametrize(("raw", "ajeno"), [
+    ("Bß9307148T0", "ß"),  # str.upper() made it BSS9307148T0, a valid RFC (ATTACKS.md D17)
+    ("Aß9307148T4", "ß"),
+    ("ﬁB9307148T4", "ﬁ"),  # the ligature would become FI
+    ("MAB９307148T4", "９"),  # a fullwidth digit is not a digit of the RFC
+    ("MAB93071٤8T4", "٤"),  # nor an Arabic-Indic one
+])
+def test_characters_outside_the_rfc_alphabet_are_refused_not_transformed(raw, ajeno):
+    result = check_rfc(raw)
+    assert result.rfc == raw
+    assert result.error == (f"RFC mal formado «{raw}»: «{ajeno}» no es un carácter del RFC "
+                            "(letras A-Z, Ñ y &, dígitos 0-9)")
+
+
+def test_lower_case_letters_and_enye_are_still_read_in_upper_case():
+    assert check_rfc(" ñco930714ab1 ").rfc == "ÑCO930714AB1"
+    assert check_rfc("mab9307148t4") == ("MAB9307148T4", None, None)
