@@ -7,8 +7,11 @@ a table of the expected kind at all raises :class:`~repse.core.errors.ImportFile
 
 What is tolerated, and how:
 
-- **Formats**: XLSX (recognized by its content, not its name; the first sheet, read with
-  openpyxl in read-only mode) or delimited text. Old binary XLS is refused with a hint.
+- **Formats**: XLSX (recognized by its content, not its name; read with python-calamine) or
+  delimited text. Old binary XLS is refused with a hint. A workbook is read only if it is clear
+  which sheet holds the list: one sheet with data and no hidden sheet, or the sheet the operator
+  names; the sheet read is named in :attr:`Lectura.hoja`. A workbook that inflates far beyond its
+  size (a zip bomb) or beyond :data:`MAX_XLSX_DESCOMPRIMIDO` is refused before it is parsed.
 - **Encodings**: UTF-8 with or without BOM, UTF-16 with BOM (Excel's "Unicode text"); when a
   line is not valid UTF-8 it is read as Windows-1252/Latin-1, line by line, so a file glued
   together from two sources keeps its Ñ and accents in both halves.
@@ -16,15 +19,19 @@ What is tolerated, and how:
 - **Headers**: matched ignoring case, accents, spaces, underscores and punctuation, with a few
   synonyms (``Resultado`` for ``Opinión``, ``Nombre`` for ``Razón social``…). Unknown columns are
   ignored. A list of RFCs may come without a header when its first row already is an RFC.
+  Opinion values are not that lenient: only their known spellings (any case, with or without
+  accents, ``Sin opinión`` or ``sin_opinion``) are an opinion; ``Positiva?`` is not.
 - **Rows**: blank lines (and rows of empty cells) are skipped but row numbers stay the real line
   numbers of the file (1 is the header line; for XLSX the sheet row); spaces around values are
-  stripped. A quoted cell may span lines (Excel's Alt+Enter) as long as the record keeps the
-  header's shape; otherwise a stray quote cannot swallow the lines after it: each line is then
-  read on its own.
+  stripped. A quoted cell may span up to ten lines (Excel's Alt+Enter) as long as the record
+  keeps the header's shape; otherwise a stray quote cannot swallow the lines after it: the row
+  where the quote opens is refused (never read with its cell cut) and each line after it is read
+  on its own.
 - **Refusals**: a wrong RFC shape, a generic RFC, a missing required value, an impossible date, an
-  unknown opinion, a truncated row, extra cells (an unquoted separator inside a value), and the
-  second occurrence of an RFC. **Warnings**: a failed RFC check digit, an e-mail that does not look
-  like one. RFCs are checked all at once with :func:`repse.core.rfc.check_rfc_batch`.
+  unknown opinion, a truncated row, extra cells (an unquoted separator inside a value), a text
+  longer than :data:`MAX_LARGO_TEXTO`, and the second occurrence of an RFC. **Warnings**: a
+  failed RFC check digit, an e-mail that does not look like one. RFCs are checked all at once
+  with :func:`repse.core.rfc.check_rfc_batch`.
 
 The ``leer_*`` functions return a :class:`Lectura`; the ``entrada_*`` builders turn it into one
 input of the engine (:mod:`repse.core.inputs`), carrying ``archivo`` and each row's ``fila``.
@@ -38,9 +45,10 @@ import gc
 import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from itertools import compress, count, islice, starmap
@@ -77,6 +85,12 @@ Progreso = Callable[[int, int | None], None]
 PASO_PROGRESO = 5_000  # rows between two calls of ``progreso``
 MAX_LINEAS_CELDA = 10  # a quoted cell may span at most this many lines (an address, a note)
 MAX_MUESTRA = 60  # characters of a bad value quoted in a reason
+MAX_LARGO_TEXTO = 1_000  # characters of a razón social, folio, e-mail or address: beyond, garbage
+# A 1,000,000-row padrón saved as XLSX inflates to about 480 MB; real workbooks inflate 5 to 30
+# times their size, a zip bomb thousands of times.
+MAX_XLSX_DESCOMPRIMIDO = 1 << 30  # bytes
+MAX_PROPORCION_XLSX = 100
+MIN_XLSX_DESCOMPRIMIDO = 16 << 20  # a small workbook may inflate this much, whatever its ratio
 
 TipoActo = Literal["exhorto", "inicio_cancelacion", "cancelacion", "cancelacion_impedida"]
 ACTOS: dict[str, type] = {
@@ -127,6 +141,7 @@ class Lectura(msgspec.Struct, Generic[T], frozen=True):
     avisos: tuple[FilaAviso, ...]
     filas_leidas: int
     notas: tuple[str, ...] = ()  # how the file was read: encoding, separator, sheet…
+    hoja: str | None = None  # the sheet read, for a workbook
 
     def resumen(self) -> str:
         """The one-line Spanish summary an import ends with."""
@@ -161,7 +176,7 @@ class _Columna:
 
 
 def _clave(text: str) -> str:
-    """Header names and opinion values compared without case, accents, spaces or punctuation.
+    """Header names compared without case, accents, spaces or punctuation.
 
     >>> _clave(" Razón_Social "), _clave("FECHA DE REGISTRO"), _clave("Sin opinión")
     ('razonsocial', 'fechaderegistro', 'sinopinion')
@@ -233,12 +248,16 @@ class _Tabla:
     total: int | None  # estimated number of records, for the progress callback
     notas: list[str]
     texto: bool  # delimited text (cells are str; a short row is truncated) vs. XLSX
+    hoja: str | None = None  # the sheet read, for a workbook
+    # Rows (line numbers) where a quoted cell opens and does not close in a record of the
+    # header's shape; filled while ``registros`` is consumed.
+    cortadas: set[int] = field(default_factory=set)
 
 
 _XLS = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def _abrir(path: Path, archivo: str) -> _Tabla:
+def _abrir(path: Path, archivo: str, hoja: str | None) -> _Tabla:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -250,14 +269,19 @@ def _abrir(path: Path, archivo: str) -> _Tabla:
     except OSError as exc:
         raise ImportFileError(archivo, f"no se puede leer el archivo: {exc.strerror}") from None
     if data.startswith(b"PK\x03\x04"):
-        return _tabla_xlsx(data, archivo)
+        return _tabla_xlsx(data, archivo, hoja)
     if data.startswith(_XLS):
         raise ImportFileError(archivo, "es un libro de Excel 97-2003 (XLS), que no se lee: "
                                        "guárdelo como XLSX o CSV")
+    if hoja is not None:
+        raise ImportFileError(archivo, f"se pidió la hoja «{_muestra(hoja)}», pero el archivo no "
+                                       "es un libro XLSX: es texto, sin hojas")
     lines, notas = _decodificar(data, archivo)
     sep = _separador(lines)
     notas.append(f"separador «{_NOMBRE_SEPARADOR[sep]}»")
-    return _Tabla(_registros_texto(lines, sep), len(lines), notas, texto=True)
+    tabla = _Tabla(iter(()), len(lines), notas, texto=True)
+    tabla.registros = _registros_texto(lines, sep, tabla.cortadas)
+    return tabla
 
 
 def _decodificar(data: bytes, archivo: str) -> tuple[list[str], list[str]]:
@@ -312,13 +336,15 @@ def _separador(lines: list[str]) -> str:
 _CONTENIDO = re.compile(r'[^\s,;"]')
 
 
-def _registros_texto(lines: list[str], sep: str) -> Iterator[tuple[int, list[Any]]]:
+def _registros_texto(lines: list[str], sep: str, cortadas: set[int]
+                     ) -> Iterator[tuple[int, list[Any]]]:
     """Split lines into records, each with the number of the line it starts on.
 
     A quoted cell may span lines (Excel's Alt+Enter in an address) only if the record then has
-    the header's number of cells and none of its continuation lines looks like a row of its own;
-    otherwise each of those lines is read on its own, so that a stray quote cannot swallow the
-    rows after it."""
+    the header's number of cells, at most MAX_LINEAS_CELDA lines, and none of its continuation
+    lines looks like a row of its own; otherwise each of those lines is read on its own, so that a
+    stray quote cannot swallow the rows after it, and the line where the quote opens goes into
+    ``cortadas``: read alone, its cell would be cut."""
     if not any('"' in line for line in lines):  # no quotes: split, at C speed
         yield from zip(count(1), (line.rstrip("\r\n").split(sep) for line in lines))
         return
@@ -340,6 +366,7 @@ def _registros_texto(lines: list[str], sep: str) -> Iterator[tuple[int, list[Any
                         ancho and len(cells) == ancho and fin - hechas <= MAX_LINEAS_CELDA
                         and not any(lines[j].count(sep) >= ancho - 1
                                     for j in range(hechas + 1, fin))):
+                    cortadas.add(hechas + 1)
                     yield from _una_por_linea(lines, hechas, fin, sep)
                 else:
                     if ancho is None and any(c.strip() for c in cells):
@@ -349,6 +376,8 @@ def _registros_texto(lines: list[str], sep: str) -> Iterator[tuple[int, list[Any
             return
         except csv.Error:  # e.g. a cell longer than csv's field limit; the reader goes on
             fin = reader.line_num
+            if fin - hechas > 1:
+                cortadas.add(hechas + 1)
             yield from _una_por_linea(lines, hechas, fin, sep)
             hechas = fin
 
@@ -370,30 +399,103 @@ def _celdas(line: str, sep: str) -> list[str]:
     return [c.strip('"') for c in line.rstrip("\r\n").split(sep)]
 
 
-def _tabla_xlsx(data: bytes, archivo: str) -> _Tabla:
-    """The first sheet of a workbook, read with python-calamine (Rust): openpyxl's read-only
-    mode takes about 23 s for a 150,000-row sheet, calamine well under a second."""
+def _tabla_xlsx(data: bytes, archivo: str, hoja: str | None) -> _Tabla:
+    """One sheet of a workbook (see :func:`_elegir_hoja`), read with python-calamine (Rust):
+    openpyxl's read-only mode takes about 23 s for a 150,000-row sheet, calamine well under a
+    second."""
     from python_calamine import CalamineWorkbook  # imported here: only XLSX imports pay for it
 
+    _medir_xlsx(data, archivo)
     try:
         libro = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        nombres = libro.sheet_names
-        if not nombres:
-            raise ImportFileError(archivo, "el libro no tiene hojas")
+        nombre, hoja_leida = _elegir_hoja(libro, hoja, archivo)
         # Leading empty rows are kept, so that row numbers are the sheet's own.
-        valores = libro.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        valores = hoja_leida.to_python(skip_empty_area=False)
     except ImportFileError:
         raise
     except Exception:  # a damaged file raises many kinds, with messages in English
-        raise ImportFileError(archivo, "no es un libro XLSX legible: el archivo está dañado o "
-                                       "tiene otro formato; ábralo y guárdelo de nuevo como XLSX"
-                              ) from None
-    notas = [f"libro XLSX, hoja «{nombres[0]}»"]
-    if len(nombres) > 1:
-        otras = ", ".join(f"«{h}»" for h in nombres[1:])
-        notas.append(f"solo se lee la primera hoja; no se leen: {otras}")
+        raise ImportFileError(archivo, _XLSX_ILEGIBLE) from None
+    notas = [f"libro XLSX, hoja «{nombre}»"]
+    if otras := [h for h in libro.sheet_names if h != nombre]:
+        que = "las otras hojas" if hoja is not None else "las otras hojas, sin datos"
+        notas.append(f"no se leen {que}: {_lista(otras)}")
     registros = ((fila, list(celdas)) for fila, celdas in enumerate(valores, start=1))
-    return _Tabla(registros, len(valores), notas, texto=False)
+    return _Tabla(registros, len(valores), notas, texto=False, hoja=nombre)
+
+
+_XLSX_ILEGIBLE = ("no es un libro XLSX legible: el archivo está dañado o tiene otro formato; "
+                  "ábralo y guárdelo de nuevo como XLSX")
+
+
+def _lista(nombres: Sequence[str]) -> str:
+    return ", ".join(f"«{_muestra(n)}»" for n in nombres)
+
+
+def _elegir_hoja(libro: Any, hoja: str | None, archivo: str) -> tuple[str, Any]:
+    """The sheet to read: the one named, or else the only one with data — but never on a guess.
+    A list on a second sheet or behind a hidden first sheet was once ignored silently, and with
+    a complete list those contractors became positiva (ATTACKS.md D3)."""
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+    hojas = libro.sheets_metadata
+    if not hojas:
+        raise ImportFileError(archivo, "el libro no tiene hojas")
+    if hoja is not None:
+        if hoja not in libro.sheet_names:
+            raise ImportFileError(archivo, f"el libro no tiene la hoja «{_muestra(hoja)}»; sus "
+                                           f"hojas: {_lista(libro.sheet_names)}")
+        return hoja, libro.get_sheet_by_name(hoja)
+    if ocultas := [h.name for h in hojas if h.visible != SheetVisibleEnum.Visible]:
+        cuantas = _cuenta(len(ocultas), "hoja oculta", "hojas ocultas")
+        raise ImportFileError(archivo, f"el libro tiene {cuantas} ({_lista(ocultas)}): indique "
+                                       "qué hoja se debe leer")
+    leidas = [(h.name, libro.get_sheet_by_name(h.name)) for h in hojas
+              if h.typ == SheetTypeEnum.WorkSheet]
+    if not leidas:
+        raise ImportFileError(archivo, "el libro no tiene hojas de cálculo")
+    con_datos = [(nombre, s) for nombre, s in leidas if s.height]
+    if len(con_datos) > 1:
+        raise ImportFileError(archivo, f"el libro tiene {_n(len(con_datos))} hojas con datos "
+                                       f"({_lista([n for n, _ in con_datos])}): indique qué hoja "
+                                       "se debe leer")
+    return (con_datos or leidas)[0]
+
+
+def _medir_xlsx(data: bytes, archivo: str) -> None:
+    """Refuse a workbook that inflates beyond the limits before anything parses it. The bytes
+    actually inflated are counted (the sizes a zip declares may lie), 1 MiB at a time, stopping
+    at the limit: memory stays flat whatever the file holds."""
+    limite = min(MAX_XLSX_DESCOMPRIMIDO,
+                 max(MIN_XLSX_DESCOMPRIMIDO, MAX_PROPORCION_XLSX * len(data)))
+    total = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as libro:
+            for info in libro.infolist():
+                # zipfile stops an entry at its declared size (and then checks its CRC):
+                # declare more than the room left plus one block, so that a lying entry is
+                # caught here, not cut there.
+                info.file_size = limite - total + _BLOQUE + 1
+                with libro.open(info) as entrada:
+                    while bloque := entrada.read(_BLOQUE):
+                        total += len(bloque)
+                        if total > limite:
+                            raise ImportFileError(archivo, _demasiado_grande(limite, len(data)))
+    except ImportFileError:
+        raise
+    except Exception:  # not a zip, damaged, encrypted…
+        raise ImportFileError(archivo, _XLSX_ILEGIBLE) from None
+
+
+_BLOQUE = 1 << 20
+
+
+def _demasiado_grande(limite: int, tamano: int) -> str:
+    if limite == MAX_XLSX_DESCOMPRIMIDO:
+        return (f"el libro XLSX ocupa más de {_n(limite >> 20)} MB descomprimido, más de lo que "
+                "se lee; divídalo o guárdelo como CSV")
+    return (f"el libro XLSX se descomprime a más de {_n(limite >> 20)} MB desde {_n(tamano)} "
+            "bytes: ningún libro de Excel se comprime tanto (¿una bomba de descompresión?); no "
+            "se lee")
 
 
 # --- cell values --------------------------------------------------------------------------------
@@ -423,8 +525,14 @@ _FECHA_DMA = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: \d{1,2}:\d{2}(?::\d{2})
 def _textos(columna: Sequence[Any], titulo: str, falta: str | None,
             errores: dict[int, list[str]]) -> list[str]:
     """A text column: stripped, inner runs of spaces and line breaks made one space; an empty
-    cell (when ``falta`` says the column is required) or a control character refuses the row."""
+    cell (when ``falta`` says the column is required), a control character or a text longer than
+    MAX_LARGO_TEXTO refuses the row."""
     out = _textos_limpios(columna)
+    if out and max(map(len, out)) > MAX_LARGO_TEXTO:  # one C-speed pass first
+        for k in [k for k, text in enumerate(out) if len(text) > MAX_LARGO_TEXTO]:
+            errores.setdefault(k, []).append(
+                f"{titulo} de {_n(len(out[k]))} caracteres: el máximo es {_n(MAX_LARGO_TEXTO)}")
+            out[k] = out[k][:MAX_LARGO_TEXTO]  # refused anyway: the scans below read less
     todo = "|".join(out)
     if not todo.isprintable() or "  " in todo:  # one C-speed scan of the whole column first
         for k in [k for k, text in enumerate(out) if not text.isprintable() or "  " in text]:
@@ -471,20 +579,36 @@ def _fecha_texto(text: str) -> date | str:
         return f"fecha de registro no válida «{_muestra(text)}»: ese día no existe"
 
 
+# The known spellings of an opinion, in any case and with or without accents; words apart by
+# spaces or an underscore (a database's ``sin_opinion``). Nothing else: «Positiva?» or
+# «¡Negativa!» is not an opinion anybody gave (ATTACKS.md D16).
 _OPINIONES: dict[str, Opinion] = {
-    "positiva": "positiva", "negativa": "negativa", "sinopinion": "sin_opinion"}
+    "positiva": "positiva", "negativa": "negativa", "sin opinion": "sin_opinion",
+    "sinopinion": "sin_opinion"}
+_ENTRE_PALABRAS = re.compile(r"[\s_]+")
+_LARGO_OPINION = max(map(len, _OPINIONES)) + 4  # a longer cell is no spelling of one
 
 
-@lru_cache(maxsize=1 << 12)
 def _opinion(text: str) -> Opinion | str:
-    """The opinion a cell names, or the reason it names none."""
+    """The opinion a cell names, or the reason it names none.
+
+    >>> _opinion("SIN OPINIÓN"), _opinion(" sin_opinion "), _opinion("¡Negativa!")[:34]
+    ('sin_opinion', 'sin_opinion', 'opinión no reconocida «¡Negativa!»')
+    """
     if not text:
         return "falta la opinión"
-    opinion = _OPINIONES.get(_clave(text))
+    opinion = _deletreada(text) if len(text) <= _LARGO_OPINION else None
     if opinion is None:
         return (f"opinión no reconocida «{_muestra(text)}» "
                 "(se espera Positiva, Negativa o Sin opinión)")
     return opinion
+
+
+@lru_cache(maxsize=1 << 10)  # a list repeats a handful of spellings
+def _deletreada(text: str) -> Opinion | None:
+    sin_acentos = "".join(ch for ch in unicodedata.normalize("NFD", text.lower())
+                          if not unicodedata.combining(ch))
+    return _OPINIONES.get(_ENTRE_PALABRAS.sub(" ", sin_acentos).strip())
 
 
 # --- the reading loop ---------------------------------------------------------------------------
@@ -511,10 +635,11 @@ def _vacia_texto(cells: list[str]) -> bool:
     return not "".join(cells).strip()
 
 
-def _leer(path: str | Path, esquema: _Esquema, progreso: Progreso | None) -> Lectura[Any]:
+def _leer(path: str | Path, esquema: _Esquema, progreso: Progreso | None,
+          hoja: str | None) -> Lectura[Any]:
     path = Path(path)
     archivo = path.name
-    tabla = _abrir(path, archivo)
+    tabla = _abrir(path, archivo, hoja)
     notas = list(tabla.notas)
 
     # The header: the first non-blank record.
@@ -548,6 +673,9 @@ def _leer(path: str | Path, esquema: _Esquema, progreso: Progreso | None) -> Lec
                 progreso(len(filas), _estimado(tabla.total, fila_encabezado, len(filas)))
         ancho = len(encabezado)
         forma = _forma(registros, ancho, indices, esquema) if tabla.texto else {}
+        if tabla.cortadas:  # a row read without the rest of its quoted cell: its shape is moot
+            for k in [k for k, fila in enumerate(filas) if fila in tabla.cortadas]:
+                forma.setdefault(k, [_CORTADA])
         # Every row to the header's width (a short XLSX row just has empty cells), then columns.
         for k, cells in enumerate(registros):
             if len(cells) != ancho:
@@ -562,7 +690,12 @@ def _leer(path: str | Path, esquema: _Esquema, progreso: Progreso | None) -> Lec
                           esquema.construir)
     if progreso is not None:
         progreso(len(filas), len(filas))  # the total is now known
-    return msgspec.structs.replace(lectura, notas=tuple(notas))
+    return msgspec.structs.replace(lectura, notas=tuple(notas), hoja=tabla.hoja)
+
+
+_CORTADA = (f"una celda entre comillas empieza en esta fila y no se cierra en ella (abarca más de "
+            f"{MAX_LINEAS_CELDA} líneas, o las que siguen parecen filas): se rechaza la fila para "
+            "no leer la celda cortada; cada línea siguiente se lee como una fila")
 
 
 @contextmanager
@@ -695,30 +828,35 @@ _PADRON = _Esquema((RFC, RAZON_SOCIAL, FOLIO, FECHA_REGISTRO, CORREO, DOMICILIO)
 _OPINIONES_ESQUEMA = _Esquema((RFC, OPINION), _convertir_opiniones, Resultado)
 _RFCS = _Esquema((RFC,), _convertir_rfcs, FilaRfc, sin_encabezado=True)
 
-def leer_padron(path: str | Path, progreso: Progreso | None = None) -> Lectura[FilaPadron]:
+def leer_padron(path: str | Path, progreso: Progreso | None = None,
+                hoja: str | None = None) -> Lectura[FilaPadron]:
     """Read a padrón: RFC, Razón social, Folio, Fecha de registro (required); Correo and
-    Domicilio (optional). Dates as AAAA-MM-DD, DD/MM/AAAA or Excel date cells."""
-    return _leer(path, _PADRON, progreso)
+    Domicilio (optional). Dates as AAAA-MM-DD, DD/MM/AAAA or Excel date cells. ``hoja``: the
+    sheet to read, for a workbook (needed when it has several with data, or a hidden one)."""
+    return _leer(path, _PADRON, progreso, hoja)
 
 
-def leer_opiniones(path: str | Path, progreso: Progreso | None = None) -> Lectura[Resultado]:
+def leer_opiniones(path: str | Path, progreso: Progreso | None = None,
+                   hoja: str | None = None) -> Lectura[Resultado]:
     """Read opinion results: RFC and Opinión (or Resultado): Positiva, Negativa, Sin opinión."""
-    return _leer(path, _OPINIONES_ESQUEMA, progreso)
+    return _leer(path, _OPINIONES_ESQUEMA, progreso, hoja)
 
 
-def leer_rfcs(path: str | Path, progreso: Progreso | None = None) -> Lectura[FilaRfc]:
+def leer_rfcs(path: str | Path, progreso: Progreso | None = None,
+              hoja: str | None = None) -> Lectura[FilaRfc]:
     """Read a list of RFCs (the column ``RFC``; other columns are ignored; no header needed)."""
-    return _leer(path, _RFCS, progreso)
+    return _leer(path, _RFCS, progreso, hoja)
 
 
-def leer(tipo: str, path: str | Path, progreso: Progreso | None = None) -> Lectura[Any]:
+def leer(tipo: str, path: str | Path, progreso: Progreso | None = None,
+         hoja: str | None = None) -> Lectura[Any]:
     """Read the file of one kind of input: ``padron``, ``opiniones`` or an act's RFC list."""
     if tipo == "padron":
-        return leer_padron(path, progreso)
+        return leer_padron(path, progreso, hoja)
     if tipo == "opiniones":
-        return leer_opiniones(path, progreso)
+        return leer_opiniones(path, progreso, hoja)
     if tipo in ACTOS:
-        return leer_rfcs(path, progreso)
+        return leer_rfcs(path, progreso, hoja)
     raise InputError(None, f"tipo de archivo desconocido «{tipo}»; tipos válidos: padron, "
                            f"opiniones, {', '.join(ACTOS)}")
 

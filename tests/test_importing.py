@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from repse.core.importing import (
     entrada_acto,
     entrada_opiniones,
     entrada_padron,
+    leer,
     leer_opiniones,
     leer_padron,
     leer_rfcs,
@@ -325,7 +327,8 @@ def test_xlsx_padron_with_excel_dates_numbers_and_gaps(tmp_path):
     assert motivos(lectura) == {5: "falta la fecha de registro",
                                 6: "RFC duplicado: ya aparece en la fila 5 (también rechazada)"}
     assert lectura.notas == ("libro XLSX, hoja «Padrón»",
-                             "solo se lee la primera hoja; no se leen: «Notas»")
+                             "no se leen las otras hojas, sin datos: «Notas»")
+    assert lectura.hoja == "Padrón"
 
 
 def test_xlsx_is_recognized_by_content_not_by_name(tmp_path):
@@ -334,6 +337,162 @@ def test_xlsx_is_recognized_by_content_not_by_name(tmp_path):
     libro.active.append([MORAL, "Negativa"])
     libro.save(tmp_path / "opiniones.csv")  # misnamed
     assert [r.opinion for r in leer_opiniones(tmp_path / "opiniones.csv").filas] == ["negativa"]
+
+
+# --- what an adversarial run found (ISSUE 10, ../shared/ATTACKS.md) ---------------------------
+
+def libro(tmp_path: Path, hojas: list[tuple[str, list[list], str]],
+          nombre: str = "opiniones.xlsx") -> Path:
+    """A workbook with these sheets: (title, rows, state: visible | hidden)."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for titulo, filas, estado in hojas:
+        hoja = wb.create_sheet(titulo)
+        hoja.sheet_state = estado
+        for fila in filas:
+            hoja.append(fila)
+    wb.active = next(i for i, (_, _, estado) in enumerate(hojas) if estado == "visible")
+    wb.save(tmp_path / nombre)
+    return tmp_path / nombre
+
+
+NEGATIVAS = [["RFC", "Opinión"], [MORAL, "Negativa"], [OTRA, "Negativa"]]
+SIN_OPINION = [["RFC", "Opinión"], [FISICA, "Sin opinión"]]
+
+
+def test_a_workbook_with_two_sheets_of_data_is_read_only_by_naming_the_sheet(tmp_path):
+    """D3: with Negativa on sheet 1 and Sin opinión on sheet 2, only sheet 1 was read, and a
+    complete list made the Sin opinión contractors positiva."""
+    path = libro(tmp_path, [("Negativa", NEGATIVAS, "visible"),
+                            ("Sin opinión", SIN_OPINION, "visible")])
+    with pytest.raises(ImportFileError) as exc:
+        leer_opiniones(path)
+    assert exc.value.motivo == ("el libro tiene 2 hojas con datos («Negativa», «Sin opinión»): "
+                                "indique qué hoja se debe leer")
+    lectura = leer("opiniones", path, hoja="Sin opinión")
+    assert [(r.rfc, r.opinion, r.fila) for r in lectura.filas] == [(FISICA, "sin_opinion", 2)]
+    assert lectura.hoja == "Sin opinión"
+    assert lectura.notas == ("libro XLSX, hoja «Sin opinión»",
+                             "no se leen las otras hojas: «Negativa»")
+
+
+def test_a_hidden_sheet_refuses_the_workbook_unless_the_sheet_is_named(tmp_path):
+    """D3: a hidden first sheet with an old list was read and the visible one ignored."""
+    anterior = [["RFC", "Opinión"], [FISICA, "Negativa"]]
+    path = libro(tmp_path, [("Anterior", anterior, "hidden"), ("Actual", NEGATIVAS, "visible")])
+    with pytest.raises(ImportFileError) as exc:
+        leer_opiniones(path)
+    assert exc.value.motivo == "el libro tiene 1 hoja oculta («Anterior»): indique qué hoja se " \
+                               "debe leer"
+    assert [r.rfc for r in leer_opiniones(path, hoja="Actual").filas] == [MORAL, OTRA]
+
+
+def test_the_only_sheet_with_data_is_read_wherever_it_is(tmp_path):
+    path = libro(tmp_path, [("Portada", [], "visible"), ("Lista", NEGATIVAS, "visible")])
+    lectura = leer_opiniones(path)
+    assert (lectura.hoja, [r.rfc for r in lectura.filas]) == ("Lista", [MORAL, OTRA])
+
+
+def test_a_sheet_that_is_not_there_or_asked_of_a_text_file(tmp_path):
+    path = libro(tmp_path, [("Lista", NEGATIVAS, "visible")])
+    with pytest.raises(ImportFileError) as exc:
+        leer_opiniones(path, hoja="Listas")
+    assert exc.value.motivo == "el libro no tiene la hoja «Listas»; sus hojas: «Lista»"
+    texto = archivo(tmp_path, f"RFC,Opinión\n{MORAL},Negativa\n", "op.csv")
+    with pytest.raises(ImportFileError) as exc:
+        leer_opiniones(texto, hoja="Lista")
+    assert exc.value.motivo == ("se pidió la hoja «Lista», pero el archivo no es un libro XLSX: "
+                                "es texto, sin hojas")
+    assert leer_opiniones(texto).hoja is None
+
+
+def _con_entrada(tmp_path: Path, nombre: str, datos: bytes, declarado: int | None = None) -> Path:
+    """A readable workbook plus one more zip entry; ``declarado`` forges the entry's size in the
+    zip's directory (a zip bomb may lie about it)."""
+    path = libro(tmp_path, [("Lista", NEGATIVAS, "visible")])
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(nombre, datos)
+    data = bytearray(path.read_bytes())
+    if declarado is not None:
+        central = data.rindex(b"PK\x01\x02")  # the last entry's central directory record
+        data[central + 24:central + 28] = declarado.to_bytes(4, "little")
+        local = data.rindex(b"PK\x03\x04")
+        data[local + 22:local + 26] = declarado.to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("declarado", [None, 100])
+def test_a_zip_bomb_is_refused_before_it_is_parsed(tmp_path, declarado):
+    """D14: a 3.4 MB workbook inflating to 1.16 GB grew the process to 13 GiB. The bytes actually
+    inflated are counted, whatever size the zip declares."""
+    path = _con_entrada(tmp_path, "xl/relleno.xml", b" " * (40 << 20), declarado)
+    assert path.stat().st_size < 200_000
+    with pytest.raises(ImportFileError) as exc:
+        leer_opiniones(path)
+    assert exc.value.motivo == (
+        f"el libro XLSX se descomprime a más de 16 MB desde {path.stat().st_size:,} bytes: "
+        "ningún libro de Excel se comprime tanto (¿una bomba de descompresión?); no se lee")
+
+
+def test_a_workbook_larger_than_the_limit_is_refused_with_the_reason(tmp_path, monkeypatch):
+    monkeypatch.setattr(importing, "MAX_XLSX_DESCOMPRIMIDO", 1 << 20)
+    monkeypatch.setattr(importing, "MIN_XLSX_DESCOMPRIMIDO", 1 << 20)
+    path = _con_entrada(tmp_path, "xl/notas.txt", bytes(range(256)) * 5000)  # 1.2 MB
+    with pytest.raises(ImportFileError) as exc:
+        leer_opiniones(path)
+    assert exc.value.motivo == ("el libro XLSX ocupa más de 1 MB descomprimido, más de lo que se "
+                                "lee; divídalo o guárdelo como CSV")
+
+
+def test_texts_beyond_the_limit_refuse_the_row(tmp_path):
+    """D19: a 100 MB razón social was accepted and doubled the store."""
+    largo = "A" * (importing.MAX_LARGO_TEXTO + 1)
+    texto = (f"{ENCABEZADO},Domicilio\n{MORAL},{largo},F1,2024-01-05,\n"
+             f"{FISICA},B,F2,2024-01-05,{largo}\n{OTRA},C,F3,2024-01-05,Centro\n")
+    lectura = leer_padron(archivo(tmp_path, texto))
+    assert [f.rfc for f in lectura.filas] == [OTRA]
+    assert motivos(lectura) == {2: "razón social de 1,001 caracteres: el máximo es 1,000",
+                                3: "domicilio de 1,001 caracteres: el máximo es 1,000"}
+
+
+@pytest.mark.parametrize("valor", ["Positiva?", "¡Negativa!", "Pos-itiva", "P o s i t i v a",
+                                   "Negativa.", "Positivas"])
+def test_an_opinion_is_only_one_of_its_known_spellings(tmp_path, valor):
+    """D16: opinions were compared without punctuation: an uncertain «Positiva?» regularised a
+    contractor."""
+    lectura = leer_opiniones(archivo(tmp_path, f"RFC;Opinión\n{MORAL};{valor}\n", "op.csv"))
+    assert lectura.filas == ()
+    assert motivos(lectura) == {
+        2: f"opinión no reconocida «{valor}» (se espera Positiva, Negativa o Sin opinión)"}
+
+
+def test_an_rfc_outside_the_alphabet_is_refused_not_made_into_another(tmp_path):
+    """D17: «Bß9307148T0» was read as the valid RFC BSS9307148T0."""
+    texto = f"{ENCABEZADO}\nBß9307148T0,A,F1,2024-01-05\nBSS9307148T0,B,F2,2024-01-05\n"
+    lectura = leer_padron(archivo(tmp_path, texto))
+    assert [f.rfc for f in lectura.filas] == ["BSS9307148T0"]
+    assert motivos(lectura) == {2: "RFC mal formado «Bß9307148T0»: «ß» no es un carácter del "
+                                   "RFC (letras A-Z, Ñ y &, dígitos 0-9)"}
+
+
+def test_a_quoted_cell_of_more_than_ten_lines_is_never_read_cut(tmp_path):
+    """D18: an 11-line address was accepted as its first line."""
+    def padron(lineas: int) -> Path:
+        domicilio = "\n".join(f"línea {i}" for i in range(lineas))
+        return archivo(tmp_path, f'{ENCABEZADO},Domicilio\n{MORAL},A,F1,2024-01-05,"{domicilio}"\n'
+                                 f"{FISICA},B,F2,2024-01-05,\n")
+
+    diez = leer_padron(padron(10))
+    assert [(f.rfc, f.domicilio) for f in diez.filas] == [
+        (MORAL, " ".join(f"línea {i}" for i in range(10))), (FISICA, None)]
+    once = leer_padron(padron(11))
+    assert [(f.rfc, f.fila) for f in once.filas] == [(FISICA, 13)]
+    assert motivos(once)[2] == (
+        "una celda entre comillas empieza en esta fila y no se cierra en ella (abarca más de 10 "
+        "líneas, o las que siguen parecen filas): se rechaza la fila para no leer la celda "
+        "cortada; cada línea siguiente se lee como una fila")
+    assert sorted(motivos(once)) == list(range(2, 13))  # the other lines: refused, each alone
 
 
 # --- progress and summary -------------------------------------------------------------------
