@@ -761,12 +761,7 @@ def _juzgar(archivo: str, filas: list[int], rfcs: list[str], campos: Columnas,
         fila, rfc, error, aviso = filas[k], normal[k], errores_rfc.get(k), avisos_rfc.get(k)
         motivos = []
         if error:
-            if k in forma and not rfc:
-                pass  # a truncated row without its RFC: the truncation says it
-            elif len(rfc) > 20:  # a garbage cell must not flood the report
-                motivos.append(f"RFC mal formado «{_muestra(rfc, 20)}»: tiene {_n(len(rfc))} "
-                               "caracteres; se esperan 12 (persona moral) o 13 (persona física)")
-            else:
+            if not (k in forma and not rfc):  # a truncated row without its RFC: that says it
                 motivos.append(error)
         elif primera[rfc] != fila:
             tambien = " (también rechazada)" if primera[rfc] in filas_rechazadas else ""

@@ -61,11 +61,18 @@ def normalize_rfc(raw: str) -> str:
     return raw.upper() if raw.isascii() else raw.translate(_MAYUSCULAS)
 
 
+_MAX_VISTO = 20  # characters of a malformed RFC quoted in its reason
+
+
 def _shape_error(rfc: str) -> str | None:
     if not rfc:
         return "RFC vacío"
     if rfc in GENERICOS:
         return "RFC genérico: nunca es un contratista"
+    if len(rfc) > _MAX_VISTO:  # a garbage cell: neither scanned nor quoted whole
+        visto = rfc[:_MAX_VISTO - 1].replace("\r", " ").replace("\n", " ")
+        return (f"RFC mal formado «{visto}…»: tiene {len(rfc):,} caracteres; se esperan 12 "
+                "(persona moral) o 13 (persona física)")
     if ajeno := next((ch for ch in rfc if not ch.isascii() and ch != "Ñ"), None):
         return (f"RFC mal formado «{rfc}»: «{ajeno}» no es un carácter del RFC (letras A-Z, Ñ "
                 "y &, dígitos 0-9)")

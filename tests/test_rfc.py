@@ -87,3 +87,10 @@ def test_characters_outside_the_rfc_alphabet_are_refused_not_transformed(raw, aj
 def test_lower_case_letters_and_enye_are_still_read_in_upper_case():
     assert check_rfc(" ñco930714ab1 ").rfc == "ÑCO930714AB1"
     assert check_rfc("mab9307148t4") == ("MAB9307148T4", None, None)
+
+
+def test_a_garbage_cell_is_neither_scanned_nor_quoted_whole():
+    """D14: a huge cell in the RFC column ended in a MemoryError while its reason was written."""
+    result = check_rfc("Xß" * 5_000_000)
+    assert result.error == ("RFC mal formado «XßXßXßXßXßXßXßXßXßX…»: tiene 10,000,000 caracteres; "
+                            "se esperan 12 (persona moral) o 13 (persona física)")
