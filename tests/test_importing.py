@@ -675,3 +675,53 @@ def test_messy_files_never_crash_and_never_lose_a_row(tmp_path_factory, caso):
     for rechazo in lectura.rechazos:
         assert rechazo.archivo == path.name and rechazo.motivo.strip()
     assert {a.fila for a in lectura.avisos} <= set(aceptadas)
+
+
+OPINIONES_SUCIAS = ("Negativa", "SIN OPINIÓN", "sin_opinion", "Positiva", "Positiva?",
+                    "¡Negativa!", "Pos-itiva", "")
+
+
+@st.composite
+def libros_sucios(draw):
+    """A workbook of one to three sheets, some hidden, some empty, with opinion lists whose RFCs
+    and opinions may be wrong (ATTACKS.md D3, D16, D17); maybe a sheet named by the operator."""
+    hojas = []
+    for i in range(draw(st.integers(1, 3))):
+        filas = draw(st.lists(st.tuples(
+            st.one_of(st.sampled_from(VALIDOS), st.sampled_from(("Bß9307148T0", "MAB-307148T4"))),
+            st.sampled_from(OPINIONES_SUCIAS)), max_size=6))
+        con_datos = bool(filas) or draw(st.booleans())  # a header alone is data too
+        estado = draw(st.sampled_from(("visible", "visible", "hidden")))
+        hojas.append((f"Hoja {i + 1}", [["RFC", "Opinión"], *map(list, filas)] if con_datos
+                      else [], estado))
+    if all(estado == "hidden" for *_, estado in hojas):
+        hojas[0] = (*hojas[0][:2], "visible")  # a workbook shows at least one sheet
+    nombrada = draw(st.one_of(st.none(), st.sampled_from([h[0] for h in hojas])))
+    return hojas, nombrada
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(libros_sucios())
+def test_messy_workbooks_are_read_from_the_right_sheet_or_refused(tmp_path_factory, caso):
+    hojas, nombrada = caso
+    path = libro(tmp_path_factory.mktemp("libro"), hojas)
+    con_datos = [nombre for nombre, filas, _ in hojas if filas]
+    ocultas = any(estado == "hidden" for *_, estado in hojas)
+    try:
+        lectura = leer_opiniones(path, hoja=nombrada)
+    except ImportFileError as exc:
+        # Refused only when it is not clear which sheet holds the list, or the one read is empty.
+        assert exc.archivo == path.name
+        leida = nombrada or (con_datos[0] if len(con_datos) == 1 else None)
+        assert (nombrada is None and (ocultas or len(con_datos) > 1)) or leida not in con_datos, \
+            exc.motivo
+        return
+    assert nombrada is not None or (not ocultas and len(con_datos) == 1)
+    filas = dict((nombre, filas) for nombre, filas, _ in hojas)[lectura.hoja]
+    assert lectura.hoja == (nombrada or con_datos[0])
+    datos = [fila for fila in filas[1:] if any(fila)]
+    assert lectura.filas_leidas == len(datos)
+    for resultado in lectura.filas:  # an accepted row is a known spelling of a valid RFC's opinion
+        rfc, valor = filas[resultado.fila - 1]
+        assert rfc == resultado.rfc in VALIDOS
+        assert valor in ("Negativa", "SIN OPINIÓN", "sin_opinion", "Positiva")
