@@ -559,24 +559,6 @@ COMANDOS = {
 }
 
 
-COMANDOS = {
-    "ayuda": "Ayuda: el ciclo y las teclas",
-    "modo('tablero')": "Ir al tablero",
-    "modo('contratistas')": "Ir a los contratistas (padrón)",
-    "modo('agenda')": "Ir a la agenda de obligaciones",
-    "proximo": "Avanzar el reloj al próximo vencimiento",
-    "dia_habil": "Avanzar el reloj al día hábil siguiente",
-    "ir_a_fecha": "Avanzar el reloj a una fecha…",
-    "momento": "Ver un momento pasado / volver al presente",
-    "importar": "Importar un archivo (padrón, opiniones, listas)…",
-    "acto": "Registrar un acto (exhorto, cancelación, criterio, anulación)…",
-    "exportar": "Exportar listados, cartas y oficio…",
-    "rechazos": "Ver los rechazos del almacén",
-    "simulacion": "Ensayar en una copia de simulación / salir de ella",
-    "tema": "Cambiar entre tema claro y oscuro",
-}
-
-
 def _lista(vista: Vista) -> Vista:
     """``vista`` with the padrón's columns and the agenda computed, on the worker's thread
     rather than the UI's."""

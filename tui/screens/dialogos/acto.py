@@ -7,7 +7,7 @@ from datetime import datetime
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.widgets import Input, Label, RadioButton, RadioSet, Select
 
 from ....core.errors import RepseError
@@ -57,11 +57,8 @@ class Acto(Dialogo[PedidoActo | None]):
             yield Input("", placeholder="RFC separados por comas o espacios", id="rfcs")
             yield Input("", placeholder="número de la entrada a anular", id="entrada")
             yield Input("", placeholder="motivo / texto del criterio", id="texto")
-            with Horizontal(classes="fila"):
-                yield Input(self.ciclo, placeholder="ciclo AAAA-1", id="ciclo")
-                yield Input(self.at, placeholder="fecha efectiva AAAA-MM-DD HH:MM", id="at")
-            yield Label("", id="error", classes="error")
-            yield from self.botones("Registrar…")
+            yield from self.ciclo_y_fecha(self.ciclo, self.at)
+            yield from self.pie("Registrar…")
 
     def on_mount(self) -> None:
         self._tipo(None)

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label
+from textual.widgets import Button, Input, Label
 
 from ...texto import parse_instant
 
@@ -57,6 +57,17 @@ class Dialogo(ModalScreen[R]):
         with Horizontal(classes="botones"):
             yield Button(aceptar, variant="primary", id="aceptar")
             yield Button("Cancelar", id="cancelar")
+
+    def pie(self, aceptar: str = "Aceptar") -> ComposeResult:
+        """The error line and the buttons, under a form."""
+        yield Label("", id="error", classes="error")
+        yield from self.botones(aceptar)
+
+    def ciclo_y_fecha(self, ciclo: str, at: str) -> ComposeResult:
+        """The cycle and the effective date of an input, side by side."""
+        with Horizontal(classes="fila"):
+            yield Input(ciclo, placeholder="ciclo AAAA-1", id="ciclo")
+            yield Input(at, placeholder="fecha efectiva AAAA-MM-DD HH:MM", id="at")
 
     def error(self, texto: str) -> None:
         self.query_one("#error", Label).update(texto)

@@ -36,8 +36,7 @@ class Exportar(Dialogo[PedidoExportar | None]):
                          allow_blank=False, id="ronda")
             yield Input("", placeholder="fecha de notificación de las cartas (AAAA-MM-DD)",
                         id="notificacion")
-            yield Label("", id="error", classes="error")
-            yield from self.botones("Exportar…")
+            yield from self.pie("Exportar…")
 
     def action_aceptar(self) -> None:
         raw = self.query_one("#notificacion", Input).value.strip()

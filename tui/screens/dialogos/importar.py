@@ -8,7 +8,7 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label, Select
 
@@ -46,14 +46,11 @@ class Importar(Dialogo[PedidoImportar | None]):
                          allow_blank=False, id="tipo")
             yield Input(str(self.carpeta) + "/", placeholder="archivo CSV o XLSX", id="archivo",
                         suggester=SuggestFromList(files, case_sensitive=False))
-            with Horizontal(classes="fila"):
-                yield Input(self.ciclo, placeholder="ciclo AAAA-1", id="ciclo")
-                yield Input(self.at, placeholder="fecha efectiva AAAA-MM-DD HH:MM", id="at")
+            yield from self.ciclo_y_fecha(self.ciclo, self.at)
             yield Select(RONDAS, value="1", allow_blank=False, id="ronda")
             yield Checkbox("Completo: quien falte en la lista es positiva", id="completo")
             yield Input("", placeholder="motivo (cancelación impedida)", id="motivo")
-            yield Label("", id="error", classes="error")
-            yield from self.botones("Importar…")
+            yield from self.pie("Importar…")
 
     def on_mount(self) -> None:
         self._tipo(None)

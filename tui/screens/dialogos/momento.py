@@ -23,8 +23,7 @@ class PedirMomento(Dialogo[datetime | None]):
             yield Label(self.titulo, classes="titulo")
             yield Static(self.ayuda, classes="texto")
             yield Input(self.valor, placeholder="AAAA-MM-DD HH:MM", id="momento")
-            yield Label("", id="error", classes="error")
-            yield from self.botones()
+            yield from self.pie()
 
     @on(Input.Submitted)
     def action_aceptar(self) -> None:
