@@ -134,16 +134,16 @@ class RepseApp(App):
             "simulacion" if self.simulacion else "operacion")
 
     # --- the store workers ----------------------------------------------------------------
-    def al_almacen(self, texto: str, hacer: Callable[[], Message],
+    def llamar_almacen(self, texto: str, hacer: Callable[[], Message],
                    fallo: str = "No se pudo completar") -> None:
         """Run ``hacer`` (store calls that return the message with their answer) in a worker,
         with the activity bar showing ``texto`` until it ends."""
         self.ocupado = True
         self.actividad = (texto, 0, None)
-        self._trabajo(hacer, fallo)
+        self._llamada(hacer, fallo)
 
     @work(thread=True, exclusive=True, group="almacen")
-    def _trabajo(self, hacer: Callable[[], Message], fallo: str) -> None:
+    def _llamada(self, hacer: Callable[[], Message], fallo: str) -> None:
         # The lock, not ``exclusive``, keeps the repository to one thread: cancelling a thread
         # worker does not stop it.
         try:
@@ -154,7 +154,7 @@ class RepseApp(App):
         self.post_message(mensaje)
 
     @on(Worker.StateChanged)
-    def _trabajo_terminado(self, event: Worker.StateChanged) -> None:
+    def _llamada_terminada(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "almacen" and event.state in (
                 WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
             self.ocupado = False
@@ -184,9 +184,9 @@ class RepseApp(App):
                 repo = Repositorio.abrir(db, ahora=ahora)
             except RepseError as exc:
                 return m.NoSeAbrio(str(exc))
-            return m.AlmacenAbierto(repo, repo.simulacion, _lista(repo.vista()))
+            return m.AlmacenAbierto(repo, repo.simulacion, _preparada(repo.vista()))
 
-        self.al_almacen(f"Abriendo {db}…", abrir)
+        self.llamar_almacen(f"Abriendo {db}…", abrir)
 
     @on(m.NoSeAbrio)
     def _no_se_abrio(self, msg: m.NoSeAbrio) -> None:
@@ -292,11 +292,11 @@ class RepseApp(App):
             destino = repo
             if en_copia:
                 destino = real.copia_simulacion()
-                self.post_message(m.CopiaAbierta(destino, _lista(destino.vista())))
+                self.post_message(m.CopiaAbierta(destino, _preparada(destino.vista())))
             r = destino.avanzar(t, usuario=usuario)
-            return m.RelojAvanzado(t, r, _lista(destino.vista()))
+            return m.RelojAvanzado(t, r, _preparada(destino.vista()))
 
-        self.al_almacen(f"Avanzando el reloj {que}…", avanzar)
+        self.llamar_almacen(f"Avanzando el reloj {que}…", avanzar)
 
     @on(m.RelojAvanzado)
     def _reloj_avanzado(self, msg: m.RelojAvanzado) -> None:
@@ -324,9 +324,9 @@ class RepseApp(App):
                     "Descartar la copia")):
                 def descartar() -> Message:
                     copia.cerrar()
-                    return m.CopiaDescartada(_lista(real.vista()))
+                    return m.CopiaDescartada(_preparada(real.vista()))
 
-                self.al_almacen("Descartando la copia…", descartar)
+                self.llamar_almacen("Descartando la copia…", descartar)
             return
         if self.simulacion:
             self.notify("Este almacén ya es de simulación: el reloj puede avanzar libremente.")
@@ -334,9 +334,9 @@ class RepseApp(App):
 
         def copiar() -> Message:
             c = real.copia_simulacion()
-            return m.CopiaAbierta(c, _lista(c.vista()))
+            return m.CopiaAbierta(c, _preparada(c.vista()))
 
-        self.al_almacen("Copiando el almacén para ensayar…", copiar)
+        self.llamar_almacen("Copiando el almacén para ensayar…", copiar)
 
     @on(m.CopiaAbierta)
     def _copia_abierta(self, msg: m.CopiaAbierta) -> None:
@@ -369,8 +369,8 @@ class RepseApp(App):
         if t is None:
             return
         # The replayed engine is this worker's alone: the Vista can own it without a copy.
-        self.al_almacen(f"Reconstruyendo el {momento(t)}…", lambda: m.InstantePasado(
-            t, _lista(Vista(repo.en_instante(t), 0, congelado=True))))
+        self.llamar_almacen(f"Reconstruyendo el {momento(t)}…", lambda: m.InstantePasado(
+            t, _preparada(Vista(repo.en_instante(t), 0, congelado=True))))
 
     @on(m.InstantePasado)
     def _instante_pasado(self, msg: m.InstantePasado) -> None:
@@ -414,9 +414,9 @@ class RepseApp(App):
                          progreso=progreso)
             return m.EntradaRegistrada(
                 f"{mayuscula(ENTRADA[pedido.tipo])} — {pedido.archivo.name}", r,
-                _lista(repo.vista()))
+                _preparada(repo.vista()))
 
-        self.al_almacen(texto, importar_archivo, "No se pudo importar")
+        self.llamar_almacen(texto, importar_archivo, "No se pudo importar")
 
     def action_acto(self) -> None:
         self.lanzar(self._acto())
@@ -443,8 +443,8 @@ class RepseApp(App):
         repo = self.repo
         assert repo is not None
         titulo = mayuscula(ENTRADA[pedido.tipo])
-        self.al_almacen(f"Registrando {ENTRADA[pedido.tipo]}…", lambda: m.EntradaRegistrada(
-            titulo, repo.registrar(entrada), _lista(repo.vista())))
+        self.llamar_almacen(f"Registrando {ENTRADA[pedido.tipo]}…", lambda: m.EntradaRegistrada(
+            titulo, repo.registrar(entrada), _preparada(repo.vista())))
 
     @on(m.EntradaRegistrada)
     def _entrada_registrada(self, msg: m.EntradaRegistrada) -> None:
@@ -497,7 +497,7 @@ class RepseApp(App):
             return
         texto = f"Exportando a {pedido.destino}…"
         progreso = self.progreso(texto)
-        self.al_almacen(texto, lambda: m.Exportado(pedido.destino, vista.exportar(
+        self.llamar_almacen(texto, lambda: m.Exportado(pedido.destino, vista.exportar(
             pedido.ciclo, pedido.destino, ronda=ronda, notificacion=pedido.notificacion,
             progreso=progreso)), "No se pudo exportar")
 
@@ -512,7 +512,7 @@ class RepseApp(App):
     async def _rechazos(self) -> None:
         repo = self.repo
         assert repo is not None
-        self.al_almacen("Leyendo los rechazos…", lambda: m.RechazosLeidos(repo.rechazos()))
+        self.llamar_almacen("Leyendo los rechazos…", lambda: m.RechazosLeidos(repo.rechazos()))
 
     @on(m.RechazosLeidos)
     def _rechazos_leidos(self, msg: m.RechazosLeidos) -> None:
@@ -559,7 +559,7 @@ COMANDOS = {
 }
 
 
-def _lista(vista: Vista) -> Vista:
+def _preparada(vista: Vista) -> Vista:
     """``vista`` with the padrón's columns and the agenda computed, on the worker's thread
     rather than the UI's."""
     vista.conteos()
