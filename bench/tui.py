@@ -33,7 +33,6 @@ def build(n: int, db: Path) -> None:
 
 
 async def measure(db: Path, n: int) -> dict[str, float | list[float]]:
-    from repse.core.engine import EXP, OPINION_CODE
     from repse.tui.app import RepseApp
 
     out: dict[str, float | list[float]] = {}
@@ -60,8 +59,7 @@ async def measure(db: Path, n: int) -> dict[str, float | list[float]]:
 
         screen = app.screen
         filtros = []
-        for selector, value in (("#f-estado", EXP["por_cancelar"]),
-                                ("#f-opinion", OPINION_CODE["negativa"])):
+        for selector, value in (("#f-estado", "por_cancelar"), ("#f-opinion", "negativa")):
             t0 = time.perf_counter()
             screen.query_one(selector).value = value
             await pilot.pause()

@@ -13,14 +13,15 @@ errors: never the engine or the store.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 
 from . import consultas, views
 from .engine import OPINIONES, CicloEstado, Engine, instant
-from .exports import Listado, listados, ronda_en_curso
+from .exports import Listado, Progreso, exportar, listados, ronda_en_curso
 from .plazos import MX, next_habil_day
 from .table import EXPEDIENTE
 
@@ -197,6 +198,14 @@ class Vista:
 
     def ronda_en_curso(self, ciclo: str) -> int | str | None:
         return ronda_en_curso(self._engine, ciclo)
+
+    def exportar(self, ciclo: str, destino: Path, *, ronda: int | str | None = None,
+                 notificacion: date | None = None, progreso: Progreso | None = None
+                 ) -> list[Path]:
+        """Write what the round requires into ``destino`` (:func:`core.exports.exportar`), as of
+        this version."""
+        return exportar(self._engine, ciclo, destino, ronda=ronda, notificacion=notificacion,
+                        progreso=progreso)
 
     def proximo_vencimiento(self) -> datetime | None:
         """The next deadline: a plazo that ends (its expiry fires at midnight after its last

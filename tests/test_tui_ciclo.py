@@ -7,14 +7,16 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import pytest
-
 from bench.cycle import cycle_inputs, rfcs_for
 from repse.core.api import Repositorio
-from repse.core.engine import EXP
-from repse.core.table import EXPEDIENTE
+from repse.core.demo import generar_demo
 from repse.tui.app import RepseApp
-from repse.tui.screens.dialogs import Acto, Confirmar, Exportar, Importar, PedirMomento, Resultado
+from repse.tui.screens.dialogos.acto import Acto
+from repse.tui.screens.dialogos.confirmar import Confirmar
+from repse.tui.screens.dialogos.exportar import Exportar
+from repse.tui.screens.dialogos.importar import Importar
+from repse.tui.screens.dialogos.momento import PedirMomento
+from repse.tui.screens.dialogos.resultado import Resultado
 
 from .tui_apoyo import at, crear, esperar, pantalla, sincrono
 
@@ -94,7 +96,7 @@ async def acto(pilot, tipo: str, estado: str, cuando: str, *, quien: str = "filt
     """Filter the padrón by ``estado`` and record ``tipo`` for the filtered (or selected)."""
     await pilot.press("c")
     await pilot.pause()
-    pilot.app.screen.query_one("#f-estado").value = EXP[estado]
+    pilot.app.screen.query_one("#f-estado").value = estado
     await pilot.pause()
     await pilot.press("x")
     d = await dialogo(pilot, Acto)
@@ -108,7 +110,8 @@ async def acto(pilot, tipo: str, estado: str, cuando: str, *, quien: str = "filt
 
 
 def conteo(app, estado: str) -> int:
-    return int((app.engine.ciclos[CICLO].state == EXP[estado]).sum())
+    """Procedures of the cycle in ``estado``, in the state the app shows."""
+    return app.vista.conteos(CICLO)[estado]
 
 
 def texto(r: Resultado) -> str:
@@ -120,9 +123,9 @@ async def avanzar_hasta(pilot, estado: str, maximo: int = 8) -> None:
     for _ in range(maximo):
         if conteo(pilot.app, estado):
             return
-        reloj = pilot.app.engine.reloj
+        reloj = pilot.app.vista.reloj
         await pilot.press("n")
-        await esperar(pilot, lambda r=reloj: pilot.app.engine.reloj > r)
+        await esperar(pilot, lambda r=reloj: pilot.app.vista.reloj > r)
         await esperar(pilot, lambda: not pilot.app.ocupado and not pilot.app.workers._workers)
     raise AssertionError(f"nadie llegó a «{estado}»")
 
@@ -171,9 +174,9 @@ async def test_un_ciclo_completo_en_la_tui(tmp_path):
         r = await importar(pilot, "opiniones", files["diaria"], "2026-03-11 11:00", "diaria")
         assert conteo(app, "cancelacion_suspendida") == 0 and conteo(app, "regularizado") == 6
 
-        reloj = app.engine.reloj
+        reloj = app.vista.reloj
         await pilot.press("d")  # the next hábil day
-        await esperar(pilot, lambda: app.engine.reloj > reloj)
+        await esperar(pilot, lambda: app.vista.reloj > reloj)
         assert "Reloj jue 12-03-2026 00:00" in pantalla(app)
 
         # Look at a past instant, read-only, and come back.
@@ -200,8 +203,7 @@ async def test_un_ciclo_completo_en_la_tui(tmp_path):
         await cerrar(pilot)
 
     repo = Repositorio.abrir(db)  # everything went to the store
-    c = repo.engine.ciclos[CICLO]
-    counts = {s: int((c.state == EXP[s]).sum()) for s in EXPEDIENTE.states}
+    counts = repo.vista().conteos(CICLO)
     repo.cerrar()
     assert counts["al_corriente"] == 32 and counts["regularizado"] == 6
     assert counts["cancelado"] == 2 and sum(counts.values()) == 40
@@ -244,26 +246,15 @@ async def test_un_almacen_de_operacion_no_pasa_del_presente_salvo_en_una_copia(t
         await esperar(pilot, lambda: not app.es_copia)
         assert conteo(app, "exhortado") == len(flagged)
     repo = Repositorio.abrir(db)
-    assert repo.engine.reloj == int(at("2026-01-28T10:00:00").timestamp())  # untouched
+    assert repo.vista().reloj == at("2026-01-28T10:00:00")  # untouched
     repo.cerrar()
-
-
-def _archivos_reales():
-    try:
-        from repse.core.demo import generar_demo
-        from repse.core.files import exportar, importar
-    except ImportError as exc:
-        pytest.skip(f"la capa de archivos (repse.core.files, repse.core.demo) aún no está: {exc}")
-    return generar_demo, importar, exportar
 
 
 @sincrono
 async def test_el_ciclo_del_demo_con_los_archivos_reales(tmp_path):
-    generar_demo, importar_real, exportar_real = _archivos_reales()
     generar_demo(300, 7, tmp_path)
     db = crear(tmp_path, ())
-    app = RepseApp(db, ahora=lambda: AHORA, usuario="prueba", datos=tmp_path,
-                   importar=importar_real, exportar=exportar_real)
+    app = RepseApp(db, ahora=lambda: AHORA, usuario="prueba", datos=tmp_path)
     pasos = [("padron", "padron.csv", "2026-01-26 09:00", None, False),
              ("opiniones", "opiniones_ronda1.csv", "2026-01-26 17:00", "1", True),
              ("exhorto", "exhorto.csv", "2026-01-28 10:00", None, False),

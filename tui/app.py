@@ -1,61 +1,56 @@
 """The operators' terminal UI (Textual): where the cycle stands, what is due, stepping the clock,
 loading what the institutions deliver and producing what they must send.
 
-The app owns no logic of the domain: it calls ``repse.core``'s public API. The repository (its
-SQLite connection is bound to the thread that opened it) lives on one dedicated thread; every
-call that reads or writes the store runs there, so the interface never blocks, and the screens
-read the engine's columns.
+The app shows a read model (a :class:`Vista`, never the engine) and calls ``repse.core``'s public
+API in thread workers, one at a time (the repository's SQLite connection is shared). Each worker
+posts a message (:mod:`.mensajes`) with its answer and the new Vista; the Vista shown changes only
+when that message is handled, on the UI thread, so a screen never reads a state being changed.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import functools
 import getpass
+import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, time
+from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
+from textual.worker import Worker, WorkerState
 
-from ..core import consultas
 from ..core import inputs as inp
 from ..core.api import Repositorio, Respuesta
-from ..core.engine import Engine, instant
 from ..core.errors import RepseError
-from ..core.plazos import MX, next_habil_day
+from ..core.files import importar as importar_archivo
+from ..core.vista import Vista
+from . import mensajes as m
 from .screens.agenda import AgendaScreen
 from .screens.ayuda import AyudaScreen, tecla, texto_ayuda
+from .screens.base import Pantalla
 from .screens.contratistas import ContratistasScreen
 from .screens.detalle import DetalleScreen
-from .screens.dialogs import (
-    Acto,
-    Confirmar,
-    Exportar,
-    Importar,
-    PedidoActo,
-    PedidoExportar,
-    PedidoImportar,
-    PedirMomento,
-    Resultado,
-)
+from .screens.dialogos.acto import Acto
+from .screens.dialogos.confirmar import Confirmar
+from .screens.dialogos.exportar import Exportar
+from .screens.dialogos.importar import Importar
+from .screens.dialogos.momento import PedirMomento
+from .screens.dialogos.resultado import Resultado
 from .screens.tablero import TableroScreen
+from .texto import now
 from .widgets.etiquetas import ENTRADA, EVENTO, mayuscula, momento, numero
+from .widgets.tabla_padron import TablaPadron
 
 # Actions that write to the store: unavailable while looking at a past instant.
 ESCRITURA = {"proximo", "dia_habil", "ir_a_fecha", "importar", "acto", "simulacion"}
 TEMAS = ("textual-dark", "textual-light")
-
-
-def _ahora() -> datetime:
-    """The real present, for operation stores (the core never reads the clock)."""
-    return datetime.now(MX)
 
 
 class RepseApp(App):
@@ -85,71 +80,47 @@ class RepseApp(App):
         Binding("q", "quit", "Salir", show=False),
     ]
 
-    version: reactive[int] = reactive(0)
-    """Bumped whenever the state shown changes; screens redraw when they are current."""
     resumen: reactive[tuple[str, str]] = reactive(("Abriendo…", "operacion"))
     actividad: reactive[tuple[str, int, int | None] | None] = reactive(None)
 
-    def __init__(self, db: str | Path, *, ahora: Callable[[], datetime] = _ahora,
+    def __init__(self, db: str | Path, *, ahora: Callable[[], datetime] = now,
                  datos: Path | None = None, usuario: str | None = None,
-                 importar: Callable[..., Respuesta] | None = None,
-                 exportar: Callable[..., list[Path]] | None = None) -> None:
+                 importar: Callable[..., Respuesta] = importar_archivo) -> None:
         super().__init__()
         self.db = Path(db)
         self.ahora = ahora
         self.datos = datos or self.db.parent  # where the import dialog looks for files
         self.usuario = usuario or _usuario()
-        self._importar, self._exportar = importar, exportar  # injectable (tests)
-        self._hilo = ThreadPoolExecutor(max_workers=1, thread_name_prefix="repse-almacen")
+        self._importar = importar  # injectable (tests)
+        self._almacen = threading.Lock()  # held by the one worker using the repository
         self.real: Repositorio | None = None  # the store on disk
         self.repo: Repositorio | None = None  # where inputs go: the store, or its copy
-        self.pasado: tuple[datetime, Engine] | None = None  # a past instant (read-only)
+        self.presente: Vista | None = None  # the state of ``repo``, as of its last input
+        self.pasado: tuple[datetime, Vista] | None = None  # a past instant (read-only)
         self.simulacion = False  # the store on disk is a simulation store
-        self.ocupado = False
+        self.ocupado = False  # a store worker is running
         self.ultimo: tuple[str, list[str]] | None = None  # the last step: title, what fired
-        self._padron: tuple[int, consultas.Padron] | None = None
-        self._busqueda: tuple[tuple[int, int, int], consultas.Busqueda] | None = None
         self.listo = asyncio.Event()
 
     # --- the state shown ------------------------------------------------------------------
     @property
-    def engine(self) -> Engine:
-        if self.pasado is not None:
-            return self.pasado[1]
-        return self.repo.engine if self.repo is not None else Engine()
+    def vista(self) -> Vista | None:
+        return self.pasado[1] if self.pasado is not None else self.presente
 
     @property
     def es_copia(self) -> bool:
         return self.repo is not None and self.repo is not self.real
 
-    def padron(self) -> consultas.Padron:
-        """The padrón's columns for the state shown (computed once per version)."""
-        if self._padron is None or self._padron[0] != self.version:
-            self._padron = (self.version, consultas.padron(self.engine))
-        return self._padron[1]
-
-    def busqueda(self) -> consultas.Busqueda:
-        """The search index of the names shown (rebuilt only when names may have changed)."""
-        clave = consultas.clave_busqueda(self.engine)
-        if self._busqueda is None or self._busqueda[0] != clave:
-            self._busqueda = (clave, consultas.Busqueda(self.engine))
-        return self._busqueda[1]
-
-    def ciclo_actual(self) -> str:
-        c = consultas.ciclo_actual(self.engine)
-        return c.nombre if c else ""
-
-    def reloj(self) -> datetime | None:
-        return instant(self.engine.reloj) if self.engine.reloj else None
-
-    def _cambio(self) -> None:
-        self._padron = None
-        self.version += 1
+    def _mostrar(self) -> None:
+        """The state shown changed: the status line and the screen in view follow it."""
         self.resumen = self._resumen()
+        if isinstance(self.screen, Pantalla):
+            self.screen.mostrar(self.vista)
 
     def _resumen(self) -> tuple[str, str]:
-        reloj = self.reloj()
-        ciclo = self.ciclo_actual()
+        vista = self.vista
+        reloj = vista.reloj if vista else None
+        ciclo = vista.ciclo_actual if vista else None
         parts = [f"Reloj {momento(reloj)}" if reloj else "Reloj sin iniciar",
                  f"Ciclo {ciclo}" if ciclo else "Sin ciclo abierto"]
         if self.pasado is not None:
@@ -162,49 +133,80 @@ class RepseApp(App):
         return f"{' · '.join(parts)} · almacén de {kind}: {self.db.name}", (
             "simulacion" if self.simulacion else "operacion")
 
-    # --- the repository thread ------------------------------------------------------------
-    async def almacen(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Run ``fn`` on the repository's thread and wait for it without blocking the UI."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._hilo, functools.partial(fn, *args, **kwargs))
-
-    def progreso(self, texto: str) -> Callable[[int, int | None], None]:
-        """A ``progreso(done, total)`` callback for the repository thread."""
-        def report(hecho: int, total: int | None) -> None:
-            self.call_from_thread(setattr, self, "actividad", (texto, hecho, total))
-        return report
-
-    async def tarea(self, texto: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """A long call on the repository thread, with the activity bar showing."""
+    # --- the store workers ----------------------------------------------------------------
+    def llamar_almacen(self, texto: str, hacer: Callable[[], Message],
+                   fallo: str = "No se pudo completar") -> None:
+        """Run ``hacer`` (store calls that return the message with their answer) in a worker,
+        with the activity bar showing ``texto`` until it ends."""
         self.ocupado = True
         self.actividad = (texto, 0, None)
+        self._llamada(hacer, fallo)
+
+    @work(thread=True, exclusive=True, group="almacen")
+    def _llamada(self, hacer: Callable[[], Message], fallo: str) -> None:
+        # The lock, not ``exclusive``, keeps the repository to one thread: cancelling a thread
+        # worker does not stop it.
         try:
-            return await self.almacen(fn, *args, **kwargs)
-        finally:
+            with self._almacen:
+                mensaje = hacer()
+        except (RepseError, OSError) as exc:
+            mensaje = m.Fallo(fallo, str(exc))
+        self.post_message(mensaje)
+
+    @on(Worker.StateChanged)
+    def _llamada_terminada(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "almacen" and event.state in (
+                WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
             self.ocupado = False
             self.actividad = None
 
+    def progreso(self, texto: str) -> Callable[[int, int | None], None]:
+        """A ``progreso(done, total)`` callback for a store worker."""
+        def report(hecho: int, total: int | None) -> None:
+            self.post_message(m.Avance(texto, hecho, total))
+        return report
+
+    @on(m.Avance)
+    def _avance(self, msg: m.Avance) -> None:
+        if self.ocupado:
+            self.actividad = (msg.texto, msg.hecho, msg.total)
+
+    @on(m.Fallo)
+    def _fallo(self, msg: m.Fallo) -> None:
+        self.push_screen(Resultado(msg.titulo, [msg.motivo], correcto=False))
+
     def on_mount(self) -> None:
         self.theme = TEMAS[0]
-        self.run_worker(self._abrir(), group="almacen")
+        db, ahora = self.db, self.ahora
 
-    async def _abrir(self) -> None:
-        try:
-            repo = await self.tarea(f"Abriendo {self.db}…", Repositorio.abrir, self.db,
-                                    ahora=self.ahora)
-        except RepseError as exc:
-            self.exit(return_code=2, message=f"repse: error: {exc}")
-            return
-        self.real = self.repo = repo
-        self.simulacion = await self.almacen(lambda: repo.simulacion)
-        self._cambio()
+        def abrir() -> Message:
+            try:
+                repo = Repositorio.abrir(db, ahora=ahora)
+            except RepseError as exc:
+                return m.NoSeAbrio(str(exc))
+            return m.AlmacenAbierto(repo, repo.simulacion, _preparada(repo.vista()))
+
+        self.llamar_almacen(f"Abriendo {db}…", abrir)
+
+    @on(m.NoSeAbrio)
+    def _no_se_abrio(self, msg: m.NoSeAbrio) -> None:
+        self.exit(return_code=2, message=f"repse: error: {msg.motivo}")
+
+    @on(m.AlmacenAbierto)
+    def _abierto(self, msg: m.AlmacenAbierto) -> None:
+        self.real = self.repo = msg.repo
+        self.simulacion = msg.simulacion
+        self.presente = msg.vista
+        self._mostrar()
         self.listo.set()
 
     async def on_unmount(self) -> None:
-        repos = {r for r in (self.real, self.repo) if r is not None}
-        for repo in repos:
-            await self.almacen(repo.cerrar if repo is self.real else repo.store.close)
-        self._hilo.shutdown(wait=True)
+        await asyncio.to_thread(self._cerrar)
+
+    def _cerrar(self) -> None:
+        with self._almacen:  # after the worker still running, if any
+            for repo in {r for r in (self.real, self.repo) if r is not None}:
+                repo.cerrar()
 
     # --- actions --------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -235,16 +237,20 @@ class RepseApp(App):
     def action_tema(self) -> None:
         self.theme = TEMAS[1] if self.theme == TEMAS[0] else TEMAS[0]
 
-    def abrir_detalle(self, contratista: int) -> None:
-        self.push_screen(DetalleScreen(contratista))
+    @on(TablaPadron.Seleccionado)
+    def _seleccionado(self, event: TablaPadron.Seleccionado) -> None:
+        self.abrir_detalle(event.rfc)
+
+    def abrir_detalle(self, rfc: str) -> None:
+        self.push_screen(DetalleScreen(rfc))
 
     # --- stepping the clock ---------------------------------------------------------------
     def action_proximo(self) -> None:
         self.lanzar(self._proximo())
 
     async def _proximo(self) -> None:
-        assert self.repo is not None
-        t = await self.almacen(self.repo.proximo_vencimiento)
+        assert self.presente is not None
+        t = self.presente.proximo_vencimiento()
         if t is None:
             self.notify("No hay plazos ni cortes pendientes.")
             return
@@ -254,15 +260,14 @@ class RepseApp(App):
         self.lanzar(self._dia_habil())
 
     async def _dia_habil(self) -> None:
-        today = instant(self.engine.reloj).date()
-        nxt = next_habil_day(today, self.engine.cal.conjunto())
-        await self._avanzar(datetime.combine(nxt, time(0), tzinfo=MX), "al día hábil siguiente")
+        assert self.presente is not None
+        await self._avanzar(self.presente.dia_habil_siguiente(), "al día hábil siguiente")
 
     def action_ir_a_fecha(self) -> None:
         self.lanzar(self._ir_a_fecha())
 
     async def _ir_a_fecha(self) -> None:
-        reloj = self.reloj()
+        reloj = self.presente.reloj if self.presente else None
         t = await self.push_screen_wait(PedirMomento(
             "Avanzar el reloj", "El reloj avanza hasta esa fecha y hora; vencen los plazos "
             "que terminaron antes.", f"{reloj:%Y-%m-%d %H:%M}" if reloj else ""))
@@ -270,101 +275,124 @@ class RepseApp(App):
             await self._avanzar(t, f"al {momento(t)}")
 
     async def _avanzar(self, t: datetime, que: str) -> None:
-        if not await self._cabe_en_el_presente(t):
+        """Step the clock to ``t``; on an operation store, past the real present only in a
+        simulation copy (offered first)."""
+        repo, real, usuario = self.repo, self.real, self.usuario
+        assert repo is not None and real is not None
+        en_copia = not (self.simulacion or self.es_copia or t <= self.ahora())
+        if en_copia and not await self.push_screen_wait(Confirmar(
+                "El reloj no puede pasar del presente",
+                f"Este es un almacén de operación: el reloj no puede llegar al {momento(t)}, "
+                f"posterior al presente ({momento(self.ahora())}).\n\n¿Ensayar «qué pasaría» "
+                "en una copia de simulación? Nada de lo que haga en ella se guarda en el "
+                "almacén.", "Ensayar en una copia")):
             return
-        assert self.repo is not None
-        r: Respuesta = await self.tarea(f"Avanzando el reloj {que}…", self.repo.avanzar, t,
-                                        usuario=self.usuario)
-        lineas = await self._disparos(r)
-        self._cambio()
+
+        def avanzar() -> Message:
+            destino = repo
+            if en_copia:
+                destino = real.copia_simulacion()
+                self.post_message(m.CopiaAbierta(destino, _preparada(destino.vista())))
+            r = destino.avanzar(t, usuario=usuario)
+            return m.RelojAvanzado(t, r, _preparada(destino.vista()))
+
+        self.llamar_almacen(f"Avanzando el reloj {que}…", avanzar)
+
+    @on(m.RelojAvanzado)
+    def _reloj_avanzado(self, msg: m.RelojAvanzado) -> None:
+        r = msg.respuesta
+        if r.aceptada:
+            titulo = f"Reloj → {momento(msg.hasta)}"
+            self.ultimo = (titulo, _disparos(r) or ["Ningún plazo venció."])
+            self.notify("\n".join(self.ultimo[1][:6]), title=titulo)
+        self.presente = msg.vista
+        self._mostrar()
         if not r.aceptada:
-            await self.push_screen_wait(Resultado("El reloj no avanzó", [r.motivo or ""],
-                                                  correcto=False))
-            return
-        titulo = f"Reloj → {momento(t)}"
-        self.ultimo = (titulo, lineas or ["Ningún plazo venció."])
-        self.notify("\n".join(self.ultimo[1][:6]), title=titulo)
-        self._cambio()
+            self.push_screen(Resultado("El reloj no avanzó", [r.motivo or ""], correcto=False))
 
-    async def _disparos(self, r: Respuesta) -> list[str]:
-        return [f"{EVENTO.get(d.evento, d.evento)} ({d.ciclo or 'registro'}): "
-                f"{numero(d.contratistas)}" for d in r.disparos]
-
-    async def _cabe_en_el_presente(self, t: datetime) -> bool:
-        """On an operation store the clock cannot pass the real present: offer a copy."""
-        if self.simulacion or self.es_copia or t <= self.ahora():
-            return True
-        ok = await self.push_screen_wait(Confirmar(
-            "El reloj no puede pasar del presente",
-            f"Este es un almacén de operación: el reloj no puede llegar al {momento(t)}, "
-            f"posterior al presente ({momento(self.ahora())}).\n\n¿Ensayar «qué pasaría» en "
-            "una copia de simulación? Nada de lo que haga en ella se guarda en el almacén.",
-            "Ensayar en una copia"))
-        if ok:
-            await self._entrar_copia()
-        return bool(ok)
-
+    # --- a simulation copy ----------------------------------------------------------------
     def action_simulacion(self) -> None:
         self.lanzar(self._simulacion())
 
     async def _simulacion(self) -> None:
+        copia, real = self.repo, self.real
+        assert copia is not None and real is not None
         if self.es_copia:
-            ok = await self.push_screen_wait(Confirmar(
-                "Salir de la copia de simulación",
-                "Se descarta la copia y todo lo ensayado en ella; se vuelve al almacén.",
-                "Descartar la copia"))
-            if ok:
-                copy, self.repo = self.repo, self.real
-                assert copy is not None
-                await self.almacen(copy.store.close)
-                self._cambio()
+            if await self.push_screen_wait(Confirmar(
+                    "Salir de la copia de simulación",
+                    "Se descarta la copia y todo lo ensayado en ella; se vuelve al almacén.",
+                    "Descartar la copia")):
+                def descartar() -> Message:
+                    copia.cerrar()
+                    return m.CopiaDescartada(_preparada(real.vista()))
+
+                self.llamar_almacen("Descartando la copia…", descartar)
             return
         if self.simulacion:
             self.notify("Este almacén ya es de simulación: el reloj puede avanzar libremente.")
             return
-        await self._entrar_copia()
 
-    async def _entrar_copia(self) -> None:
-        assert self.real is not None
-        self.repo = await self.tarea("Copiando el almacén para ensayar…",
-                                     self.real.copia_simulacion)
-        self._cambio()
+        def copiar() -> Message:
+            c = real.copia_simulacion()
+            return m.CopiaAbierta(c, _preparada(c.vista()))
+
+        self.llamar_almacen("Copiando el almacén para ensayar…", copiar)
+
+    @on(m.CopiaAbierta)
+    def _copia_abierta(self, msg: m.CopiaAbierta) -> None:
+        self.repo, self.presente = msg.copia, msg.vista
+        self._mostrar()
         self.notify("Copia de simulación: lo que registre aquí no se guarda.",
                     title="Ensayo", severity="warning")
+
+    @on(m.CopiaDescartada)
+    def _copia_descartada(self, msg: m.CopiaDescartada) -> None:
+        self.repo, self.presente = self.real, msg.vista
+        self._mostrar()
 
     # --- looking back ---------------------------------------------------------------------
     def action_momento(self) -> None:
         if self.pasado is not None:
             self.pasado = None
-            self._cambio()
+            self._mostrar()
             self.notify("De vuelta al presente.")
             return
         self.lanzar(self._momento())
 
     async def _momento(self) -> None:
-        assert self.repo is not None
-        reloj = self.reloj()
+        repo = self.repo
+        assert repo is not None and self.presente is not None
+        reloj = self.presente.reloj
         t = await self.push_screen_wait(PedirMomento(
             "Ver un momento pasado", "El estado tal como era en ese instante (solo lectura).",
             f"{reloj:%Y-%m-%d %H:%M}" if reloj else ""))
         if t is None:
             return
-        engine = await self.tarea(f"Reconstruyendo el {momento(t)}…", self.repo.en_instante, t)
-        self.pasado = (t, engine)
-        self._cambio()
+        # The replayed engine is this worker's alone: the Vista can own it without a copy.
+        self.llamar_almacen(f"Reconstruyendo el {momento(t)}…", lambda: m.InstantePasado(
+            t, _preparada(Vista(repo.en_instante(t), 0, congelado=True))))
+
+    @on(m.InstantePasado)
+    def _instante_pasado(self, msg: m.InstantePasado) -> None:
+        self.pasado = (msg.momento, msg.vista)
+        self._mostrar()
 
     # --- inputs ---------------------------------------------------------------------------
     def _momento_por_omision(self) -> str:
         """Inputs default to the clock on a simulation, to the present on operation."""
-        t = self.ahora() if not (self.simulacion or self.es_copia) else self.reloj()
+        t = (self.ahora() if not (self.simulacion or self.es_copia)
+             else self.presente.reloj if self.presente else None)
         return f"{t:%Y-%m-%d %H:%M}" if t else ""
+
+    def _ciclo_actual(self) -> str:
+        return (self.presente.ciclo_actual if self.presente else None) or ""
 
     def action_importar(self) -> None:
         self.lanzar(self._importar_archivo())
 
     async def _importar_archivo(self) -> None:
-        pedido: PedidoImportar | None = await self.push_screen_wait(
-            Importar(self.ciclo_actual() or "", self._momento_por_omision(), self.datos))
+        pedido = await self.push_screen_wait(
+            Importar(self._ciclo_actual(), self._momento_por_omision(), self.datos))
         if pedido is None:
             return
         detalle = f", {pedido.ronda!s}" if pedido.ronda is not None else ""
@@ -374,38 +402,29 @@ class RepseApp(App):
                 f"Fecha efectiva: {momento(pedido.at)}\n\nSe registra como una entrada del "
                 "almacén; los rechazos quedan con su motivo.", "Importar")):
             return
-        importar = self._importar or _importador()
-        if importar is None:
-            await self._sin_archivos("Importar")
-            return
-        assert self.repo is not None
-        actor = next(iter(inp.ACTORES[pedido.tipo]))
+        repo, importar, usuario = self.repo, self._importar, self.usuario
+        assert repo is not None
         texto = f"Importando {pedido.archivo.name}…"
-        try:
-            r = await self.tarea(texto, importar, self.repo, pedido.tipo, pedido.archivo,
-                                 ciclo=pedido.ciclo, at=pedido.at, actor=actor,
-                                 ronda=pedido.ronda, completo=pedido.completo,
-                                 motivo=pedido.motivo, usuario=self.usuario,
-                                 progreso=self.progreso(texto))
-        except (RepseError, OSError) as exc:
-            await self.push_screen_wait(Resultado("No se pudo importar", [str(exc)],
-                                                  correcto=False))
-            return
-        await self._resultado(r,
-                              f"{mayuscula(ENTRADA[pedido.tipo])} — {pedido.archivo.name}")
+        progreso = self.progreso(texto)
 
-    async def _sin_archivos(self, que: str) -> None:
-        await self.push_screen_wait(Resultado(
-            f"{que} no está disponible", ["Esta instalación no tiene el módulo de archivos "
-                                          "(repse.core.files)."], correcto=False))
+        def importar_archivo() -> Message:
+            r = importar(repo, pedido.tipo, pedido.archivo, ciclo=pedido.ciclo, at=pedido.at,
+                         actor=inp.emisor(pedido.tipo), ronda=pedido.ronda,
+                         completo=pedido.completo, motivo=pedido.motivo, usuario=usuario,
+                         progreso=progreso)
+            return m.EntradaRegistrada(
+                f"{mayuscula(ENTRADA[pedido.tipo])} — {pedido.archivo.name}", r,
+                _preparada(repo.vista()))
+
+        self.llamar_almacen(texto, importar_archivo, "No se pudo importar")
 
     def action_acto(self) -> None:
         self.lanzar(self._acto())
 
     async def _acto(self, tipo: str = "exhorto") -> None:
         dest = getattr(self.screen, "destinatarios", lambda: None)()
-        pedido: PedidoActo | None = await self.push_screen_wait(
-            Acto(dest, self.ciclo_actual(), self._momento_por_omision(), tipo))
+        pedido = await self.push_screen_wait(
+            Acto(dest, self._ciclo_actual(), self._momento_por_omision(), tipo))
         if pedido is None:
             return
         lista = ", ".join(pedido.rfcs[:5]) + (" …" if len(pedido.rfcs) > 5 else "")
@@ -415,22 +434,26 @@ class RepseApp(App):
                 + (f"\nTexto: {pedido.texto}" if pedido.texto else ""), "Registrar")):
             return
         try:
-            entrada = construir_acto(pedido, self.usuario)
+            entrada = inp.acto(pedido.tipo, ciclo=pedido.ciclo, rfcs=pedido.rfcs, at=pedido.at,
+                               usuario=self.usuario, texto=pedido.texto,
+                               entrada=pedido.entrada)
         except (ValueError, RepseError) as exc:
-            await self.push_screen_wait(Resultado("Entrada no válida", [str(exc)],
-                                                  correcto=False))
+            self.push_screen(Resultado("Entrada no válida", [str(exc)], correcto=False))
             return
-        assert self.repo is not None
-        r = await self.tarea(f"Registrando {ENTRADA[pedido.tipo]}…", self.repo.registrar,
-                             entrada)
-        await self._resultado(r, mayuscula(ENTRADA[pedido.tipo]))
+        repo = self.repo
+        assert repo is not None
+        titulo = mayuscula(ENTRADA[pedido.tipo])
+        self.llamar_almacen(f"Registrando {ENTRADA[pedido.tipo]}…", lambda: m.EntradaRegistrada(
+            titulo, repo.registrar(entrada), _preparada(repo.vista())))
 
-    async def _resultado(self, r: Respuesta, titulo: str) -> None:
-        lineas = await self._disparos(r)
-        self._cambio()
+    @on(m.EntradaRegistrada)
+    def _entrada_registrada(self, msg: m.EntradaRegistrada) -> None:
+        r, titulo = msg.respuesta, msg.titulo
+        self.presente = msg.vista
+        self._mostrar()
         if not r.aceptada:
-            await self.push_screen_wait(Resultado(f"{titulo}: RECHAZADA (entrada {r.numero})",
-                                                  [r.motivo or ""], correcto=False))
+            self.push_screen(Resultado(f"{titulo}: RECHAZADA (entrada {r.numero})",
+                                       [r.motivo or ""], correcto=False))
             return
         head = [f"Entrada {r.numero}: {numero(r.aceptadas)} aceptadas, "
                 f"{numero(len(r.rechazos))} rechazadas, {numero(r.transiciones)} transiciones."]
@@ -443,64 +466,59 @@ class RepseApp(App):
                       for c in r.cambios[:20]]
         estado = ("aceptada" if r.aceptadas or not r.rechazos
                   else "ninguna fila procede")
-        await self.push_screen_wait(Resultado(f"{titulo}: {estado}", head + lineas + extra,
-                                              r.rechazos, correcto=bool(r.aceptadas)
-                                              or not r.rechazos))
+        self.push_screen(Resultado(f"{titulo}: {estado}", head + _disparos(r) + extra,
+                                   r.rechazos, correcto=bool(r.aceptadas) or not r.rechazos))
 
+    # --- outputs --------------------------------------------------------------------------
     def action_exportar(self) -> None:
         self.lanzar(self._exportar_ronda())
 
     async def _exportar_ronda(self) -> None:
-        ciclo = self.ciclo_actual()
-        if not ciclo:
+        vista = self.vista
+        ciclo = vista.ciclo_actual if vista else None
+        if vista is None or not ciclo:
             self.notify("No hay ciclo abierto que exportar.", severity="warning")
             return
-        pedido: PedidoExportar | None = await self.push_screen_wait(
-            Exportar(ciclo, self.db.parent / "salidas" / ciclo))
+        pedido = await self.push_screen_wait(Exportar(ciclo, self.db.parent / "salidas" / ciclo))
         if pedido is None:
             return
-        if pedido.ronda is None:  # «la ronda en curso», as the engine sees it
-            from ..core.exports import ronda_en_curso
-
+        ronda = pedido.ronda
+        if ronda is None:  # «la ronda en curso», as the state shown has it
             try:
-                en_curso = ronda_en_curso(self.engine, pedido.ciclo)
+                ronda = vista.ronda_en_curso(pedido.ciclo)
             except RepseError as exc:
-                await self.push_screen_wait(Resultado("No se pudo exportar", [str(exc)],
-                                                      correcto=False))
+                self.push_screen(Resultado("No se pudo exportar", [str(exc)], correcto=False))
                 return
-            pedido = dataclasses.replace(pedido, ronda=en_curso)
         if not await self.push_screen_wait(Confirmar(
                 "Exportar", f"Ciclo {pedido.ciclo}, "
-                f"{'sin ronda todavía' if pedido.ronda is None else f'ronda {pedido.ronda}'}\n"
+                f"{'sin ronda todavía' if ronda is None else f'ronda {ronda}'}\n"
                 f"Carpeta: {pedido.destino}\n(los archivos existentes se reemplazan)",
                 "Exportar")):
             return
-        exportar = self._exportar or _exportador()
-        if exportar is None:
-            await self._sin_archivos("Exportar")
-            return
         texto = f"Exportando a {pedido.destino}…"
-        try:
-            paths = await self.tarea(texto, exportar, self.engine, pedido.ciclo, pedido.destino,
-                                     ronda=pedido.ronda, notificacion=pedido.notificacion,
-                                     progreso=self.progreso(texto))
-        except (RepseError, OSError, KeyError) as exc:
-            await self.push_screen_wait(Resultado("No se pudo exportar", [str(exc)],
-                                                  correcto=False))
-            return
-        await self.push_screen_wait(Resultado(
-            f"Exportados {len(paths)} archivos", [f"Carpeta: {pedido.destino}",
-                                                  *(p.name for p in paths)]))
+        progreso = self.progreso(texto)
+        self.llamar_almacen(texto, lambda: m.Exportado(pedido.destino, vista.exportar(
+            pedido.ciclo, pedido.destino, ronda=ronda, notificacion=pedido.notificacion,
+            progreso=progreso)), "No se pudo exportar")
+
+    @on(m.Exportado)
+    def _exportado(self, msg: m.Exportado) -> None:
+        self.push_screen(Resultado(f"Exportados {len(msg.archivos)} archivos",
+                                   [f"Carpeta: {msg.destino}", *(p.name for p in msg.archivos)]))
 
     def action_rechazos(self) -> None:
         self.lanzar(self._rechazos())
 
     async def _rechazos(self) -> None:
-        assert self.repo is not None
-        rows = await self.tarea("Leyendo los rechazos…", self.repo.rechazos)
-        await self.push_screen_wait(Resultado(
-            "Rechazos del almacén", [f"{numero(len(rows))} entradas y filas rechazadas, con "
-                                     "su motivo."], rows))
+        repo = self.repo
+        assert repo is not None
+        self.llamar_almacen("Leyendo los rechazos…", lambda: m.RechazosLeidos(repo.rechazos()))
+
+    @on(m.RechazosLeidos)
+    def _rechazos_leidos(self, msg: m.RechazosLeidos) -> None:
+        self.push_screen(Resultado(
+            "Rechazos del almacén", [f"{numero(len(msg.rechazos))} entradas y filas "
+                                     "rechazadas, con su motivo."], msg.rechazos))
 
     # --- command palette ------------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -541,41 +559,18 @@ COMANDOS = {
 }
 
 
-def construir_acto(p: PedidoActo, usuario: str) -> inp.Entrada:
-    """The typed input an act dialog asked for."""
-    common = {"at": p.at, "usuario": usuario}
-    if p.tipo == "anulacion":
-        assert p.entrada is not None and p.texto
-        return inp.Anulacion(actor="gt", entrada=p.entrada, motivo=p.texto, **common)
-    actor = next(iter(inp.ACTORES[p.tipo]))
-    acto = {"ciclo": p.ciclo, "rfcs": p.rfcs, "actor": actor, **common}
-    if p.tipo == "exhorto":
-        return inp.Exhorto(**acto)
-    if p.tipo == "inicio_cancelacion":
-        return inp.InicioCancelacion(**acto)
-    if p.tipo == "cancelacion":
-        return inp.Cancelacion(**acto)
-    if p.tipo == "cancelacion_impedida":
-        return inp.CancelacionImpedida(motivo=p.texto or "", **acto)
-    if p.tipo == "criterio":
-        return inp.Criterio(texto=p.texto or "", efecto="excluir", **acto)
-    raise ValueError(f"acto desconocido «{p.tipo}»")
+def _preparada(vista: Vista) -> Vista:
+    """``vista`` with the padrón's columns and the agenda computed, on the worker's thread
+    rather than the UI's."""
+    vista.conteos()
+    vista.agenda()
+    return vista
 
 
-def _importador() -> Callable[..., Respuesta] | None:
-    try:
-        from ..core.files import importar
-    except ImportError:
-        return None
-    return importar
-
-
-def _exportador() -> Callable[..., list[Path]] | None:
-    try:
-        from ..core.files import exportar
-    except ImportError:
-        return None
-    return exportar
+def _disparos(r: Respuesta) -> list[str]:
+    """What an input fired, one line per event and cycle."""
+    return [f"{EVENTO.get(d.evento, d.evento)} ({d.ciclo or 'registro'}): "
+            f"{numero(d.contratistas)}" for d in r.disparos]
 
 
 def _usuario() -> str:

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import argparse
 import time
-from datetime import datetime
 from pathlib import Path
 
-from ..core.plazos import MX
 from .cmd_files import Progress
-from .texto import UsageError
+from .texto import UsageError, parse_instant
 
 DEMO_CONTRATISTAS = 150_000
 DEMO_SEMILLA = 20260126
 DEMO_CICLO = "2026-1"
-DEMO_PADRON_AT = datetime(2026, 1, 26, 9, 0, tzinfo=MX)  # D0 of 2026-1, before 10:00
+DEMO_PADRON_AT = parse_instant("2026-01-26T09:00", "demo")  # D0 of 2026-1, before 10:00
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
@@ -39,12 +37,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if db.exists() and not args.nuevo:
         print(f"Reabriendo el demo existente {db} (use --nuevo para generarlo de nuevo).")
         return _run(db, datos)
-    try:
-        from ..core.demo import generar_demo
-        from ..core.files import importar
-    except ImportError as exc:
-        raise UsageError(f"el demo necesita el módulo de archivos de repse ({exc})") from None
     from ..core.api import Repositorio
+    from ..core.demo import generar_demo
+    from ..core.files import importar
 
     if db.exists():
         for extra in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):

@@ -6,11 +6,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import DataTable
 
-from ...core import views
+from ...core.vista import Vista
+from ..widgets.agenda import fila_agenda, proxima
 from ..widgets.etiquetas import numero
 from ..widgets.tonos import celda
 from .base import Pantalla
-from .tablero import fila_agenda, proxima
 
 
 class AgendaScreen(Pantalla):
@@ -24,8 +24,8 @@ class AgendaScreen(Pantalla):
         tabla.border_title = "Agenda: obligaciones de cada institución"
         super().on_mount()
 
-    def refrescar(self) -> None:
-        agenda = views.obligaciones(self.repse.engine)
+    def refrescar(self, vista: Vista) -> None:
+        agenda = vista.agenda()
         k = proxima(agenda)
         tabla = self.query_one(DataTable)
         tabla.clear()

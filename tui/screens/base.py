@@ -1,20 +1,28 @@
-"""What every main screen shares: the status line, the activity bar, the footer, and a lazy
-refresh when the state shown changes (``app.version``)."""
+"""What every main screen shares: the status line, the activity bar, the footer, and the read
+model it shows, redrawn when a new one arrives (or when the screen comes back into view)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol, cast
 
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from ...core.vista import Vista
 from ..widgets.actividad import Actividad
 from ..widgets.barra_estado import BarraEstado
 
-if TYPE_CHECKING:
-    from ..app import RepseApp
+
+class Anfitrion(Protocol):
+    """What a main screen reads from the app that shows it."""
+
+    @property
+    def vista(self) -> Vista | None: ...  # None until the store is open
+
+    @property
+    def ultimo(self) -> tuple[str, list[str]] | None: ...  # the last clock step: title, lines
 
 
 @dataclass(frozen=True)
@@ -27,8 +35,11 @@ class Destinatarios:
 
 
 class Pantalla(Screen):
-    """A main screen; subclasses yield their body from :meth:`cuerpo` and redraw it in
+    """A main screen; subclasses yield their body from :meth:`cuerpo` and draw a read model in
     :meth:`refrescar`."""
+
+    vista: Vista | None = None  # the read model drawn last
+    _dibujada: Vista | None = None
 
     def compose(self) -> ComposeResult:
         yield BarraEstado(id="barra-estado")
@@ -40,24 +51,24 @@ class Pantalla(Screen):
         yield from ()
 
     @property
-    def repse(self) -> RepseApp:
-        return self.app  # type: ignore[return-value]
-
-    _visto = -1  # the app.version this screen last drew
+    def anfitrion(self) -> Anfitrion:
+        return cast(Anfitrion, self.app)
 
     def on_mount(self) -> None:
-        self.watch(self.app, "version", self._version)
-
-    def _version(self, version: int) -> None:
-        if self.is_current and self._visto != version:
-            self._visto = version
-            self.refrescar()
+        self.mostrar(self.anfitrion.vista)
 
     def on_screen_resume(self) -> None:
-        self._version(self.repse.version)
+        self.mostrar(self.anfitrion.vista)
 
-    def refrescar(self) -> None:
-        """Redraw from ``self.repse.engine`` (the live state, a copy or a past instant)."""
+    def mostrar(self, vista: Vista | None) -> None:
+        """Draw ``vista`` now if this screen is in view; otherwise it is drawn on resume."""
+        if vista is None or not self.is_current or vista is self._dibujada:
+            return
+        self.vista = self._dibujada = vista
+        self.refrescar(vista)
+
+    def refrescar(self, vista: Vista) -> None:
+        """Redraw from ``vista`` (the live state, a simulation copy or a past instant)."""
 
     def destinatarios(self) -> Destinatarios | None:
         return None

@@ -1,6 +1,6 @@
 """Contratistas: the padrón as a table (RFC, razón social, estado, última opinión, próximo
-plazo) filtered by state and opinion on the engine's columns, with an incremental search by RFC
-or name."""
+plazo) filtered by state and opinion, with an incremental search by RFC or name; all read from
+one read model."""
 
 from __future__ import annotations
 
@@ -13,15 +13,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Input, Label, Select
 
-from ...core import consultas
-from ...core.engine import OPINIONES
-from ...core.table import EXPEDIENTE
+from ...core.lifecycle import Expediente
+from ...core.vista import SIN_OPINION_AUN, Vista
 from ..widgets.etiquetas import ESTADO, OPINION, numero
 from ..widgets.tabla_padron import TablaPadron
 from .base import Destinatarios, Pantalla
 
-OPCIONES_OPINION = [(OPINION[o], code) for code, o in enumerate(OPINIONES) if o] + [
-    ("aún sin opinión", 0)]
+OPCIONES_OPINION = [(texto, o) for o, texto in OPINION.items()] + [
+    ("aún sin opinión", SIN_OPINION_AUN)]
 
 
 class ContratistasScreen(Pantalla):
@@ -33,7 +32,7 @@ class ContratistasScreen(Pantalla):
     def cuerpo(self) -> ComposeResult:
         with Horizontal(id="filtros"):
             yield Input(placeholder="Buscar RFC o razón social…", id="buscar")
-            yield Select([(ESTADO[s], c) for c, s in enumerate(EXPEDIENTE.states)],
+            yield Select([(ESTADO[s.id], s.id) for s in Expediente.states],
                          prompt="Estado: todos", id="f-estado")
             yield Select(OPCIONES_OPINION, prompt="Opinión: todas", id="f-opinion")
         yield Label("", id="cuenta")
@@ -41,45 +40,46 @@ class ContratistasScreen(Pantalla):
 
     def __init__(self) -> None:
         super().__init__()
-        self._ultimo: tuple[int | None, int | None, str, int] | None = None
-        self._ids = np.zeros(0, dtype=np.int64)
+        self._ultimo: tuple[str | None, str | None, str, Vista] | None = None
+        self._filas = np.zeros(0, dtype=np.int64)
 
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one(TablaPadron).focus()
 
     # --- filters --------------------------------------------------------------------------
-    def _valor(self, selector: str) -> int | None:
+    def _valor(self, selector: str) -> str | None:
         value = self.query_one(selector, Select).value
-        return None if value is Select.NULL else int(value)  # type: ignore[arg-type]
+        return None if value is Select.NULL else str(value)
 
-    def filtros(self) -> tuple[int | None, int | None, str]:
+    def filtros(self) -> tuple[str | None, str | None, str]:
         return (self._valor("#f-estado"), self._valor("#f-opinion"),
                 self.query_one("#buscar", Input).value)
 
     def filtrar(self, *, desde_cero: bool = False) -> None:
         """Apply the filters; a search that only grew narrows the previous result."""
-        p = self.repse.padron()
+        vista = self.vista
+        if vista is None:
+            return
         estado, opinion, texto = self.filtros()
         prev = self._ultimo
         dentro = None
         if (not desde_cero and prev is not None and prev[:2] == (estado, opinion)
-                and prev[3] == self.repse.version and texto.upper().startswith(prev[2].upper())):
-            dentro = self._ids
-        self._ids = consultas.filtrar(p, estado=estado, opinion=opinion, texto=texto,
-                                      busqueda=self.repse.busqueda() if texto.strip() else None,
-                                      dentro=dentro)
-        self._ultimo = (estado, opinion, texto, self.repse.version)
+                and prev[3] is vista and texto.upper().startswith(prev[2].upper())):
+            dentro = self._filas
+        self._filas = vista.filtrar(estado=estado, opinion=opinion, texto=texto, dentro=dentro)
+        self._ultimo = (estado, opinion, texto, vista)
         tabla = self.query_one(TablaPadron)
-        tabla.mostrar(self.repse.engine, p, self._ids, conservar=tabla.seleccionado)
+        tabla.mostrar(vista, self._filas, conservar=tabla.seleccionado)
         self.query_one("#cuenta", Label).update(
-            f"{numero(len(self._ids))} de {numero(len(p))} contratistas{self.descripcion()}")
+            f"{numero(len(self._filas))} de {numero(len(vista))} contratistas"
+            f"{self.descripcion()}")
 
     def descripcion(self) -> str:
         estado, opinion, texto = self.filtros()
         parts = []
         if estado is not None:
-            parts.append(f"estado «{ESTADO[EXPEDIENTE.states[estado]]}»")
+            parts.append(f"estado «{ESTADO[estado]}»")
         if opinion is not None:
             parts.append(f"opinión «{dict((c, o) for o, c in OPCIONES_OPINION)[opinion]}»")
         if texto.strip():
@@ -108,17 +108,12 @@ class ContratistasScreen(Pantalla):
         self.query_one(TablaPadron).focus()
         self.filtrar(desde_cero=True)
 
-    def refrescar(self) -> None:
+    def refrescar(self, vista: Vista) -> None:
         self.filtrar(desde_cero=True)
 
     # --- the selection --------------------------------------------------------------------
-    @on(TablaPadron.Seleccionado)
-    def _detalle(self, event: TablaPadron.Seleccionado) -> None:
-        self.repse.abrir_detalle(event.contratista)
-
     def destinatarios(self) -> Destinatarios:
-        engine = self.repse.engine
-        i = self.query_one(TablaPadron).seleccionado
-        rfcs = engine.rfcs
-        return Destinatarios(rfcs[i] if i is not None else None,
-                             tuple(rfcs[j] for j in self._ids.tolist()), self.descripcion())
+        vista = self.vista
+        filtrados = tuple(vista.rfc(k) for k in self._filas.tolist()) if vista else ()
+        return Destinatarios(self.query_one(TablaPadron).seleccionado, filtrados,
+                             self.descripcion())

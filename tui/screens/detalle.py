@@ -12,10 +12,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ...core import consultas, views
-from ...core.table import REGISTRO
+from ...core.cycle import fecha_corta
+from ...core.vista import Paso, Vista
 from ..widgets.ciclo_vida import CicloVida
-from ..widgets.etiquetas import ACTOR, ENTRADA, ESTADO, EVENTO, OPINION, PLAZO, dia, momento
+from ..widgets.etiquetas import ACTOR, ENTRADA, ESTADO, EVENTO, OPINION, PLAZO, momento
 from ..widgets.tonos import estilo
 from .base import Destinatarios, Pantalla
 
@@ -23,9 +23,9 @@ from .base import Destinatarios, Pantalla
 class DetalleScreen(Pantalla):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,backspace", "volver", "Volver")]
 
-    def __init__(self, contratista: int) -> None:
+    def __init__(self, rfc: str) -> None:
         super().__init__()
-        self.contratista = contratista
+        self.rfc = rfc
 
     def cuerpo(self) -> ComposeResult:
         with VerticalScroll(id="detalle"):
@@ -43,34 +43,27 @@ class DetalleScreen(Pantalla):
     def action_volver(self) -> None:
         self.dismiss()
 
-    @property
-    def rfc(self) -> str:
-        return self.repse.engine.rfcs[self.contratista]
-
     def destinatarios(self) -> Destinatarios:
         return Destinatarios(self.rfc)
 
-    def refrescar(self) -> None:
-        engine = self.repse.engine
-        i = self.contratista
-        if i >= len(engine.rfcs):  # a past instant before its padrón arrived
+    def refrescar(self, vista: Vista) -> None:
+        f = vista.ficha(self.rfc)
+        if f is None:  # a past instant before its padrón arrived
             self.query_one("#ficha", Static).update("Este contratista aún no estaba en ningún "
                                                     "padrón en ese momento.")
             return
-        rfc = engine.rfcs[i]
-        reg = REGISTRO.states[engine.registro[i]]
-        plazo_reg = consultas.plazo_registro(engine, i)
         ficha = Text()
-        ficha.append(f"{rfc}  ", style="bold")
-        ficha.append(engine.razon_social[i], style="bold")
-        ficha.append(f"\nFolio {engine.folio[i]} · registro {ESTADO[reg].lower()}")
-        if plazo_reg:
-            ficha.append(f" ({PLAZO[plazo_reg.plazo]}: {dia(plazo_reg.fecha)})")
-        if engine.correo[i]:
-            ficha.append(f" · {engine.correo[i]}")
+        ficha.append(f"{f.rfc}  ", style="bold")
+        ficha.append(f.razon_social, style="bold")
+        ficha.append(f"\nFolio {f.folio} · registro {ESTADO[f.registro].lower()}")
+        if f.plazo_registro:
+            ficha.append(f" ({PLAZO[f.plazo_registro.plazo]}: "
+                         f"{fecha_corta(f.plazo_registro.fecha)})")
+        if f.correo:
+            ficha.append(f" · {f.correo}")
         self.query_one("#ficha", Static).update(ficha)
 
-        exps = consultas.expedientes(engine, i)
+        exps = f.expedientes
         text = Text()
         for k, e in enumerate(exps):
             if k:
@@ -81,7 +74,7 @@ class DetalleScreen(Pantalla):
             text.append(f" · última opinión: {OPINION.get(e.opinion or '', '—')}")
             if e.plazo:
                 text.append(f"\n  Plazo en curso: {PLAZO.get(e.plazo.plazo, e.plazo.plazo)}, "
-                            f"último día {dia(e.plazo.fecha)}")
+                            f"último día {fecha_corta(e.plazo.fecha)}")
             if e.admite:
                 admite = " · ".join(f"{EVENTO.get(ev, ev)} ({ENTRADA.get(t, t)})"
                                     for ev, t in e.admite)
@@ -96,14 +89,13 @@ class DetalleScreen(Pantalla):
         if exps:
             last = exps[-1]
             vida.border_title = f"Ciclo de vida del expediente {last.ciclo}"
-            vida.actualizar(last.estado, consultas.recorrido(engine, i, last.ciclo))
+            vida.actualizar(last.estado, list(f.recorrido))
         vida.display = bool(exps)
-        self.query_one("#historial", Static).update(self._linea_de_tiempo(engine, rfc))
+        self.query_one("#historial", Static).update(self._linea_de_tiempo(f.historial))
 
-    def _linea_de_tiempo(self, engine, rfc: str) -> Text:
+    def _linea_de_tiempo(self, pasos: tuple[Paso, ...]) -> Text:
         text = Text()
         tenue = estilo(self.app, "tenue")
-        pasos = views.historial(engine, rfc)
         for k, s in enumerate(pasos):
             if k:
                 text.append("\n")

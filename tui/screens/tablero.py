@@ -9,43 +9,14 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
-from ...core import consultas, views
+from ...core.vista import Vista
+from ..widgets.agenda import fila_agenda, proxima
 from ..widgets.barras import Barras
-from ..widgets.etiquetas import (
-    ESTADO,
-    ESTADO_OBLIGACION,
-    EVENTO,
-    OBLIGACION,
-    RESPONSABLE,
-    TONO_OBLIGACION,
-    numero,
-)
-from ..widgets.tonos import celda
+from ..widgets.etiquetas import ESTADO, EVENTO, numero
 from .base import Pantalla
 
 AGENDA_ANTES, AGENDA_DESPUES = 2, 6  # obligations shown around the next one
 ANCHO_DOS_COLUMNAS = 110
-
-
-def proxima(agenda: list[views.Obligacion]) -> int | None:
-    """The obligation to highlight: the first one still pending, else the first overdue."""
-    for estado in ("pendiente", "vencida"):
-        for k, o in enumerate(agenda):
-            if o.estado == estado:
-                return k
-    return None
-
-
-def fila_agenda(app, o: views.Obligacion, destacada: bool, formato: str = "%d-%m %H:%M"
-                ) -> tuple:
-    tono = TONO_OBLIGACION[o.estado]
-    mark = "▶ " if destacada else "  "
-    return (celda(app, f"{mark}{o.limite:{formato}}", tono, negrita=destacada),
-            RESPONSABLE[o.responsable],
-            celda(app, OBLIGACION.get(o.clave, o.clave), tono, negrita=destacada),
-            celda(app, ESTADO_OBLIGACION[o.estado]
-                  + (f" ({numero(o.pendientes)})" if o.pendientes and o.estado != "cumplida"
-                     else ""), tono, negrita=destacada))
 
 
 class TableroScreen(Pantalla):
@@ -71,14 +42,13 @@ class TableroScreen(Pantalla):
         self.query_one("#ultimo").border_title = "Último paso del reloj"
         super().on_mount()
 
-    def refrescar(self) -> None:
-        engine = self.repse.engine
-        c = consultas.ciclo_actual(engine)
+    def refrescar(self, vista: Vista) -> None:
+        ciclo = vista.ciclo_actual
         barras = self.query_one(Barras)
-        barras.border_title = f"Expedientes por estado · {c.nombre}" if c else "Estados"
-        barras.actualizar(self.repse.padron().conteos(c.nombre) if c else {})
+        barras.border_title = f"Expedientes por estado · {ciclo}" if ciclo else "Estados"
+        barras.actualizar(vista.conteos(ciclo) if ciclo else {})
 
-        agenda = views.obligaciones(engine)
+        agenda = vista.agenda()
         k = proxima(agenda)
         start = max(0, (k if k is not None else len(agenda)) - AGENDA_ANTES)
         tabla = self.query_one("#agenda-corta", DataTable)
@@ -86,7 +56,7 @@ class TableroScreen(Pantalla):
         for j, o in enumerate(agenda[start:start + AGENDA_ANTES + AGENDA_DESPUES], start):
             tabla.add_row(*fila_agenda(self.app, o, j == k))
 
-        ultimo = self.repse.ultimo
+        ultimo = self.anfitrion.ultimo
         self.query_one("#ultimo", Static).update(
             "\n".join(ultimo[1][:4]) if ultimo else "Aún no se avanza el reloj en esta sesión.")
         if ultimo:
@@ -94,7 +64,7 @@ class TableroScreen(Pantalla):
 
         tabla = self.query_one("#movimientos", DataTable)
         tabla.clear()
-        for m in consultas.ultimos_movimientos(engine, 12):
+        for m in vista.movimientos(12):
             desde, hacia, _ = m.pasos[0]
             tabla.add_row(f"{m.at:%d-%m %H:%M}", str(m.entrada), EVENTO.get(m.evento, m.evento),
                           Text(numero(m.contratistas), justify="right"),

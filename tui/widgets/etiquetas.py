@@ -1,17 +1,17 @@
-"""Spanish labels the screens show, derived from the lifecycle charts where the charts have
-them (state titles and descriptions, event names), and the few the charts do not name."""
+"""Spanish labels the screens and the command line show, derived from the lifecycle charts where
+the charts have them (state titles, event names), and the few the charts do not name. The one
+table of each: the CLI reads ``RESPONSABLE`` and ``ESTADO_OBLIGACION`` from here too (no
+Textual import)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from ...core.cycle import fecha_corta
 from ...core.lifecycle import ACTOR_NOMBRE, Expediente, Registro
 
 ESTADO: dict[str, str] = {s.id: s.name for chart in (Expediente, Registro)
                           for s in chart.states}
-DESCRIPCION: dict[str, str] = {s.id: s.descripcion for chart in (Expediente, Registro)
-                               for s in chart.states}
 EVENTO: dict[str, str] = {str(e): e.name for chart in (Expediente, Registro)
                           for e in chart.events}
 EVENTO["manifestacion"] = "Manifestación recibida"
@@ -77,14 +77,9 @@ def mayuscula(texto: str) -> str:
     return texto[:1].upper() + texto[1:]
 
 
-def dia(d: date) -> str:
-    """``lun 26-01-2026``."""
-    return fecha_corta(d)
-
-
 def momento(t: datetime) -> str:
     """``lun 26-01-2026 09:00``."""
-    return f"{dia(t.date())} {t:%H:%M}"
+    return f"{fecha_corta(t.date())} {t:%H:%M}"
 
 
 def numero(n: int) -> str:

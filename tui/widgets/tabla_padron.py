@@ -1,12 +1,13 @@
 """The padrón as a table that stays responsive at 150,000 rows and more.
 
-A Line API widget: it keeps only an index of contractor ids (a NumPy array, the result of the
-filters) and renders the rows on screen, never the whole padrón, so filtering and scrolling cost
+A Line API widget: it keeps a read model and the row positions the filters left in it (a NumPy
+array) and renders the rows on screen, never the whole padrón, so filtering and scrolling cost
 the same at 150 or 1,000,000 rows.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
@@ -20,8 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ...core import consultas
-from ...core.engine import Engine
+from ...core.vista import Vista
 from .etiquetas import ESTADO, OPINION, PLAZO, TONO
 
 COLUMNAS = ("RFC", "Razón social", "Estado", "Opinión", "Próx. plazo")
@@ -42,7 +42,7 @@ def _celda(texto: str, ancho: int) -> str:
 
 
 class TablaPadron(ScrollView, can_focus=True):
-    """Contractors by id, one line each, with a cursor."""
+    """Padrón rows of one read model, one line each, with a cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "cursor(-1)", "Arriba", show=False),
@@ -60,43 +60,39 @@ class TablaPadron(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, always_update=True)
 
+    @dataclass
     class Seleccionado(Message):
         """Enter (or a double click) on a contractor: open its detail."""
 
-        def __init__(self, contratista: int) -> None:
-            self.contratista = contratista
-            super().__init__()
-
-    class CursorMovido(Message):
-        def __init__(self, contratista: int | None) -> None:
-            self.contratista = contratista
-            super().__init__()
+        rfc: str
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.engine: Engine | None = None
-        self.padron: consultas.Padron | None = None
-        self.ids = np.zeros(0, dtype=np.int64)
+        self.vista: Vista | None = None
+        self.filas = np.zeros(0, dtype=np.int64)  # positions in ``vista``, padrón order
         self._cache: dict[tuple[int, int], Strip] = {}
 
     # --- data -----------------------------------------------------------------------------
-    def mostrar(self, engine: Engine, padron: consultas.Padron, ids: np.ndarray,
-                conservar: int | None = None) -> None:
-        """Show contractors ``ids``; keep the cursor on contractor ``conservar`` if present."""
-        self.engine, self.padron, self.ids = engine, padron, ids
+    def mostrar(self, vista: Vista, filas: np.ndarray, conservar: str | None = None) -> None:
+        """Show rows ``filas`` of ``vista``; keep the cursor on RFC ``conservar`` if shown."""
+        self.vista, self.filas = vista, filas
         self._cache.clear()
-        self.virtual_size = Size(0, len(ids) + 1)
+        self.virtual_size = Size(0, len(filas) + 1)
         row = 0
-        if conservar is not None and len(ids):
-            k = int(np.searchsorted(ids, conservar))
-            row = k if k < len(ids) and ids[k] == conservar else 0
+        k = vista.posicion(conservar) if conservar is not None else None
+        if k is not None and len(filas):
+            j = int(np.searchsorted(filas, k))
+            row = j if j < len(filas) and filas[j] == k else 0
         self.cursor = row
         self.scroll_to(y=max(0, row - self._filas_visibles() // 2), animate=False)
         self.refresh()
 
     @property
-    def seleccionado(self) -> int | None:
-        return int(self.ids[self.cursor]) if len(self.ids) else None
+    def seleccionado(self) -> str | None:
+        """The RFC under the cursor."""
+        if self.vista is None or not len(self.filas):
+            return None
+        return self.vista.rfc(int(self.filas[self.cursor]))
 
     # --- cursor ---------------------------------------------------------------------------
     def _filas_visibles(self) -> int:
@@ -110,11 +106,10 @@ class TablaPadron(ScrollView, can_focus=True):
         elif new >= top + visible:
             self.scroll_to(y=new - visible + 1, animate=False)
         self.refresh()
-        self.post_message(self.CursorMovido(self.seleccionado))
 
     def _mover(self, row: int) -> None:
-        if len(self.ids):
-            self.cursor = min(max(row, 0), len(self.ids) - 1)
+        if len(self.filas):
+            self.cursor = min(max(row, 0), len(self.filas) - 1)
 
     def action_cursor(self, delta: int) -> None:
         self._mover(self.cursor + delta)
@@ -123,11 +118,12 @@ class TablaPadron(ScrollView, can_focus=True):
         self._mover(self.cursor + sentido * self._filas_visibles())
 
     def action_extremo(self, fin: int) -> None:
-        self._mover(len(self.ids) - 1 if fin else 0)
+        self._mover(len(self.filas) - 1 if fin else 0)
 
     def action_abrir(self) -> None:
-        if self.seleccionado is not None:
-            self.post_message(self.Seleccionado(self.seleccionado))
+        rfc = self.seleccionado
+        if rfc is not None:
+            self.post_message(self.Seleccionado(rfc))
 
     def on_click(self, event: events.Click) -> None:
         y = event.y - self.gutter.top if hasattr(self, "gutter") else event.y
@@ -143,13 +139,12 @@ class TablaPadron(ScrollView, can_focus=True):
             return self._linea(COLUMNAS, self.get_component_rich_style("tabla--cabecera"),
                                width)
         row = int(self.scroll_y) + y - 1
-        if row >= len(self.ids) or self.engine is None or self.padron is None:
+        if row >= len(self.filas) or self.vista is None:
             return Strip.blank(width, self.rich_style)
         key = (row, width)
         if row != self.cursor and key in self._cache:
             return self._cache[key]
-        i = int(self.ids[row])
-        st = consultas.fila(self.engine, self.padron, i)
+        st = self.vista.fila(int(self.filas[row]))
         plazo = st.proximo_plazo
         if plazo is None:
             cuando = "—"
@@ -157,7 +152,7 @@ class TablaPadron(ScrollView, can_focus=True):
             cuando = f"{plazo.fecha:%d-%m-%Y}"
         else:
             cuando = f"{plazo.fecha:%d-%m-%Y} {PLAZO.get(plazo.plazo, plazo.plazo)}"
-        cells = (self.engine.rfcs[i], self.engine.razon_social[i],
+        cells = (st.rfc, st.razon_social,
                  ESTADO.get(st.estado, "—") if st.estado else "sin ciclo",
                  OPINION.get(st.opinion, "—") if st.opinion else "—", cuando)
         base = self.rich_style
@@ -180,4 +175,4 @@ class TablaPadron(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._cache.clear()
-        self.virtual_size = Size(0, len(self.ids) + 1)
+        self.virtual_size = Size(0, len(self.filas) + 1)
