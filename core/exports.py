@@ -1,6 +1,6 @@
-"""What the institutions must send, produced from the engine's state: the lists of each round
-(Negativa and Sin opinión apart, CSV and XLSX), the exhorto letters, IMSS's oficio with the
-round-3 list, the daily lists, the agenda and the cycle's statistics.
+"""What the institutions must send, produced from the read model (``core.vista.Vista``): the
+lists of each round (Negativa and Sin opinión apart, CSV and XLSX), the exhorto letters, IMSS's
+oficio with the round-3 list, the daily lists, the agenda and the cycle's statistics.
 
 Exports are deterministic: the same store gives the same bytes (rows sorted by RFC, no
 timestamps inside — XLSX files are re-packed with fixed dates).
@@ -13,22 +13,16 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import numpy as np
-
 from .cycle import DIAS_REGULARIZACION, Ciclo, plan_ciclo
-from .engine import EXP, OPINIONES, CicloEstado, Engine, instant
 from .errors import RepseError
 from .plazos import natural_plazo_end
-from .views import estadisticas, obligaciones
+from .vista import Exhortado, Listado, Vista
 
 Progreso = Callable[[int, int | None], None]
 OPINION_TITULO = {"negativa": "Negativa", "sin_opinion": "Sin opinión"}
-RONDA_ESTADO = {1: "en_consulta", 2: "segunda_consulta", 3: "tercera_consulta",
-                "diaria": "cancelacion_suspendida"}
 MESES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
          "septiembre", "octubre", "noviembre", "diciembre")
 
@@ -40,59 +34,6 @@ class ExportError(RepseError):
 def fecha_larga(d: date) -> str:
     """``26 de enero de 2026``: dates in letters and oficios."""
     return f"{d.day} de {MESES[d.month - 1]} de {d.year}"
-
-
-@dataclass(frozen=True)
-class Listado:
-    """One list: the contractors of a round with one outcome, and the consultation date."""
-
-    ronda: int | str
-    opinion: str
-    consulta: date
-    filas: list[tuple[str, str, str]]  # (RFC, razón social, folio), sorted by RFC
-
-
-def listados(engine: Engine, ciclo: str, ronda: int | str) -> list[Listado]:
-    """The Negativa and Sin opinión lists of one round (for ``diaria``, one pair per day)."""
-    c = _ciclo(engine, ciclo)
-    source = EXP[RONDA_ESTADO[ronda]]
-    by_key: dict[tuple[date, str], set[int]] = {}
-    for lote in engine.lotes:
-        if lote.ciclo != ciclo or lote.evento not in ("opinion_negativa", "opinion_sin_opinion"):
-            continue
-        hit = lote.desde == source
-        if not hit.any():
-            continue
-        opinion = lote.evento.removeprefix("opinion_")
-        day = instant(lote.at).date() if ronda != 1 else date.fromordinal(c.d0)
-        by_key.setdefault((day, opinion), set()).update(lote.idx[hit].tolist())
-    days = sorted({d for d, _ in by_key}) or ([date.fromordinal(c.d0)] if ronda == 1 else [])
-    out = []
-    for day in days:
-        for opinion in ("negativa", "sin_opinion"):
-            ids = by_key.get((day, opinion), set())
-            rows = sorted((engine.rfcs[i], engine.razon_social[i], engine.folio[i]) for i in ids)
-            out.append(Listado(ronda, opinion, day, rows))
-    return out
-
-
-def ronda_en_curso(engine: Engine, ciclo: str) -> int | str | None:
-    """The round whose lists are the latest of the cycle: ``diaria`` once any cancellation was
-    impeded, else the last round with opinions received (None before round 1)."""
-    c = _ciclo(engine, ciclo)
-    if (c.susp_desde > 0).any():
-        return "diaria"
-    for ronda, column in ((3, c.t_r3), (2, c.t_r2), (1, c.t_r1)):
-        if (column > 0).any():
-            return ronda
-    return None
-
-
-def _ciclo(engine: Engine, ciclo: str) -> CicloEstado:
-    name = str(Ciclo.parse(ciclo))
-    if name not in engine.ciclos:
-        raise ExportError(f"el ciclo {name} no se ha abierto: falta su padrón")
-    return engine.ciclos[name]
 
 
 # --------------------------------------------------------------------------------------------
@@ -152,15 +93,14 @@ def _list_rows(lst: Listado) -> list[tuple[str, str, str, str, str]]:
 # --------------------------------------------------------------------------------------------
 # Letters and oficios (Markdown, Spanish)
 # --------------------------------------------------------------------------------------------
-def carta_exhorto(engine: Engine, i: int, c: CicloEstado, notificacion: date) -> str:
+def carta_exhorto(vista: Vista, ciclo: Ciclo, x: Exhortado, notificacion: date) -> str:
     """The joint exhorto to one contractor (numeral 2), with its plazo and last day."""
-    d0 = date.fromordinal(c.d0)
-    conjunto = engine.cal.conjunto()
-    prorroga = engine.cal.politicas.prorroga_plazo_natural
-    ultimo = natural_plazo_end(notificacion, DIAS_REGULARIZACION, conjunto, prorroga=prorroga)
-    p = int(c.pos[i])
-    opinion = OPINION_TITULO.get(OPINIONES[c.opinion_r1[p]], "—")
-    contacto = [x for x in (engine.domicilio[i], engine.correo[i]) if x]
+    d0 = ciclo.fecha_consulta
+    cal = vista.calendario
+    ultimo = natural_plazo_end(notificacion, DIAS_REGULARIZACION, cal.conjunto(),
+                               prorroga=cal.politicas.prorroga_plazo_natural)
+    opinion = OPINION_TITULO.get(x.opinion, "—")
+    contacto = [v for v in (x.domicilio, x.correo) if v]
     destino = "\\\n".join(contacto) if contacto else "(domicilio no registrado)"
     bare = notificacion.toordinal() + DIAS_REGULARIZACION
     extension = ""
@@ -170,11 +110,11 @@ def carta_exhorto(engine: Engine, i: int, c: CicloEstado, notificacion: date) ->
                      "Ley Federal de Procedimiento Administrativo).")
     return f"""# Exhorto de cumplimiento de obligaciones en materia de seguridad social
 
-**Ciclo {c.nombre}**
+**Ciclo {ciclo}**
 
-**{engine.razon_social[i]}**\\
-RFC: {engine.rfcs[i]}\\
-Folio REPSE: {engine.folio[i]}\\
+**{x.razon_social}**\\
+RFC: {x.rfc}\\
+Folio REPSE: {x.folio}\\
 {destino}
 
 El Instituto Mexicano del Seguro Social y la Secretaría del Trabajo y Previsión Social, de
@@ -207,14 +147,14 @@ Unidad de Trabajo Digno
 """
 
 
-def oficio_tercera(engine: Engine, c: CicloEstado, lists: Sequence[Listado]) -> str:
+def oficio_tercera(ciclo: Ciclo, lists: Sequence[Listado]) -> str:
     """IMSS's oficio to STPS with the round-3 list of registrations to cancel (numerales 6, 9)."""
     consulta = lists[0].consulta if lists else None
     total = sum(len(lst.filas) for lst in lists)
     lines = [
         "# Oficio: listado de contratistas para cancelación del registro REPSE",
         "",
-        f"**Ciclo {c.nombre}** — tercera consulta de la opinión de cumplimiento"
+        f"**Ciclo {ciclo}** — tercera consulta de la opinión de cumplimiento"
         + (f" del {fecha_larga(consulta)}" if consulta else ""),
         "",
         "**De:** Instituto Mexicano del Seguro Social, Dirección de Incorporación y Recaudación\\",
@@ -240,17 +180,17 @@ def oficio_tercera(engine: Engine, c: CicloEstado, lists: Sequence[Listado]) -> 
     return "\n".join(lines)
 
 
-def agenda_csv(engine: Engine, ciclo: str) -> bytes:
+def agenda_csv(vista: Vista, ciclo: str) -> bytes:
     rows = [(o.limite.isoformat(), o.clave, o.responsable.upper(), o.estado,
              o.cumplida_en.isoformat() if o.cumplida_en else "", o.contratistas, o.pendientes)
-            for o in obligaciones(engine) if o.ciclo == ciclo]
+            for o in vista.agenda(ciclo)]
     return csv_bytes(("Límite", "Obligación", "Responsable", "Estado", "Cumplida en",
                       "Contratistas", "Pendientes"), rows)
 
 
-def estadisticas_md(engine: Engine, ciclo: str) -> str:
-    ciclo = _ciclo(engine, ciclo).nombre
-    e = estadisticas(engine, ciclo)
+def estadisticas_md(vista: Vista, ciclo: str) -> str:
+    e = vista.estadisticas(ciclo)
+    ciclo = e.ciclo
     rows = [
         ("Contratistas en el padrón", e.padron),
         ("Listados en la ronda 1: Negativa", e.negativa),
@@ -264,7 +204,7 @@ def estadisticas_md(engine: Engine, ciclo: str) -> str:
         ("Excluidos por criterio del GT", e.excluidos),
     ]
     lines = [f"# Estadísticas del ciclo {ciclo}", "",
-             f"Al {instant(engine.reloj):%Y-%m-%d %H:%M} (reloj del almacén).", "",
+             f"Al {vista.reloj:%Y-%m-%d %H:%M} (reloj del almacén).", "",
              "| Concepto | Contratistas |", "|---|---:|"]
     lines += [f"| {k} | {v} |" for k, v in rows]
     lines += ["", "## Expedientes por estado", "", "| Estado | Expedientes |", "|---|---:|"]
@@ -273,7 +213,7 @@ def estadisticas_md(engine: Engine, ciclo: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-def exportar(engine: Engine, ciclo: str, destino: Path, *, ronda: int | str | None = None,
+def exportar(vista: Vista, ciclo: str, destino: Path, *, ronda: int | str | None = None,
              notificacion: date | None = None, progreso: Progreso | None = None) -> list[Path]:
     """Write what the round requires into ``destino`` and return the files, in order.
 
@@ -281,8 +221,8 @@ def exportar(engine: Engine, ciclo: str, destino: Path, *, ronda: int | str | No
     letters (notified on ``notificacion``, by default the last day the plan allows); round 2
     its lists; round 3 its lists and IMSS's oficio; ``diaria`` the daily lists.
     """
-    c = _ciclo(engine, ciclo)
-    name = c.nombre
+    c = vista.ciclo(ciclo)
+    name = str(c)
     destino = Path(destino)
     destino.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -294,7 +234,7 @@ def exportar(engine: Engine, ciclo: str, destino: Path, *, ronda: int | str | No
         written.append(path)
 
     if ronda is not None:
-        lists = listados(engine, name, ronda)
+        lists = vista.listados(name, ronda)
         for lst in lists:
             rows = _list_rows(lst)
             write(f"{_list_name(lst)}.csv", csv_bytes(LIST_HEADERS, rows))
@@ -303,18 +243,16 @@ def exportar(engine: Engine, ciclo: str, destino: Path, *, ronda: int | str | No
                              rows))
         if ronda == 1:
             if notificacion is None:
-                notificacion = plan_ciclo(c.ciclo, engine.cal).exhorto
-            flagged = np.flatnonzero(c.exh_due > 0)
-            ids = sorted(c.idx[flagged].tolist(), key=lambda i: engine.rfcs[i])
-            for k, i in enumerate(ids):
-                write(f"exhortos/exhorto_{engine.rfcs[i]}.md",
-                      carta_exhorto(engine, i, c, notificacion))
+                notificacion = plan_ciclo(c, vista.calendario).exhorto
+            exhortados = vista.exhortados(name)
+            for k, x in enumerate(exhortados):
+                write(f"exhortos/exhorto_{x.rfc}.md", carta_exhorto(vista, c, x, notificacion))
                 if progreso and k % 1000 == 0:
-                    progreso(k, len(ids))
+                    progreso(k, len(exhortados))
         if ronda == 3:
-            write("oficio_ronda3_cancelacion.md", oficio_tercera(engine, c, lists))
-    write("agenda.csv", agenda_csv(engine, name))
-    write("estadisticas.md", estadisticas_md(engine, name))
+            write("oficio_ronda3_cancelacion.md", oficio_tercera(c, lists))
+    write("agenda.csv", agenda_csv(vista, name))
+    write("estadisticas.md", estadisticas_md(vista, name))
     if progreso:
         progreso(len(written), len(written))
     return written

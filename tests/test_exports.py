@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from repse.core import inputs as inp
 from repse.core.api import Repositorio
 from repse.core.exports import exportar
-from repse.core.views import contratistas
+from repse.core.vista import Vista
 
 from .test_engine import acto, at, opiniones, padron
 
@@ -51,8 +51,8 @@ def read_csv(path) -> list[list[str]]:
 
 @pytest.mark.parametrize("ronda", [1, 2, 3, "diaria"])
 def test_exports_are_deterministic_and_pinned(repo, tmp_path, snapshot, ronda):
-    first = exportar(repo.engine, "2026-1", tmp_path / "a", ronda=ronda)
-    second = exportar(repo.engine, "2026-1", tmp_path / "b", ronda=ronda)
+    first = exportar(repo.vista(), "2026-1", tmp_path / "a", ronda=ronda)
+    second = exportar(repo.vista(), "2026-1", tmp_path / "b", ronda=ronda)
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
     text = []
     for path in first:
@@ -67,17 +67,17 @@ def test_exports_are_deterministic_and_pinned(repo, tmp_path, snapshot, ronda):
 
 
 def test_the_exported_lists_match_the_states_the_engine_reports(repo, tmp_path):
-    exportar(repo.engine, "2026-1", tmp_path, ronda=3)
+    exportar(repo.vista(), "2026-1", tmp_path, ronda=3)
     listed = {row[0] for name in ("negativa", "sin_opinion")
               for row in read_csv(tmp_path / f"listado_ronda3_{name}.csv")[1:]}
-    states = contratistas(repo.engine)
+    states = repo.vista().contratistas()
     after_round_3 = {rfc for rfc, s in states.items()
                      if s.estado in ("por_cancelar", "cancelado", "cancelacion_suspendida")}
     assert listed == after_round_3 == {RFCS[1], RFCS[4]}
 
 
 def test_letters_carry_the_notification_date_given(repo, tmp_path):
-    files = exportar(repo.engine, "2026-1", tmp_path, ronda=1, notificacion=date(2026, 1, 28))
+    files = exportar(repo.vista(), "2026-1", tmp_path, ronda=1, notificacion=date(2026, 1, 28))
     letter = next(p for p in files if p.name == f"exhorto_{RFCS[3]}.md").read_text()
     assert "CAÑ8801014Y9" in letter
     assert "surte efectos el\n**28 de enero de 2026**" in letter
@@ -86,8 +86,6 @@ def test_letters_carry_the_notification_date_given(repo, tmp_path):
 
 
 def test_the_round_in_course_is_the_latest_with_lists(repo, tmp_path):
-    from repse.core.exports import ronda_en_curso
-
-    assert ronda_en_curso(repo.engine, "2026-1") == "diaria"  # a cancellation was impeded
-    past = repo.en_instante(at("2026-03-04T00:00:00"))
-    assert ronda_en_curso(past, "2026-1") == 2
+    assert repo.vista().ronda_en_curso("2026-1") == "diaria"  # a cancellation was impeded
+    past = Vista(repo.en_instante(at("2026-03-04T00:00:00")), congelado=True)
+    assert past.ronda_en_curso("2026-1") == 2

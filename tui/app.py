@@ -24,12 +24,12 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 
-from ..core import consultas
 from ..core import inputs as inp
 from ..core.api import Repositorio, Respuesta
 from ..core.engine import Engine, instant
 from ..core.errors import RepseError
 from ..core.plazos import MX, next_habil_day
+from ..core.vista import Vista
 from .screens.agenda import AgendaScreen
 from .screens.ayuda import AyudaScreen, tecla, texto_ayuda
 from .screens.contratistas import ContratistasScreen
@@ -107,8 +107,7 @@ class RepseApp(App):
         self.simulacion = False  # the store on disk is a simulation store
         self.ocupado = False
         self.ultimo: tuple[str, list[str]] | None = None  # the last step: title, what fired
-        self._padron: tuple[int, consultas.Padron] | None = None
-        self._busqueda: tuple[tuple[int, int, int], consultas.Busqueda] | None = None
+        self._vista: tuple[tuple[int, int], Vista] | None = None
         self.listo = asyncio.Event()
 
     # --- the state shown ------------------------------------------------------------------
@@ -122,28 +121,22 @@ class RepseApp(App):
     def es_copia(self) -> bool:
         return self.repo is not None and self.repo is not self.real
 
-    def padron(self) -> consultas.Padron:
-        """The padrón's columns for the state shown (computed once per version)."""
-        if self._padron is None or self._padron[0] != self.version:
-            self._padron = (self.version, consultas.padron(self.engine))
-        return self._padron[1]
-
-    def busqueda(self) -> consultas.Busqueda:
-        """The search index of the names shown (rebuilt only when names may have changed)."""
-        clave = consultas.clave_busqueda(self.engine)
-        if self._busqueda is None or self._busqueda[0] != clave:
-            self._busqueda = (clave, consultas.Busqueda(self.engine))
-        return self._busqueda[1]
+    def vista(self) -> Vista:
+        """The read model of the state shown (built once per version)."""
+        engine = self.engine
+        clave = (self.version, id(engine))
+        if self._vista is None or self._vista[0] != clave:
+            self._vista = (clave, Vista(engine, self.version, congelado=True))
+        return self._vista[1]
 
     def ciclo_actual(self) -> str:
-        c = consultas.ciclo_actual(self.engine)
-        return c.nombre if c else ""
+        return self.vista().ciclo_actual or ""
 
     def reloj(self) -> datetime | None:
         return instant(self.engine.reloj) if self.engine.reloj else None
 
     def _cambio(self) -> None:
-        self._padron = None
+        self._vista = None
         self.version += 1
         self.resumen = self._resumen()
 
@@ -460,10 +453,8 @@ class RepseApp(App):
         if pedido is None:
             return
         if pedido.ronda is None:  # «la ronda en curso», as the engine sees it
-            from ..core.exports import ronda_en_curso
-
             try:
-                en_curso = ronda_en_curso(self.engine, pedido.ciclo)
+                en_curso = self.vista().ronda_en_curso(pedido.ciclo)
             except RepseError as exc:
                 await self.push_screen_wait(Resultado("No se pudo exportar", [str(exc)],
                                                       correcto=False))
@@ -481,7 +472,7 @@ class RepseApp(App):
             return
         texto = f"Exportando a {pedido.destino}…"
         try:
-            paths = await self.tarea(texto, exportar, self.engine, pedido.ciclo, pedido.destino,
+            paths = await self.tarea(texto, exportar, self.vista(), pedido.ciclo, pedido.destino,
                                      ronda=pedido.ronda, notificacion=pedido.notificacion,
                                      progreso=self.progreso(texto))
         except (RepseError, OSError, KeyError) as exc:

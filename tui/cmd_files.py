@@ -83,7 +83,7 @@ def cmd_exportar(args) -> int:
         notificacion = parse_instant(args.notificacion, "--notificacion").date() \
             if args.notificacion else None
         progress = Progress("Exportando")
-        files = exportar(repo.engine, args.ciclo, Path(args.dir), ronda=parse_ronda(args.ronda),
+        files = exportar(repo.vista(), args.ciclo, Path(args.dir), ronda=parse_ronda(args.ronda),
                          notificacion=notificacion, progreso=progress)
         progress.close()
     letters = sum(1 for f in files if f.parent.name == "exhortos")
@@ -98,7 +98,7 @@ def cmd_exportar(args) -> int:
 
 def cmd_estadisticas(args) -> int:
     with opened(args.db) as repo:
-        print(estadisticas_md(repo.engine, args.ciclo), end="")
+        print(estadisticas_md(repo.vista(), args.ciclo), end="")
     return 0
 
 

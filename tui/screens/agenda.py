@@ -6,7 +6,6 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import DataTable
 
-from ...core import views
 from ..widgets.etiquetas import numero
 from ..widgets.tonos import celda
 from .base import Pantalla
@@ -25,7 +24,7 @@ class AgendaScreen(Pantalla):
         super().on_mount()
 
     def refrescar(self) -> None:
-        agenda = views.obligaciones(self.repse.engine)
+        agenda = self.repse.vista().agenda()
         k = proxima(agenda)
         tabla = self.query_one(DataTable)
         tabla.clear()

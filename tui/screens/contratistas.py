@@ -13,9 +13,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Input, Label, Select
 
-from ...core import consultas
 from ...core.engine import OPINIONES
 from ...core.table import EXPEDIENTE
+from ...core.vista import SIN_OPINION_AUN
 from ..widgets.etiquetas import ESTADO, OPINION, numero
 from ..widgets.tabla_padron import TablaPadron
 from .base import Destinatarios, Pantalla
@@ -59,21 +59,22 @@ class ContratistasScreen(Pantalla):
 
     def filtrar(self, *, desde_cero: bool = False) -> None:
         """Apply the filters; a search that only grew narrows the previous result."""
-        p = self.repse.padron()
+        vista = self.repse.vista()
         estado, opinion, texto = self.filtros()
         prev = self._ultimo
         dentro = None
         if (not desde_cero and prev is not None and prev[:2] == (estado, opinion)
                 and prev[3] == self.repse.version and texto.upper().startswith(prev[2].upper())):
             dentro = self._ids
-        self._ids = consultas.filtrar(p, estado=estado, opinion=opinion, texto=texto,
-                                      busqueda=self.repse.busqueda() if texto.strip() else None,
-                                      dentro=dentro)
+        self._ids = vista.filtrar(
+            estado=None if estado is None else EXPEDIENTE.states[estado],
+            opinion=None if opinion is None else OPINIONES[opinion] or SIN_OPINION_AUN,
+            texto=texto, dentro=dentro)
         self._ultimo = (estado, opinion, texto, self.repse.version)
         tabla = self.query_one(TablaPadron)
-        tabla.mostrar(self.repse.engine, p, self._ids, conservar=tabla.seleccionado)
+        tabla.mostrar(vista, self._ids, conservar=tabla.seleccionado)
         self.query_one("#cuenta", Label).update(
-            f"{numero(len(self._ids))} de {numero(len(p))} contratistas{self.descripcion()}")
+            f"{numero(len(self._ids))} de {numero(len(vista))} contratistas{self.descripcion()}")
 
     def descripcion(self) -> str:
         estado, opinion, texto = self.filtros()

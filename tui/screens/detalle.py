@@ -12,8 +12,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ...core import consultas, views
-from ...core.table import REGISTRO
 from ..widgets.ciclo_vida import CicloVida
 from ..widgets.etiquetas import ACTOR, ENTRADA, ESTADO, EVENTO, OPINION, PLAZO, dia, momento
 from ..widgets.tonos import estilo
@@ -45,32 +43,31 @@ class DetalleScreen(Pantalla):
 
     @property
     def rfc(self) -> str:
-        return self.repse.engine.rfcs[self.contratista]
+        return self.repse.vista().rfc(self.contratista)
 
     def destinatarios(self) -> Destinatarios:
         return Destinatarios(self.rfc)
 
     def refrescar(self) -> None:
-        engine = self.repse.engine
+        vista = self.repse.vista()
         i = self.contratista
-        if i >= len(engine.rfcs):  # a past instant before its padrón arrived
+        if i >= len(vista):  # a past instant before its padrón arrived
             self.query_one("#ficha", Static).update("Este contratista aún no estaba en ningún "
                                                     "padrón en ese momento.")
             return
-        rfc = engine.rfcs[i]
-        reg = REGISTRO.states[engine.registro[i]]
-        plazo_reg = consultas.plazo_registro(engine, i)
+        f = vista.ficha(vista.rfc(i))
+        plazo_reg = f.plazo_registro
         ficha = Text()
-        ficha.append(f"{rfc}  ", style="bold")
-        ficha.append(engine.razon_social[i], style="bold")
-        ficha.append(f"\nFolio {engine.folio[i]} · registro {ESTADO[reg].lower()}")
+        ficha.append(f"{f.rfc}  ", style="bold")
+        ficha.append(f.razon_social, style="bold")
+        ficha.append(f"\nFolio {f.folio} · registro {ESTADO[f.registro].lower()}")
         if plazo_reg:
             ficha.append(f" ({PLAZO[plazo_reg.plazo]}: {dia(plazo_reg.fecha)})")
-        if engine.correo[i]:
-            ficha.append(f" · {engine.correo[i]}")
+        if f.correo:
+            ficha.append(f" · {f.correo}")
         self.query_one("#ficha", Static).update(ficha)
 
-        exps = consultas.expedientes(engine, i)
+        exps = f.expedientes
         text = Text()
         for k, e in enumerate(exps):
             if k:
@@ -96,14 +93,13 @@ class DetalleScreen(Pantalla):
         if exps:
             last = exps[-1]
             vida.border_title = f"Ciclo de vida del expediente {last.ciclo}"
-            vida.actualizar(last.estado, consultas.recorrido(engine, i, last.ciclo))
+            vida.actualizar(last.estado, list(f.recorrido))
         vida.display = bool(exps)
-        self.query_one("#historial", Static).update(self._linea_de_tiempo(engine, rfc))
+        self.query_one("#historial", Static).update(self._linea_de_tiempo(f.historial))
 
-    def _linea_de_tiempo(self, engine, rfc: str) -> Text:
+    def _linea_de_tiempo(self, pasos) -> Text:
         text = Text()
         tenue = estilo(self.app, "tenue")
-        pasos = views.historial(engine, rfc)
         for k, s in enumerate(pasos):
             if k:
                 text.append("\n")

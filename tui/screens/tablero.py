@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
-from ...core import consultas, views
+from ...core.vista import Obligacion
 from ..widgets.barras import Barras
 from ..widgets.etiquetas import (
     ESTADO,
@@ -27,7 +27,7 @@ AGENDA_ANTES, AGENDA_DESPUES = 2, 6  # obligations shown around the next one
 ANCHO_DOS_COLUMNAS = 110
 
 
-def proxima(agenda: list[views.Obligacion]) -> int | None:
+def proxima(agenda: list[Obligacion]) -> int | None:
     """The obligation to highlight: the first one still pending, else the first overdue."""
     for estado in ("pendiente", "vencida"):
         for k, o in enumerate(agenda):
@@ -36,7 +36,7 @@ def proxima(agenda: list[views.Obligacion]) -> int | None:
     return None
 
 
-def fila_agenda(app, o: views.Obligacion, destacada: bool, formato: str = "%d-%m %H:%M"
+def fila_agenda(app, o: Obligacion, destacada: bool, formato: str = "%d-%m %H:%M"
                 ) -> tuple:
     tono = TONO_OBLIGACION[o.estado]
     mark = "▶ " if destacada else "  "
@@ -72,13 +72,13 @@ class TableroScreen(Pantalla):
         super().on_mount()
 
     def refrescar(self) -> None:
-        engine = self.repse.engine
-        c = consultas.ciclo_actual(engine)
+        vista = self.repse.vista()
+        c = vista.ciclo_actual
         barras = self.query_one(Barras)
-        barras.border_title = f"Expedientes por estado · {c.nombre}" if c else "Estados"
-        barras.actualizar(self.repse.padron().conteos(c.nombre) if c else {})
+        barras.border_title = f"Expedientes por estado · {c}" if c else "Estados"
+        barras.actualizar(vista.conteos(c) if c else {})
 
-        agenda = views.obligaciones(engine)
+        agenda = vista.agenda()
         k = proxima(agenda)
         start = max(0, (k if k is not None else len(agenda)) - AGENDA_ANTES)
         tabla = self.query_one("#agenda-corta", DataTable)
@@ -94,7 +94,7 @@ class TableroScreen(Pantalla):
 
         tabla = self.query_one("#movimientos", DataTable)
         tabla.clear()
-        for m in consultas.ultimos_movimientos(engine, 12):
+        for m in vista.movimientos(12):
             desde, hacia, _ = m.pasos[0]
             tabla.add_row(f"{m.at:%d-%m %H:%M}", str(m.entrada), EVENTO.get(m.evento, m.evento),
                           Text(numero(m.contratistas), justify="right"),

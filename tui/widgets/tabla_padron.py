@@ -20,8 +20,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ...core import consultas
-from ...core.engine import Engine
+from ...core.vista import Vista
 from .etiquetas import ESTADO, OPINION, PLAZO, TONO
 
 COLUMNAS = ("RFC", "Razón social", "Estado", "Opinión", "Próx. plazo")
@@ -74,16 +73,14 @@ class TablaPadron(ScrollView, can_focus=True):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.engine: Engine | None = None
-        self.padron: consultas.Padron | None = None
+        self.vista: Vista | None = None
         self.ids = np.zeros(0, dtype=np.int64)
         self._cache: dict[tuple[int, int], Strip] = {}
 
     # --- data -----------------------------------------------------------------------------
-    def mostrar(self, engine: Engine, padron: consultas.Padron, ids: np.ndarray,
-                conservar: int | None = None) -> None:
+    def mostrar(self, vista: Vista, ids: np.ndarray, conservar: int | None = None) -> None:
         """Show contractors ``ids``; keep the cursor on contractor ``conservar`` if present."""
-        self.engine, self.padron, self.ids = engine, padron, ids
+        self.vista, self.ids = vista, ids
         self._cache.clear()
         self.virtual_size = Size(0, len(ids) + 1)
         row = 0
@@ -143,13 +140,13 @@ class TablaPadron(ScrollView, can_focus=True):
             return self._linea(COLUMNAS, self.get_component_rich_style("tabla--cabecera"),
                                width)
         row = int(self.scroll_y) + y - 1
-        if row >= len(self.ids) or self.engine is None or self.padron is None:
+        if row >= len(self.ids) or self.vista is None:
             return Strip.blank(width, self.rich_style)
         key = (row, width)
         if row != self.cursor and key in self._cache:
             return self._cache[key]
         i = int(self.ids[row])
-        st = consultas.fila(self.engine, self.padron, i)
+        st = self.vista.fila(i)
         plazo = st.proximo_plazo
         if plazo is None:
             cuando = "—"
@@ -157,7 +154,7 @@ class TablaPadron(ScrollView, can_focus=True):
             cuando = f"{plazo.fecha:%d-%m-%Y}"
         else:
             cuando = f"{plazo.fecha:%d-%m-%Y} {PLAZO.get(plazo.plazo, plazo.plazo)}"
-        cells = (self.engine.rfcs[i], self.engine.razon_social[i],
+        cells = (st.rfc, st.razon_social,
                  ESTADO.get(st.estado, "—") if st.estado else "sin ciclo",
                  OPINION.get(st.opinion, "—") if st.opinion else "—", cuando)
         base = self.rich_style
