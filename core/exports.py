@@ -3,23 +3,32 @@ lists of each round (Negativa and Sin opinión apart, CSV and XLSX), the exhorto
 oficio with the round-3 list, the daily lists, the agenda and the cycle's statistics.
 
 Exports are deterministic: the same store gives the same bytes (rows sorted by RFC, no
-timestamps inside — XLSX files are re-packed with fixed dates).
+timestamps inside — XLSX files are re-packed with fixed dates). An export is one folder, written
+beside its destination under a temporary name and renamed into place whole, with a manifest
+(every file's size and SHA-256, rows per list, and the last input of the log it reflects).
+Nothing an input brings is written as a spreadsheet formula or as Markdown/HTML markup.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import os
 import re
+import secrets
+import shutil
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 
+import msgspec
+
 from .cycle import DIAS_REGULARIZACION, Ciclo, plan_ciclo
 from .errors import RepseError
 from .plazos import natural_plazo_end
-from .vista import Exhortado, Listado, Vista
+from .vista import Ancla, Exhortado, Listado, Vista
 
 Progreso = Callable[[int, int | None], None]
 OPINION_TITULO = {"negativa": "Negativa", "sin_opinion": "Sin opinión"}
@@ -27,8 +36,30 @@ MESES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto
          "septiembre", "octubre", "noviembre", "diciembre")
 
 
+MANIFIESTO = "manifiesto.json"
+
+
 class ExportError(RepseError):
     pass
+
+
+class Archivo(msgspec.Struct, frozen=True, omit_defaults=True):
+    """One file of an export, as its manifest lists it."""
+
+    ruta: str  # relative to the export's folder
+    bytes: int
+    sha256: str
+    filas: int | None = None  # a list's rows (contractors)
+
+
+class Manifiesto(msgspec.Struct, frozen=True):
+    """What one export folder holds, and the state it was made from."""
+
+    ciclo: str
+    ronda: int | str | None
+    notificacion: date | None  # of the exhorto letters (round 1)
+    ancla: Ancla | None  # the last input of the log reflected
+    archivos: list[Archivo]
 
 
 def fecha_larga(d: date) -> str:
@@ -39,12 +70,22 @@ def fecha_larga(d: date) -> str:
 # --------------------------------------------------------------------------------------------
 # File writers
 # --------------------------------------------------------------------------------------------
+# OWASP, CSV injection: a spreadsheet reads a cell that starts with one of these as a formula.
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _celda(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: one that would start a formula is prefixed with
+    a single quote (OWASP); numbers are not text and stay as they are."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA) else value
+
+
 def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     """UTF-8 with BOM (so spreadsheet programs show Ñ and accents), comma-separated."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerow([_celda(v) for v in headers])
+    writer.writerows([_celda(v) for v in row] for row in rows)
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -56,12 +97,21 @@ def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[objec
     """An XLSX workbook with one sheet, byte-for-byte reproducible: openpyxl stamps the
     creation time in docProps/core.xml and the zip entries, so both are fixed here."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    def texto(value: object) -> object:
+        """Strings as text cells: openpyxl would make one that starts with «=» a formula."""
+        if not isinstance(value, str):
+            return value
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=title[:31])
-    ws.append(list(headers))
+    ws.append([texto(v) for v in headers])
     for row in rows:
-        ws.append(list(row))
+        ws.append([texto(v) for v in row])
     raw = io.BytesIO()
     wb.save(raw)
     out = io.BytesIO()
@@ -93,6 +143,28 @@ def _list_rows(lst: Listado) -> list[tuple[str, str, str, str, str]]:
 # --------------------------------------------------------------------------------------------
 # Letters and oficios (Markdown, Spanish)
 # --------------------------------------------------------------------------------------------
+# Line breaks (CommonMark's and Unicode's), other control characters, zero-width and bidi
+# controls: each would let a value break the document's layout or hide what it says.
+_MD_SALTO = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]+")
+_MD_MARCA = re.compile(r"([\\`*_\[\]|~])")  # emphasis, code, links, table cells
+_MD_ENTIDAD = re.compile(r"&(?=#?\w+;)")  # «&amp;» would be read as an HTML entity
+_MD_INICIO = re.compile(r"^([#>+=-]|\d+(?=[.)]))")  # a heading, quote, list item or rule
+_MD_ENLACE = re.compile(r"(?<=\w)(:(?=//)|\.(?=\w))", re.IGNORECASE)  # bare URLs autolink
+
+
+def md_texto(valor: str) -> str:
+    """``valor`` (something an input brought) as plain text inside a Markdown document: one
+    line, nothing Markdown or HTML reads as markup. Escapes are backslashes (or entities for
+    ``<`` ``>``), so the rendered text reads as the original."""
+    s = _MD_SALTO.sub(" ", valor).strip()
+    s = _MD_ENTIDAD.sub("&amp;", s)
+    s = s.replace("<", "&lt;").replace(">", "&gt;")
+    s = _MD_MARCA.sub(r"\\\1", s)
+    if "://" in s or "www." in s.lower():
+        s = _MD_ENLACE.sub(r"\\\1", s)
+    return _MD_INICIO.sub(r"\\\1", s)
+
+
 def carta_exhorto(vista: Vista, ciclo: Ciclo, x: Exhortado, notificacion: date) -> str:
     """The joint exhorto to one contractor (numeral 2), with its plazo and last day."""
     d0 = ciclo.fecha_consulta
@@ -100,7 +172,7 @@ def carta_exhorto(vista: Vista, ciclo: Ciclo, x: Exhortado, notificacion: date) 
     ultimo = natural_plazo_end(notificacion, DIAS_REGULARIZACION, cal.conjunto(),
                                prorroga=cal.politicas.prorroga_plazo_natural)
     opinion = OPINION_TITULO.get(x.opinion, "—")
-    contacto = [v for v in (x.domicilio, x.correo) if v]
+    contacto = [md_texto(v) for v in (x.domicilio, x.correo) if v]
     destino = "\\\n".join(contacto) if contacto else "(domicilio no registrado)"
     bare = notificacion.toordinal() + DIAS_REGULARIZACION
     extension = ""
@@ -112,9 +184,9 @@ def carta_exhorto(vista: Vista, ciclo: Ciclo, x: Exhortado, notificacion: date) 
 
 **Ciclo {ciclo}**
 
-**{x.razon_social}**\\
-RFC: {x.rfc}\\
-Folio REPSE: {x.folio}\\
+**{md_texto(x.razon_social)}**\\
+RFC: {md_texto(x.rfc)}\\
+Folio REPSE: {md_texto(x.folio)}\\
 {destino}
 
 El Instituto Mexicano del Seguro Social y la Secretaría del Trabajo y Previsión Social, de
@@ -172,7 +244,7 @@ def oficio_tercera(ciclo: Ciclo, lists: Sequence[Listado]) -> str:
         lines += ["", f"## Opinión «{OPINION_TITULO[lst.opinion]}» ({len(lst.filas)})", ""]
         if lst.filas:
             lines += ["| RFC | Razón social | Folio REPSE |", "|---|---|---|"]
-            lines += [f"| {rfc} | {name.replace('|', '/')} | {folio} |"
+            lines += [f"| {md_texto(rfc)} | {md_texto(name)} | {md_texto(folio)} |"
                       for rfc, name, folio in lst.filas]
         else:
             lines.append("(ninguno)")
@@ -215,44 +287,100 @@ def estadisticas_md(vista: Vista, ciclo: str) -> str:
 # --------------------------------------------------------------------------------------------
 def exportar(vista: Vista, ciclo: str, destino: Path, *, ronda: int | str | None = None,
              notificacion: date | None = None, progreso: Progreso | None = None) -> list[Path]:
-    """Write what the round requires into ``destino`` and return the files, in order.
+    """Write what the round requires as the folder ``destino`` and return its files, in order
+    (its manifest, :data:`MANIFIESTO`, apart).
 
     Every export writes the agenda and the statistics. Round 1 adds its lists and the exhorto
     letters (notified on ``notificacion``, by default the last day the plan allows); round 2
     its lists; round 3 its lists and IMSS's oficio; ``diaria`` the daily lists.
+
+    The folder is written beside ``destino`` under a temporary name and renamed into place
+    once complete: a previous export there is replaced whole (never merged), and an export
+    that fails or is stopped leaves it as it was. A folder that holds anything but an export
+    is refused.
     """
     c = vista.ciclo(ciclo)
     name = str(c)
     destino = Path(destino)
-    destino.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+    _comprobar_destino(destino)
+    destino.absolute().parent.mkdir(parents=True, exist_ok=True)
+    marca = f"{os.getpid()}-{secrets.token_hex(4)}"
+    obra = _junto(destino, f"exportando-{marca}")
+    obra.mkdir()
+    archivos: list[Archivo] = []
 
-    def write(rel: str, data: bytes | str) -> None:
-        path = destino / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-        written.append(path)
+    def write(rel: str, data: bytes | str, filas: int | None = None) -> None:
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        path = obra / rel
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(raw)
+        archivos.append(Archivo(rel, len(raw), hashlib.sha256(raw).hexdigest(), filas))
 
-    if ronda is not None:
-        lists = vista.listados(name, ronda)
-        for lst in lists:
-            rows = _list_rows(lst)
-            write(f"{_list_name(lst)}.csv", csv_bytes(LIST_HEADERS, rows))
-            write(f"{_list_name(lst)}.xlsx",
-                  xlsx_bytes(f"{OPINION_TITULO[lst.opinion]} ronda {lst.ronda}", LIST_HEADERS,
-                             rows))
-        if ronda == 1:
-            if notificacion is None:
-                notificacion = plan_ciclo(c, vista.calendario).exhorto
-            exhortados = vista.exhortados(name)
-            for k, x in enumerate(exhortados):
-                write(f"exhortos/exhorto_{x.rfc}.md", carta_exhorto(vista, c, x, notificacion))
-                if progreso and k % 1000 == 0:
-                    progreso(k, len(exhortados))
-        if ronda == 3:
-            write("oficio_ronda3_cancelacion.md", oficio_tercera(c, lists))
-    write("agenda.csv", agenda_csv(vista, name))
-    write("estadisticas.md", estadisticas_md(vista, name))
-    if progreso:
-        progreso(len(written), len(written))
-    return written
+    try:
+        if ronda is not None:
+            lists = vista.listados(name, ronda)
+            for lst in lists:
+                rows = _list_rows(lst)
+                write(f"{_list_name(lst)}.csv", csv_bytes(LIST_HEADERS, rows), len(rows))
+                write(f"{_list_name(lst)}.xlsx",
+                      xlsx_bytes(f"{OPINION_TITULO[lst.opinion]} ronda {lst.ronda}",
+                                 LIST_HEADERS, rows), len(rows))
+            if ronda == 1:
+                if notificacion is None:
+                    notificacion = plan_ciclo(c, vista.calendario).exhorto
+                exhortados = vista.exhortados(name)
+                for k, x in enumerate(exhortados):
+                    write(f"exhortos/exhorto_{x.rfc}.md",
+                          carta_exhorto(vista, c, x, notificacion))
+                    if progreso and k % 1000 == 0:
+                        progreso(k, len(exhortados))
+            if ronda == 3:
+                write("oficio_ronda3_cancelacion.md", oficio_tercera(c, lists))
+        write("agenda.csv", agenda_csv(vista, name))
+        write("estadisticas.md", estadisticas_md(vista, name))
+        if progreso:
+            progreso(len(archivos), len(archivos))
+        manifiesto = Manifiesto(name, ronda, notificacion if ronda == 1 else None,
+                                vista.ancla, archivos)
+        (obra / MANIFIESTO).write_bytes(
+            msgspec.json.format(msgspec.json.encode(manifiesto)) + b"\n")
+        _reemplazar(destino, obra, marca)
+    except BaseException:
+        shutil.rmtree(obra, ignore_errors=True)
+        raise
+    return [destino / a.ruta for a in archivos]
+
+
+def _junto(destino: Path, sufijo: str) -> Path:
+    """A hidden sibling of ``destino`` (same file system, so renaming is atomic)."""
+    full = destino.absolute()
+    return full.parent / f".{full.name}.{sufijo}"
+
+
+def _comprobar_destino(destino: Path) -> None:
+    if destino.exists() and not destino.is_dir():
+        raise ExportError(f"{destino}: existe y no es una carpeta")
+    if destino.is_dir() and any(destino.iterdir()) and not (destino / MANIFIESTO).is_file():
+        raise ExportError(f"la carpeta {destino} no está vacía y no es una exportación de repse "
+                          f"(no tiene {MANIFIESTO}): elija otra carpeta o vacíela")
+
+
+def _reemplazar(destino: Path, obra: Path, marca: str) -> None:
+    """Put the finished folder ``obra`` in place of ``destino``. A folder left beside it by an
+    export that was killed (``.<carpeta>.exportando-*``, ``.<carpeta>.anterior-*``) is
+    removed now."""
+    for resto in (*destino.absolute().parent.glob(f".{destino.absolute().name}.exportando-*"),
+                  *destino.absolute().parent.glob(f".{destino.absolute().name}.anterior-*")):
+        if resto != obra:
+            shutil.rmtree(resto, ignore_errors=True)
+    if not destino.exists():
+        os.replace(obra, destino)
+        return
+    anterior = _junto(destino, f"anterior-{marca}")
+    os.replace(destino, anterior)
+    try:
+        os.replace(obra, destino)
+    except BaseException:
+        os.replace(anterior, destino)
+        raise
+    shutil.rmtree(anterior)
