@@ -171,6 +171,7 @@ class Repositorio:
         self.log = _Log(loader=self._load)
         self.applied = 0  # last store row reflected in ``engine``
         self.engine = Engine(self.inicial)
+        self._vista: Vista | None = None  # the last one handed out (its search index is reused)
         self._open()
 
     # --- lifecycle --------------------------------------------------------------------------
@@ -396,7 +397,9 @@ class Repositorio:
         n, digest = self.store.last()
         if n != self.applied:  # another process appended since: name our own last input
             digest = next(self.store.filas(self.applied - 1)).hash if self.applied else digest
-        return Vista(self.engine, self.applied, ancla=Ancla(self.applied, digest))
+        self._vista = Vista(self.engine, self.applied, ancla=Ancla(self.applied, digest),
+                            anterior=self._vista)
+        return self._vista
 
     def estado(self) -> EstadoJSON:
         return estado_json(self.engine, self.rechazos())
