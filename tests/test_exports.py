@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import signal
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -120,6 +123,32 @@ def test_an_interrupted_export_leaves_the_previous_folder_intact(repo, tmp_path)
     with pytest.raises(KeyboardInterrupt):
         exportar(repo.vista(), "2026-1", destino, ronda=1, progreso=killed)
     assert contents(destino) == before
+    assert sorted(p.name for p in (tmp_path / "salidas").iterdir()) == ["2026-1"]
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_a_killed_export_leaves_the_previous_folder_and_the_next_one_cleans_up(repo, tmp_path):
+    destino = tmp_path / "salidas" / "2026-1"
+    exportar(repo.vista(), "2026-1", destino, ronda=2)
+    before = contents(destino)
+    repo.cerrar()
+    # Another process exports round 1 and is killed while it writes the letters.
+    script = (
+        "import os, signal, sys\n"
+        "from repse.core.api import Repositorio\n"
+        "from repse.core.exports import exportar\n"
+        "repo = Repositorio.abrir(sys.argv[1])\n"
+        "exportar(repo.vista(), '2026-1', sys.argv[2], ronda=1,\n"
+        "         progreso=lambda done, total: os.kill(os.getpid(), signal.SIGKILL))\n")
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "x.db"), str(destino)],
+                          check=False)
+    assert done.returncode == -signal.SIGKILL
+    assert contents(destino) == before
+    [resto] = [p for p in (tmp_path / "salidas").iterdir() if p != destino]
+    assert resto.name.startswith(".2026-1.exportando-")
+    again = Repositorio.abrir(tmp_path / "x.db")
+    exportar(again.vista(), "2026-1", destino, ronda=1)
+    again.cerrar()
     assert sorted(p.name for p in (tmp_path / "salidas").iterdir()) == ["2026-1"]
 
 
