@@ -13,21 +13,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 import msgspec
-import numpy as np
 
-from . import consultas, views
 from . import inputs as inp
 from .calendars import Calendarios, calendarios
 from .engine import Engine, EntradaRechazada, Rechazo, dump, epoch, instant, load
 from .plazos import MX, next_habil_day
 from .store import FilaPrevia, Store
-from .table import EXPEDIENTE
-
-if TYPE_CHECKING:
-    from .vista import Vista
+from .vista import Ancla, EstadoJSON, Vista
 
 # The calendar `repse init` records is in force from before any cycle this software runs.
 ORIGEN = datetime(2000, 1, 1, tzinfo=MX)
@@ -63,16 +58,6 @@ class Respuesta(msgspec.Struct):
     transiciones: int = 0
     cambios: list[Cambio] = msgspec.field(default_factory=list)
     disparos: list[Disparo] = msgspec.field(default_factory=list)
-
-
-class EstadoJSON(msgspec.Struct):
-    """What ``repse replay --json`` and ``repse estado --json`` print."""
-
-    reloj: datetime
-    contratistas: dict[str, views.EstadoContratista]
-    obligaciones: list[views.Obligacion]
-    rechazos: list[Rechazo]
-    transiciones: int
 
 
 class _Cabecera(msgspec.Struct):
@@ -170,25 +155,9 @@ def _size(entrada: inp.Entrada) -> int:
     return len(rows)
 
 
-def _displayed(engine: Engine) -> tuple[list[str], np.ndarray]:
-    """Displayed state code per contractor (that of its latest cycle; -1 without one)."""
-    return list(engine.rfcs), consultas.padron(engine).estado
-
-
 def _changes(before: Engine, after: Engine) -> list[Cambio]:
-    rfcs_a, a = _displayed(before)
-    rfcs_b, b = _displayed(after)
-    name = lambda code: EXPEDIENTE.states[code] if code >= 0 else None  # noqa: E731
-    out = []
-    index_a = before.index
-    for j, rfc in enumerate(rfcs_b):
-        i = index_a.get(rfc)
-        old = int(a[i]) if i is not None else -1
-        if old != int(b[j]):
-            out.append(Cambio(rfc, name(old), name(int(b[j]))))
-    for rfc in set(rfcs_a) - set(after.index):
-        out.append(Cambio(rfc, name(int(a[index_a[rfc]])), None))
-    return sorted(out, key=lambda c: c.rfc)
+    cambios = Vista(after, congelado=True).cambios(Vista(before, congelado=True))
+    return [Cambio(*c) for c in cambios]
 
 
 class Repositorio:
@@ -202,6 +171,7 @@ class Repositorio:
         self.log = _Log(loader=self._load)
         self.applied = 0  # last store row reflected in ``engine``
         self.engine = Engine(self.inicial)
+        self._vista: Vista | None = None  # the last one handed out (its search index is reused)
         self._open()
 
     # --- lifecycle --------------------------------------------------------------------------
@@ -394,14 +364,7 @@ class Repositorio:
     def proximo_vencimiento(self) -> datetime | None:
         """The next deadline: a plazo that ends (its expiry fires at midnight after its last
         day), a registration's term that ends, or the cut-off of a pending obligation."""
-        reloj = self.engine.reloj
-        # A renewal window opening is not a deadline: stepping would stop on every day of the
-        # year some registration enters its window.
-        moments = [when for when, event, *_ in self.engine.clock_candidates()
-                   if when > reloj and event != "inicio_ventana_renovacion"]
-        moments += [int(o.limite.timestamp()) + 1 for o in views.obligaciones(self.engine)
-                    if o.estado == "pendiente" and int(o.limite.timestamp()) >= reloj]
-        return instant(min(moments)) if moments else None
+        return Vista(self.engine, congelado=True).proximo_vencimiento()
 
     def _disparos(self, numero: int) -> list[Disparo]:
         """What one input fired: (event, cycle or None for the registration, how many)."""
@@ -431,9 +394,12 @@ class Repositorio:
     def vista(self) -> Vista:
         """The read model as of the last input applied: immutable, safe to hand to another
         thread."""
-        from .vista import Vista
-
-        return Vista(self.engine, self.applied)
+        n, digest = self.store.last()
+        if n != self.applied:  # another process appended since: name our own last input
+            digest = next(self.store.filas(self.applied - 1)).hash if self.applied else digest
+        self._vista = Vista(self.engine, self.applied, ancla=Ancla(self.applied, digest),
+                            anterior=self._vista)
+        return self._vista
 
     def estado(self) -> EstadoJSON:
         return estado_json(self.engine, self.rechazos())
@@ -479,8 +445,7 @@ def _tipo_of(cuerpo: bytes) -> str:
 
 
 def estado_json(engine: Engine, rechazos: Iterable[Rechazo]) -> EstadoJSON:
-    return EstadoJSON(instant(engine.reloj), views.contratistas(engine),
-                      views.obligaciones(engine), list(rechazos), engine.transiciones)
+    return Vista(engine, congelado=True).estado_json(rechazos)
 
 
 def replay_repo(path: str | Path, *, calendario: str | Path | None = None) -> Repositorio:

@@ -1,40 +1,65 @@
-"""What the institutions must send, produced from the engine's state: the lists of each round
-(Negativa and Sin opinión apart, CSV and XLSX), the exhorto letters, IMSS's oficio with the
-round-3 list, the daily lists, the agenda and the cycle's statistics.
+"""What the institutions must send, produced from the read model (``core.vista.Vista``): the
+lists of each round (Negativa and Sin opinión apart, CSV and XLSX), the exhorto letters, IMSS's
+oficio with the round-3 list, the daily lists, the agenda and the cycle's statistics.
 
 Exports are deterministic: the same store gives the same bytes (rows sorted by RFC, no
-timestamps inside — XLSX files are re-packed with fixed dates).
+timestamps inside — XLSX files are re-packed with fixed dates). An export is one folder, written
+beside its destination under a temporary name and renamed into place whole, with a manifest
+(every file's size and SHA-256, rows per list, and the last input of the log it reflects).
+Nothing an input brings is written as a spreadsheet formula or as Markdown/HTML markup.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import os
 import re
+import secrets
+import shutil
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import numpy as np
+import msgspec
 
 from .cycle import DIAS_REGULARIZACION, Ciclo, plan_ciclo
-from .engine import EXP, OPINIONES, CicloEstado, Engine, instant
 from .errors import RepseError
 from .plazos import natural_plazo_end
-from .views import estadisticas, obligaciones
+from .vista import Ancla, Exhortado, Listado, Vista
 
 Progreso = Callable[[int, int | None], None]
 OPINION_TITULO = {"negativa": "Negativa", "sin_opinion": "Sin opinión"}
-RONDA_ESTADO = {1: "en_consulta", 2: "segunda_consulta", 3: "tercera_consulta",
-                "diaria": "cancelacion_suspendida"}
 MESES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
          "septiembre", "octubre", "noviembre", "diciembre")
 
 
+MANIFIESTO = "manifiesto.json"
+
+
 class ExportError(RepseError):
     pass
+
+
+class Archivo(msgspec.Struct, frozen=True, omit_defaults=True):
+    """One file of an export, as its manifest lists it."""
+
+    ruta: str  # relative to the export's folder
+    bytes: int
+    sha256: str
+    filas: int | None = None  # a list's rows (contractors)
+
+
+class Manifiesto(msgspec.Struct, frozen=True):
+    """What one export folder holds, and the state it was made from."""
+
+    ciclo: str
+    ronda: int | str | None
+    notificacion: date | None  # of the exhorto letters (round 1)
+    ancla: Ancla | None  # the last input of the log reflected
+    archivos: list[Archivo]
 
 
 def fecha_larga(d: date) -> str:
@@ -42,68 +67,25 @@ def fecha_larga(d: date) -> str:
     return f"{d.day} de {MESES[d.month - 1]} de {d.year}"
 
 
-@dataclass(frozen=True)
-class Listado:
-    """One list: the contractors of a round with one outcome, and the consultation date."""
-
-    ronda: int | str
-    opinion: str
-    consulta: date
-    filas: list[tuple[str, str, str]]  # (RFC, razón social, folio), sorted by RFC
-
-
-def listados(engine: Engine, ciclo: str, ronda: int | str) -> list[Listado]:
-    """The Negativa and Sin opinión lists of one round (for ``diaria``, one pair per day)."""
-    c = _ciclo(engine, ciclo)
-    source = EXP[RONDA_ESTADO[ronda]]
-    by_key: dict[tuple[date, str], set[int]] = {}
-    for lote in engine.lotes:
-        if lote.ciclo != ciclo or lote.evento not in ("opinion_negativa", "opinion_sin_opinion"):
-            continue
-        hit = lote.desde == source
-        if not hit.any():
-            continue
-        opinion = lote.evento.removeprefix("opinion_")
-        day = instant(lote.at).date() if ronda != 1 else date.fromordinal(c.d0)
-        by_key.setdefault((day, opinion), set()).update(lote.idx[hit].tolist())
-    days = sorted({d for d, _ in by_key}) or ([date.fromordinal(c.d0)] if ronda == 1 else [])
-    out = []
-    for day in days:
-        for opinion in ("negativa", "sin_opinion"):
-            ids = by_key.get((day, opinion), set())
-            rows = sorted((engine.rfcs[i], engine.razon_social[i], engine.folio[i]) for i in ids)
-            out.append(Listado(ronda, opinion, day, rows))
-    return out
-
-
-def ronda_en_curso(engine: Engine, ciclo: str) -> int | str | None:
-    """The round whose lists are the latest of the cycle: ``diaria`` once any cancellation was
-    impeded, else the last round with opinions received (None before round 1)."""
-    c = _ciclo(engine, ciclo)
-    if (c.susp_desde > 0).any():
-        return "diaria"
-    for ronda, column in ((3, c.t_r3), (2, c.t_r2), (1, c.t_r1)):
-        if (column > 0).any():
-            return ronda
-    return None
-
-
-def _ciclo(engine: Engine, ciclo: str) -> CicloEstado:
-    name = str(Ciclo.parse(ciclo))
-    if name not in engine.ciclos:
-        raise ExportError(f"el ciclo {name} no se ha abierto: falta su padrón")
-    return engine.ciclos[name]
-
-
 # --------------------------------------------------------------------------------------------
 # File writers
 # --------------------------------------------------------------------------------------------
+# OWASP, CSV injection: a spreadsheet reads a cell that starts with one of these as a formula.
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _celda(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: one that would start a formula is prefixed with
+    a single quote (OWASP); numbers are not text and stay as they are."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA) else value
+
+
 def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     """UTF-8 with BOM (so spreadsheet programs show Ñ and accents), comma-separated."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerow([_celda(v) for v in headers])
+    writer.writerows([_celda(v) for v in row] for row in rows)
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -115,12 +97,21 @@ def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[objec
     """An XLSX workbook with one sheet, byte-for-byte reproducible: openpyxl stamps the
     creation time in docProps/core.xml and the zip entries, so both are fixed here."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    def texto(value: object) -> object:
+        """Strings as text cells: openpyxl would make one that starts with «=» a formula."""
+        if not isinstance(value, str):
+            return value
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=title[:31])
-    ws.append(list(headers))
+    ws.append([texto(v) for v in headers])
     for row in rows:
-        ws.append(list(row))
+        ws.append([texto(v) for v in row])
     raw = io.BytesIO()
     wb.save(raw)
     out = io.BytesIO()
@@ -152,15 +143,36 @@ def _list_rows(lst: Listado) -> list[tuple[str, str, str, str, str]]:
 # --------------------------------------------------------------------------------------------
 # Letters and oficios (Markdown, Spanish)
 # --------------------------------------------------------------------------------------------
-def carta_exhorto(engine: Engine, i: int, c: CicloEstado, notificacion: date) -> str:
+# Line breaks (CommonMark's and Unicode's), other control characters, zero-width and bidi
+# controls: each would let a value break the document's layout or hide what it says.
+_MD_SALTO = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]+")
+_MD_MARCA = re.compile(r"([\\`*_\[\]|~])")  # emphasis, code, links, table cells
+_MD_ENTIDAD = re.compile(r"&(?=#?\w+;)")  # «&amp;» would be read as an HTML entity
+_MD_INICIO = re.compile(r"^([#>+=-]|\d+(?=[.)]))")  # a heading, quote, list item or rule
+_MD_ENLACE = re.compile(r"(?<=\w)(:(?=//)|\.(?=\w))", re.IGNORECASE)  # bare URLs autolink
+
+
+def md_texto(valor: str) -> str:
+    """``valor`` (something an input brought) as plain text inside a Markdown document: one
+    line, nothing Markdown or HTML reads as markup. Escapes are backslashes (or entities for
+    ``<`` ``>``), so the rendered text reads as the original."""
+    s = _MD_SALTO.sub(" ", valor).strip()
+    s = _MD_ENTIDAD.sub("&amp;", s)
+    s = s.replace("<", "&lt;").replace(">", "&gt;")
+    s = _MD_MARCA.sub(r"\\\1", s)
+    if "://" in s or "www." in s.lower():
+        s = _MD_ENLACE.sub(r"\\\1", s)
+    return _MD_INICIO.sub(r"\\\1", s)
+
+
+def carta_exhorto(vista: Vista, ciclo: Ciclo, x: Exhortado, notificacion: date) -> str:
     """The joint exhorto to one contractor (numeral 2), with its plazo and last day."""
-    d0 = date.fromordinal(c.d0)
-    conjunto = engine.cal.conjunto()
-    prorroga = engine.cal.politicas.prorroga_plazo_natural
-    ultimo = natural_plazo_end(notificacion, DIAS_REGULARIZACION, conjunto, prorroga=prorroga)
-    p = int(c.pos[i])
-    opinion = OPINION_TITULO.get(OPINIONES[c.opinion_r1[p]], "—")
-    contacto = [x for x in (engine.domicilio[i], engine.correo[i]) if x]
+    d0 = ciclo.fecha_consulta
+    cal = vista.calendario
+    ultimo = natural_plazo_end(notificacion, DIAS_REGULARIZACION, cal.conjunto(),
+                               prorroga=cal.politicas.prorroga_plazo_natural)
+    opinion = OPINION_TITULO.get(x.opinion, "—")
+    contacto = [md_texto(v) for v in (x.domicilio, x.correo) if v]
     destino = "\\\n".join(contacto) if contacto else "(domicilio no registrado)"
     bare = notificacion.toordinal() + DIAS_REGULARIZACION
     extension = ""
@@ -170,11 +182,11 @@ def carta_exhorto(engine: Engine, i: int, c: CicloEstado, notificacion: date) ->
                      "Ley Federal de Procedimiento Administrativo).")
     return f"""# Exhorto de cumplimiento de obligaciones en materia de seguridad social
 
-**Ciclo {c.nombre}**
+**Ciclo {ciclo}**
 
-**{engine.razon_social[i]}**\\
-RFC: {engine.rfcs[i]}\\
-Folio REPSE: {engine.folio[i]}\\
+**{md_texto(x.razon_social)}**\\
+RFC: {md_texto(x.rfc)}\\
+Folio REPSE: {md_texto(x.folio)}\\
 {destino}
 
 El Instituto Mexicano del Seguro Social y la Secretaría del Trabajo y Previsión Social, de
@@ -207,14 +219,14 @@ Unidad de Trabajo Digno
 """
 
 
-def oficio_tercera(engine: Engine, c: CicloEstado, lists: Sequence[Listado]) -> str:
+def oficio_tercera(ciclo: Ciclo, lists: Sequence[Listado]) -> str:
     """IMSS's oficio to STPS with the round-3 list of registrations to cancel (numerales 6, 9)."""
     consulta = lists[0].consulta if lists else None
     total = sum(len(lst.filas) for lst in lists)
     lines = [
         "# Oficio: listado de contratistas para cancelación del registro REPSE",
         "",
-        f"**Ciclo {c.nombre}** — tercera consulta de la opinión de cumplimiento"
+        f"**Ciclo {ciclo}** — tercera consulta de la opinión de cumplimiento"
         + (f" del {fecha_larga(consulta)}" if consulta else ""),
         "",
         "**De:** Instituto Mexicano del Seguro Social, Dirección de Incorporación y Recaudación\\",
@@ -232,7 +244,7 @@ def oficio_tercera(engine: Engine, c: CicloEstado, lists: Sequence[Listado]) -> 
         lines += ["", f"## Opinión «{OPINION_TITULO[lst.opinion]}» ({len(lst.filas)})", ""]
         if lst.filas:
             lines += ["| RFC | Razón social | Folio REPSE |", "|---|---|---|"]
-            lines += [f"| {rfc} | {name.replace('|', '/')} | {folio} |"
+            lines += [f"| {md_texto(rfc)} | {md_texto(name)} | {md_texto(folio)} |"
                       for rfc, name, folio in lst.filas]
         else:
             lines.append("(ninguno)")
@@ -240,17 +252,17 @@ def oficio_tercera(engine: Engine, c: CicloEstado, lists: Sequence[Listado]) -> 
     return "\n".join(lines)
 
 
-def agenda_csv(engine: Engine, ciclo: str) -> bytes:
+def agenda_csv(vista: Vista, ciclo: str) -> bytes:
     rows = [(o.limite.isoformat(), o.clave, o.responsable.upper(), o.estado,
              o.cumplida_en.isoformat() if o.cumplida_en else "", o.contratistas, o.pendientes)
-            for o in obligaciones(engine) if o.ciclo == ciclo]
+            for o in vista.agenda(ciclo)]
     return csv_bytes(("Límite", "Obligación", "Responsable", "Estado", "Cumplida en",
                       "Contratistas", "Pendientes"), rows)
 
 
-def estadisticas_md(engine: Engine, ciclo: str) -> str:
-    ciclo = _ciclo(engine, ciclo).nombre
-    e = estadisticas(engine, ciclo)
+def estadisticas_md(vista: Vista, ciclo: str) -> str:
+    e = vista.estadisticas(ciclo)
+    ciclo = e.ciclo
     rows = [
         ("Contratistas en el padrón", e.padron),
         ("Listados en la ronda 1: Negativa", e.negativa),
@@ -264,7 +276,7 @@ def estadisticas_md(engine: Engine, ciclo: str) -> str:
         ("Excluidos por criterio del GT", e.excluidos),
     ]
     lines = [f"# Estadísticas del ciclo {ciclo}", "",
-             f"Al {instant(engine.reloj):%Y-%m-%d %H:%M} (reloj del almacén).", "",
+             f"Al {vista.reloj:%Y-%m-%d %H:%M} (reloj del almacén).", "",
              "| Concepto | Contratistas |", "|---|---:|"]
     lines += [f"| {k} | {v} |" for k, v in rows]
     lines += ["", "## Expedientes por estado", "", "| Estado | Expedientes |", "|---|---:|"]
@@ -273,48 +285,102 @@ def estadisticas_md(engine: Engine, ciclo: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-def exportar(engine: Engine, ciclo: str, destino: Path, *, ronda: int | str | None = None,
+def exportar(vista: Vista, ciclo: str, destino: Path, *, ronda: int | str | None = None,
              notificacion: date | None = None, progreso: Progreso | None = None) -> list[Path]:
-    """Write what the round requires into ``destino`` and return the files, in order.
+    """Write what the round requires as the folder ``destino`` and return its files, in order
+    (its manifest, :data:`MANIFIESTO`, apart).
 
     Every export writes the agenda and the statistics. Round 1 adds its lists and the exhorto
     letters (notified on ``notificacion``, by default the last day the plan allows); round 2
     its lists; round 3 its lists and IMSS's oficio; ``diaria`` the daily lists.
+
+    The folder is written beside ``destino`` under a temporary name and renamed into place
+    once complete: a previous export there is replaced whole (never merged), and an export
+    that fails or is stopped leaves it as it was. A folder that holds anything but an export
+    is refused.
     """
-    c = _ciclo(engine, ciclo)
-    name = c.nombre
+    c = vista.ciclo(ciclo)
+    name = str(c)
     destino = Path(destino)
-    destino.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+    _comprobar_destino(destino)
+    destino.absolute().parent.mkdir(parents=True, exist_ok=True)
+    marca = f"{os.getpid()}-{secrets.token_hex(4)}"
+    obra = _junto(destino, f"exportando-{marca}")
+    obra.mkdir()
+    archivos: list[Archivo] = []
 
-    def write(rel: str, data: bytes | str) -> None:
-        path = destino / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-        written.append(path)
+    def write(rel: str, data: bytes | str, filas: int | None = None) -> None:
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        path = obra / rel
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(raw)
+        archivos.append(Archivo(rel, len(raw), hashlib.sha256(raw).hexdigest(), filas))
 
-    if ronda is not None:
-        lists = listados(engine, name, ronda)
-        for lst in lists:
-            rows = _list_rows(lst)
-            write(f"{_list_name(lst)}.csv", csv_bytes(LIST_HEADERS, rows))
-            write(f"{_list_name(lst)}.xlsx",
-                  xlsx_bytes(f"{OPINION_TITULO[lst.opinion]} ronda {lst.ronda}", LIST_HEADERS,
-                             rows))
-        if ronda == 1:
-            if notificacion is None:
-                notificacion = plan_ciclo(c.ciclo, engine.cal).exhorto
-            flagged = np.flatnonzero(c.exh_due > 0)
-            ids = sorted(c.idx[flagged].tolist(), key=lambda i: engine.rfcs[i])
-            for k, i in enumerate(ids):
-                write(f"exhortos/exhorto_{engine.rfcs[i]}.md",
-                      carta_exhorto(engine, i, c, notificacion))
-                if progreso and k % 1000 == 0:
-                    progreso(k, len(ids))
-        if ronda == 3:
-            write("oficio_ronda3_cancelacion.md", oficio_tercera(engine, c, lists))
-    write("agenda.csv", agenda_csv(engine, name))
-    write("estadisticas.md", estadisticas_md(engine, name))
-    if progreso:
-        progreso(len(written), len(written))
-    return written
+    try:
+        if ronda is not None:
+            lists = vista.listados(name, ronda)
+            for lst in lists:
+                rows = _list_rows(lst)
+                write(f"{_list_name(lst)}.csv", csv_bytes(LIST_HEADERS, rows), len(rows))
+                write(f"{_list_name(lst)}.xlsx",
+                      xlsx_bytes(f"{OPINION_TITULO[lst.opinion]} ronda {lst.ronda}",
+                                 LIST_HEADERS, rows), len(rows))
+            if ronda == 1:
+                if notificacion is None:
+                    notificacion = plan_ciclo(c, vista.calendario).exhorto
+                exhortados = vista.exhortados(name)
+                for k, x in enumerate(exhortados):
+                    write(f"exhortos/exhorto_{x.rfc}.md",
+                          carta_exhorto(vista, c, x, notificacion))
+                    if progreso and k % 1000 == 0:
+                        progreso(k, len(exhortados))
+            if ronda == 3:
+                write("oficio_ronda3_cancelacion.md", oficio_tercera(c, lists))
+        write("agenda.csv", agenda_csv(vista, name))
+        write("estadisticas.md", estadisticas_md(vista, name))
+        if progreso:
+            progreso(len(archivos), len(archivos))
+        manifiesto = Manifiesto(name, ronda, notificacion if ronda == 1 else None,
+                                vista.ancla, archivos)
+        (obra / MANIFIESTO).write_bytes(
+            msgspec.json.format(msgspec.json.encode(manifiesto)) + b"\n")
+        _reemplazar(destino, obra, marca)
+    except BaseException:
+        shutil.rmtree(obra, ignore_errors=True)
+        raise
+    return [destino / a.ruta for a in archivos]
+
+
+def _junto(destino: Path, sufijo: str) -> Path:
+    """A hidden sibling of ``destino`` (same file system, so renaming is atomic)."""
+    full = destino.absolute()
+    return full.parent / f".{full.name}.{sufijo}"
+
+
+def _comprobar_destino(destino: Path) -> None:
+    if destino.exists() and not destino.is_dir():
+        raise ExportError(f"{destino}: existe y no es una carpeta")
+    if destino.is_dir() and any(destino.iterdir()) and not (destino / MANIFIESTO).is_file():
+        raise ExportError(f"la carpeta {destino} no está vacía y no es una exportación de repse "
+                          f"(no tiene {MANIFIESTO}): elija otra carpeta o vacíela")
+
+
+def _reemplazar(destino: Path, obra: Path, marca: str) -> None:
+    """Put the finished folder ``obra`` in place of ``destino``. A folder left beside it by an
+    export that was killed (``.<carpeta>.exportando-*``, ``.<carpeta>.anterior-*``) is
+    removed now."""
+    for resto in (*destino.absolute().parent.glob(f".{destino.absolute().name}.exportando-*"),
+                  *destino.absolute().parent.glob(f".{destino.absolute().name}.anterior-*")):
+        if resto != obra:
+            shutil.rmtree(resto, ignore_errors=True)
+    if not destino.exists():
+        os.replace(obra, destino)
+        return
+    anterior = _junto(destino, f"anterior-{marca}")
+    os.replace(destino, anterior)
+    try:
+        os.replace(obra, destino)
+    except BaseException:
+        os.replace(anterior, destino)
+        raise
+    shutil.rmtree(anterior)

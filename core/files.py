@@ -15,6 +15,7 @@ from pathlib import Path
 import msgspec
 
 from . import importing
+from . import inputs as inp
 from .api import Repositorio, Respuesta
 from .errors import ImportFileError, Rechazo, RepseError
 from .exports import exportar
@@ -45,6 +46,10 @@ def importar(repo: Repositorio, tipo: str, archivo: str | Path, *, ciclo: str, a
     previas += [FilaPrevia(a.rfc, a.motivo, a.archivo, a.fila, aviso=True)
                 for a in lectura.avisos]
     r = repo.registrar(entrada, previas=previas)
+    if r.aceptada and isinstance(entrada, inp.Opiniones):
+        # The engine counts the contractors the input moved (with «completo», also every one
+        # absent from the list); the operator is told about the rows of the file.
+        r.aceptadas = len(entrada.resultados) - len(r.rechazos)
     leidas = [Rechazo(r.numero, tipo, x.rfc, x.motivo, x.archivo, x.fila)
               for x in lectura.rechazos]
     avisos = [f"{a.archivo}, fila {a.fila}: {a.rfc}: {a.motivo}" for a in lectura.avisos]

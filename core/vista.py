@@ -1,40 +1,141 @@
-"""The read model: what every screen, list and command reads, as of one version of the log.
+"""The read model: what every screen, list, export and command reads, as of one version of the
+log.
 
 A :class:`Vista` is built by the repository after each input it applies (``Repositorio.vista()``)
-from a frozen copy of the engine's state: once handed out nothing changes it, so the Textual UI
-thread can read it while the repository thread applies the next input. Everything in it is keyed
-by RFC; a padrón row's position (``fila``) is only an index into this one Vista, used by tables
-that render 150,000 rows on demand.
+from a frozen copy of the engine's state: once handed out nothing changes it (its arrays are
+read-only), so the Textual UI thread can read it while the repository thread applies the next
+input. Everything in it is keyed by RFC; a padrón row's position (``fila``) is only an index
+into this one Vista, used by tables that render 150,000 rows on demand.
 
-The shells (the CLI and the Textual app) read only this module, the API, the input types and the
+This is the only module outside the engine that reads the engine's columns. The shells (the CLI
+and the Textual app) and the exports read only this module, the API, the input types and the
 errors: never the engine or the store.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cached_property
-from pathlib import Path
 
+import msgspec
 import numpy as np
 
-from . import consultas, views
-from .engine import OPINIONES, CicloEstado, Engine, instant
-from .exports import Listado, Progreso, exportar, listados, ronda_en_curso
-from .plazos import MX, next_habil_day
-from .table import EXPEDIENTE
-
-# Re-exported read records (the shells import them from here).
-Obligacion = views.Obligacion
-ProximoPlazo = views.ProximoPlazo
-EstadoContratista = views.EstadoContratista
-Paso = views.Paso
-Estadisticas = views.Estadisticas
-Movimiento = consultas.Movimiento
-Expediente = consultas.Expediente
+from .calendars import Calendarios
+from .cycle import HORA_LISTADO_INICIAL, HORA_LISTADOS, HORA_PADRON, Ciclo
+from .engine import EXP, EXP_FINAL, OPINIONES, CicloEstado, Engine, instant
+from .errors import Rechazo, RepseError
+from .plazos import MX, cutoff, next_habil_day
+from .table import EXPEDIENTE, REGISTRO
 
 SIN_OPINION_AUN = "ninguna"  # the opinion filter for "no opinion received yet"
+SIN_ESTADO = -1  # a contractor no cycle's padrón includes (only its registration is known)
+ESTADOS_OBLIGACION = ("pendiente", "cumplida", "extemporanea", "vencida")
+CLAVES = ("padron", "listado_inicial", "exhorto", "listado_segunda", "listado_tercera",
+          "cancelacion", "actualizacion_diaria")
+# The procedure state a round's opinions find the contractors in.
+RONDA_ESTADO = {1: "en_consulta", 2: "segunda_consulta", 3: "tercera_consulta",
+                "diaria": "cancelacion_suspendida"}
+
+# The input that carries each procedure event, for "what can this contractor take now". Events
+# the clock fires are listed under ``reloj``; registration events reach a procedure as
+# ``registro_terminado``.
+ENTRADA_DE_EVENTO: dict[str, str] = {
+    "padron_recibido": "padron",
+    "opinion_positiva": "opiniones",
+    "opinion_negativa": "opiniones",
+    "opinion_sin_opinion": "opiniones",
+    "exhorto_notificado": "exhorto",
+    "fin_plazo_regularizacion": "reloj",
+    "inicio_cancelacion": "inicio_cancelacion",
+    "fin_plazo_audiencia": "reloj",
+    "cancelacion": "cancelacion",
+    "cancelacion_impedida": "cancelacion_impedida",
+    "criterio_exclusion": "criterio",
+    "registro_terminado": "cancelacion_registro",
+}
+
+
+class CicloNoAbierto(RepseError):
+    """A cycle asked for whose padrón has not been received."""
+
+
+# --------------------------------------------------------------------------------------------
+# Records
+# --------------------------------------------------------------------------------------------
+class Obligacion(msgspec.Struct, frozen=True):
+    """One obligation of one institution: per cycle, key and due date (DOMAIN.md rule 7)."""
+
+    ciclo: str
+    clave: str
+    responsable: str
+    limite: datetime
+    estado: str
+    cumplida_en: datetime | None
+    contratistas: int = 0  # how many contractors it concerns (0: the cycle as a whole)
+    pendientes: int = 0  # of those, how many the act has not reached yet
+
+
+class ProximoPlazo(msgspec.Struct, frozen=True):
+    plazo: str
+    fecha: date
+
+
+class EstadoContratista(msgspec.Struct, frozen=True):
+    estado: str | None
+    ciclo: str | None
+    opinion: str | None
+    registro: str
+    proximo_plazo: ProximoPlazo | None
+
+
+class Paso(msgspec.Struct, frozen=True):
+    """One line of a contractor's history."""
+
+    at: datetime
+    entrada: int
+    evento: str
+    actor: str
+    ciclo: str | None
+    carta: str  # expediente | registro | nota
+    desde: str | None
+    hacia: str | None
+    fundamento: str
+    nota: str = ""
+
+
+class Estadisticas(msgspec.Struct, frozen=True):
+    ciclo: str
+    padron: int
+    negativa: int
+    sin_opinion: int
+    exhortados: int
+    regularizados_ronda2: int
+    regularizados_ronda3: int
+    regularizados_diaria: int
+    cancelados: int
+    suspendidos: int
+    excluidos: int
+    por_estado: dict[str, int]
+
+
+class EstadoJSON(msgspec.Struct):
+    """What ``repse replay --json`` and ``repse estado --json`` print."""
+
+    reloj: datetime
+    contratistas: dict[str, EstadoContratista]
+    obligaciones: list[Obligacion]
+    rechazos: list[Rechazo]
+    transiciones: int
+
+
+class Ancla(msgspec.Struct, frozen=True):
+    """The last input of the log a Vista reflects: its number and its hash in the chain."""
+
+    numero: int
+    hash: str
 
 
 @dataclass(frozen=True)
@@ -47,6 +148,54 @@ class FilaPadron:
     estado: str | None
     opinion: str | None
     proximo_plazo: ProximoPlazo | None
+
+
+@dataclass(frozen=True)
+class Contratista:
+    """A contractor's registration data, as its latest padrón gave it."""
+
+    rfc: str
+    razon_social: str
+    folio: str
+    correo: str | None
+    domicilio: str | None
+
+
+@dataclass(frozen=True)
+class Exhortado:
+    """A contractor an exhorto letter goes to, with its round-1 opinion."""
+
+    rfc: str
+    razon_social: str
+    folio: str
+    correo: str | None
+    domicilio: str | None
+    opinion: str  # negativa | sin_opinion
+
+
+@dataclass(frozen=True)
+class Movimiento:
+    """One event fired for many contractors by one input: the tablero's latest transitions."""
+
+    at: datetime
+    entrada: int
+    ciclo: str | None
+    evento: str
+    contratistas: int
+    pasos: tuple[tuple[str, str, int], ...]  # (from, to, how many), most frequent first
+
+
+@dataclass(frozen=True)
+class Expediente:
+    """One procedure of one contractor: its cycle, state, opinion, running plazo and the
+    inputs it can take now."""
+
+    ciclo: str
+    estado: str
+    opinion: str | None
+    final: bool
+    plazo: ProximoPlazo | None
+    admite: tuple[tuple[str, str], ...]  # (event, input tipo) the chart allows now
 
 
 @dataclass(frozen=True)
@@ -65,9 +214,29 @@ class Ficha:
     recorrido: tuple[str, ...]  # states of the latest procedure, in order (lifecycle drawing)
 
 
+@dataclass(frozen=True)
+class Listado:
+    """One list: the contractors of a round with one outcome, and the consultation date."""
+
+    ronda: int | str
+    opinion: str
+    consulta: date
+    filas: list[tuple[str, str, str]]  # (RFC, razón social, folio), sorted by RFC
+
+
+# --------------------------------------------------------------------------------------------
+# The frozen copy
+# --------------------------------------------------------------------------------------------
+def _solo_lectura(a: np.ndarray) -> np.ndarray:
+    a = a.copy()
+    a.flags.writeable = False
+    return a
+
+
 def congelar(engine: Engine) -> Engine:
-    """A copy of ``engine`` that shares nothing mutable with it (the engine mutates its columns
-    in place; batches of history are never mutated once appended, so they are shared)."""
+    """A copy of ``engine`` that shares nothing mutable with it and whose arrays are read-only
+    (the engine mutates its columns in place; batches of history are never mutated once
+    appended, so they are shared)."""
     e = Engine.__new__(Engine)
     e.__dict__.update(engine.__dict__)
     e.index = dict(engine.index)
@@ -75,29 +244,351 @@ def congelar(engine: Engine) -> Engine:
                  "rechazos"):
         setattr(e, name, list(getattr(engine, name)))
     for name in ("fecha_registro", "vence", "ventana", "registro"):
-        setattr(e, name, getattr(engine, name).copy())
+        setattr(e, name, _solo_lectura(getattr(engine, name)))
     e.ciclos = {}
     for nombre, c in engine.ciclos.items():
         k = CicloEstado.__new__(CicloEstado)
         k.__dict__.update(c.__dict__)
         for col in (*c.columns(), "pos"):
-            setattr(k, col, getattr(c, col).copy())
+            setattr(k, col, _solo_lectura(getattr(c, col)))
         k.diarias = list(c.diarias)
         e.ciclos[nombre] = k
     return e
 
 
-class Vista:
-    """The state as of input ``version`` (0: an empty store), read-only."""
+# --------------------------------------------------------------------------------------------
+# The padrón as columns
+# --------------------------------------------------------------------------------------------
+@dataclass
+class _Padron:
+    """Every known contractor as columns, each with its displayed procedure (that of the latest
+    cycle whose padrón included it)."""
 
-    def __init__(self, engine: Engine, version: int = 0, *, congelado: bool = False) -> None:
+    ciclos: list[CicloEstado]  # oldest first
+    ciclo: np.ndarray  # int16: index into ``ciclos``; -1 without a cycle
+    estado: np.ndarray  # int16: EXPEDIENTE state code; SIN_ESTADO without a cycle
+    opinion: np.ndarray  # int8: index into OPINIONES (0: none yet)
+
+
+def _padron(engine: Engine) -> _Padron:
+    n = len(engine.rfcs)
+    ciclos, which = engine.ciclo_mostrado()
+    estado = np.full(n, SIN_ESTADO, dtype=np.int16)
+    opinion = np.zeros(n, dtype=np.int8)
+    for k, c in enumerate(ciclos):
+        shown = which[c.idx] == k
+        estado[c.idx[shown]] = c.state[shown]
+        opinion[c.idx[shown]] = c.opinion[shown]
+    return _Padron(ciclos, which, estado, opinion)
+
+
+class _Busqueda:
+    """``RFC razón social`` of every contractor in upper case, as one text scanned at C speed:
+    a substring search over 150,000 names costs milliseconds."""
+
+    def __init__(self, engine: Engine) -> None:
+        lines = [f"{r} {n.upper()}" for r, n in
+                 zip(engine.rfcs, engine.razon_social, strict=True)]
+        self.textos = lines
+        self.texto = "\n".join(lines)
+        lengths = np.fromiter((len(x) + 1 for x in lines), dtype=np.int64, count=len(lines))
+        self.inicios = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+
+    def ids(self, q: str) -> np.ndarray:
+        """Ids whose text contains ``q`` (already upper case, without a line break)."""
+        if self.texto.count(q) > len(self.textos) // 8:  # most lines match: test each line
+            return np.fromiter((i for i, t in enumerate(self.textos) if q in t),
+                               dtype=np.int64)
+        offsets = np.fromiter((m.start() for m in re.finditer(re.escape(q), self.texto)),
+                              dtype=np.int64)
+        return np.unique(np.searchsorted(self.inicios, offsets, side="right") - 1)
+
+
+# --------------------------------------------------------------------------------------------
+# Obligations (the agenda)
+# --------------------------------------------------------------------------------------------
+def _status(limite: datetime, met: int, complete: bool, reloj: int) -> tuple[str, datetime | None]:
+    """DOMAIN.md rule 7: at or before the cut-off *cumplida*, after it *extemporanea*; past the
+    cut-off with nothing done *vencida* until met; otherwise *pendiente*."""
+    lim = int(limite.timestamp())
+    if complete:
+        return ("cumplida" if met <= lim else "extemporanea"), instant(met)
+    return ("vencida" if reloj > lim else "pendiente"), None
+
+
+def _groups(c: CicloEstado, due: np.ndarray, met: np.ndarray, reloj: int, clave: str,
+            responsable: str, hour: time | None) -> Iterator[Obligacion]:
+    """One obligation per distinct due day among the procedures that have one. A procedure
+    that ended (final state) before the act no longer counts."""
+    left = EXP_FINAL[c.state] & (met == 0)
+    mask = (due > 0) & ~left
+    if not mask.any():
+        return
+    dues, mets = due[mask], met[mask]
+    for day in np.unique(dues).tolist():
+        m = mets[dues == day]
+        complete = bool((m > 0).all())
+        limite = cutoff(date.fromordinal(day), hour)
+        estado, en = _status(limite, int(m.max()), complete, reloj)
+        yield Obligacion(c.nombre, clave, responsable, limite, estado, en, len(m),
+                         int((m == 0).sum()))
+
+
+def _obligaciones(engine: Engine) -> list[Obligacion]:
+    """The agenda: every obligation of each institution, by cut-off."""
+    out: list[Obligacion] = []
+    reloj = engine.reloj
+    conjunto = engine.cal.conjunto()
+    for c in engine.ciclos.values():
+        d0 = date.fromordinal(c.d0)
+        limite = cutoff(d0, HORA_PADRON)
+        out.append(Obligacion(c.nombre, "padron", "stps", limite,
+                              *_status(limite, c.t_padron, True, reloj)))
+        received = max(d0, instant(c.t_padron).date())
+        day1 = np.full(len(c.state), received.toordinal(), dtype=np.int32)
+        out += _groups(c, day1, c.t_r1, reloj, "listado_inicial", "imss", HORA_LISTADO_INICIAL)
+        out += _groups(c, c.exh_due, c.t_exh, reloj, "exhorto", "gt", None)
+        out += _groups(c, c.d2, c.t_r2, reloj, "listado_segunda", "imss", HORA_LISTADOS)
+        out += _groups(c, c.d3, c.t_r3, reloj, "listado_tercera", "imss", HORA_LISTADOS)
+        out += _groups(c, c.cancel_due, c.t_fin, reloj, "cancelacion", "stps", None)
+        out += _daily(c, conjunto, reloj)
+    out.sort(key=lambda o: (o.limite, o.ciclo, CLAVES.index(o.clave)))
+    return out
+
+
+def _daily(c: CicloEstado, conjunto, reloj: int) -> Iterator[Obligacion]:
+    """While STPS cannot cancel, IMSS deposits updated opinions every hábil day by 12:00
+    (numeral 7): one obligation per hábil day on which someone was suspended."""
+    since = c.susp_desde[c.susp_desde > 0]
+    if not len(since):
+        return
+    until = c.susp_hasta[c.susp_desde > 0]
+    today = instant(reloj).date()
+    first = next_habil_day(date.fromordinal(int(since.min())), conjunto)
+    inputs_by_day: dict[int, int] = {}
+    for t in c.diarias:
+        inputs_by_day.setdefault(instant(t).date().toordinal(), t)
+    day = first
+    while True:
+        o = day.toordinal()
+        active = ((since < o) & ((until == 0) | (until >= o))).any()
+        if not active:
+            if (until > 0).all() and o > int(until.max()):
+                break
+        else:
+            limite = cutoff(day, HORA_LISTADOS)
+            t = inputs_by_day.get(o)
+            estado, en = _status(limite, t or 0, t is not None, reloj)
+            yield Obligacion(c.nombre, "actualizacion_diaria", "imss", limite, estado, en)
+        if day > today:
+            break
+        day = next_habil_day(day, conjunto)
+
+
+# --------------------------------------------------------------------------------------------
+# One contractor
+# --------------------------------------------------------------------------------------------
+def _proximo_plazo(engine: Engine, c: CicloEstado | None, p: int, i: int) -> ProximoPlazo | None:
+    reg = REGISTRO.states[engine.registro[i]]
+    if c is not None:
+        state = EXPEDIENTE.states[c.state[p]]
+        column = {"senalado": ("limite_exhorto", c.exh_due),
+                  "exhortado": ("fin_plazo_regularizacion", c.plazo_fin),
+                  "segunda_consulta": ("segunda_consulta", c.d2),
+                  "en_cancelacion": ("fin_plazo_audiencia", c.plazo_fin),
+                  "tercera_consulta": ("tercera_consulta", c.d3),
+                  "por_cancelar": ("cancelacion", c.cancel_due)}.get(state)
+        if column and column[1][p]:
+            return ProximoPlazo(column[0], date.fromordinal(int(column[1][p])))
+    if reg == "registro_por_renovar":
+        return ProximoPlazo("fin_vigencia", date.fromordinal(int(engine.vence[i]) - 1))
+    if reg == "registro_vigente":
+        return ProximoPlazo("inicio_ventana_renovacion", date.fromordinal(int(engine.ventana[i])))
+    return None
+
+
+def _estado_de(engine: Engine, i: int, c: CicloEstado | None) -> EstadoContratista:
+    """Contractor ``i``'s displayed state: that of cycle ``c`` (its latest; None: no cycle)."""
+    reg = REGISTRO.states[engine.registro[i]]
+    if c is None:
+        return EstadoContratista(None, None, None, reg, _proximo_plazo(engine, None, -1, i))
+    p = int(c.pos[i])
+    opinion = OPINIONES[c.opinion[p]] or None
+    return EstadoContratista(EXPEDIENTE.states[c.state[p]], c.nombre, opinion, reg,
+                             _proximo_plazo(engine, c, p, i))
+
+
+def _historial(engine: Engine, i: int) -> list[Paso]:
+    """Every transition of one contractor, in effective-time order, with its legal basis."""
+    steps: list[Paso] = []
+    for lote in engine.lotes:
+        hits = np.flatnonzero(lote.idx == i)
+        if not len(hits):
+            continue
+        k = int(hits[0])
+        chart = REGISTRO if lote.ciclo is None else EXPEDIENTE
+        src, dst = chart.states[lote.desde[k]], chart.states[lote.hacia[k]]
+        info = chart.info[(src, lote.evento)]
+        steps.append(Paso(instant(lote.at), lote.entrada, lote.evento, info.actor, lote.ciclo,
+                          "registro" if lote.ciclo is None else "expediente", src, dst,
+                          info.fundamento, lote.nota))
+    for nota in engine.notas:
+        if nota.idx == i:
+            steps.append(Paso(instant(nota.at), nota.entrada, "manifestacion", "stps", nota.ciclo,
+                              "nota", None, None, "Acuerdo REPSE, DÉCIMO QUINTO (audiencia)",
+                              nota.texto))
+    steps.sort(key=lambda s: (s.at, s.entrada))
+    return steps
+
+
+def _expedientes(engine: Engine, i: int) -> list[Expediente]:
+    """Every procedure of contractor ``i``, oldest cycle first."""
+    out = []
+    for c in engine.ciclos_ordenados():
+        if i >= len(c.pos) or c.pos[i] < 0:
+            continue
+        p = int(c.pos[i])
+        code = int(c.state[p])
+        state = EXPEDIENTE.states[code]
+        plazo = _proximo_plazo(engine, c, p, i)
+        if plazo is not None and plazo.plazo in ("inicio_ventana_renovacion", "fin_vigencia"):
+            plazo = None  # the registration's plazo, listed apart
+        admite = tuple((e, ENTRADA_DE_EVENTO.get(e, e))
+                       for e in EXPEDIENTE.allowed_events(state))
+        out.append(Expediente(c.nombre, state, OPINIONES[c.opinion[p]] or None,
+                              bool(EXP_FINAL[code]), plazo, admite))
+    return out
+
+
+def _recorrido(engine: Engine, i: int, ciclo: str) -> list[str]:
+    """The states one procedure went through, in order (for the lifecycle drawing)."""
+    states = [EXPEDIENTE.states[EXPEDIENTE.initial]]
+    for lote in engine.lotes:
+        if lote.ciclo != ciclo:
+            continue
+        hits = np.flatnonzero(lote.idx == i)
+        if len(hits):
+            target = EXPEDIENTE.states[int(lote.hacia[int(hits[0])])]
+            if target != states[-1]:
+                states.append(target)
+    return states
+
+
+# --------------------------------------------------------------------------------------------
+# The cycle as a whole
+# --------------------------------------------------------------------------------------------
+def _movimientos(engine: Engine, cuantos: int) -> list[Movimiento]:
+    """The latest batches of transitions, newest first."""
+    out = []
+    for lote in reversed(engine.lotes[-cuantos:]):
+        chart = REGISTRO if lote.ciclo is None else EXPEDIENTE
+        pairs, counts = np.unique(np.stack([lote.desde, lote.hacia]), axis=1,
+                                  return_counts=True)
+        order = np.argsort(-counts, kind="stable")
+        pasos = tuple((chart.states[int(pairs[0, j])], chart.states[int(pairs[1, j])],
+                       int(counts[j])) for j in order.tolist())
+        out.append(Movimiento(instant(lote.at), lote.entrada, lote.ciclo, lote.evento,
+                              len(lote.idx), pasos))
+    return out
+
+
+def _estadisticas(engine: Engine, c: CicloEstado) -> Estadisticas:
+    count = {name: 0 for name in ("exh", "r2", "r3", "rd", "canc", "susp", "excl")}
+    src_key = {"segunda_consulta": "r2", "tercera_consulta": "r3",
+               "cancelacion_suspendida": "rd"}
+    for lote in engine.lotes:
+        if lote.ciclo != c.nombre:
+            continue
+        if lote.evento == "exhorto_notificado":
+            count["exh"] += len(lote.idx)
+        elif lote.evento == "opinion_positiva":
+            for state, key in src_key.items():
+                count[key] += int((lote.desde == EXP[state]).sum())
+        elif lote.evento in ("cancelacion", "registro_terminado"):
+            count["canc"] += len(lote.idx)
+        elif lote.evento == "cancelacion_impedida":
+            count["susp"] += len(lote.idx)
+        elif lote.evento == "criterio_exclusion":
+            count["excl"] += len(lote.idx)
+    states = np.bincount(c.state, minlength=len(EXPEDIENTE.states))
+    return Estadisticas(
+        c.nombre, len(c.idx),
+        int((c.opinion_r1 == OPINIONES.index("negativa")).sum()),
+        int((c.opinion_r1 == OPINIONES.index("sin_opinion")).sum()),
+        count["exh"], count["r2"], count["r3"], count["rd"], count["canc"], count["susp"],
+        count["excl"],
+        {s: int(n) for s, n in zip(EXPEDIENTE.states, states.tolist(), strict=True) if n},
+    )
+
+
+def _listados(engine: Engine, c: CicloEstado, ronda: int | str) -> list[Listado]:
+    """The Negativa and Sin opinión lists of one round (for ``diaria``, one pair per day)."""
+    source = EXP[RONDA_ESTADO[ronda]]
+    by_key: dict[tuple[date, str], set[int]] = {}
+    for lote in engine.lotes:
+        if lote.ciclo != c.nombre or lote.evento not in ("opinion_negativa",
+                                                         "opinion_sin_opinion"):
+            continue
+        hit = lote.desde == source
+        if not hit.any():
+            continue
+        opinion = lote.evento.removeprefix("opinion_")
+        day = instant(lote.at).date() if ronda != 1 else date.fromordinal(c.d0)
+        by_key.setdefault((day, opinion), set()).update(lote.idx[hit].tolist())
+    days = sorted({d for d, _ in by_key}) or ([date.fromordinal(c.d0)] if ronda == 1 else [])
+    out = []
+    for day in days:
+        for opinion in ("negativa", "sin_opinion"):
+            ids = by_key.get((day, opinion), set())
+            rows = sorted((engine.rfcs[i], engine.razon_social[i], engine.folio[i]) for i in ids)
+            out.append(Listado(ronda, opinion, day, rows))
+    return out
+
+
+def _ronda_en_curso(c: CicloEstado) -> int | str | None:
+    if (c.susp_desde > 0).any():
+        return "diaria"
+    for ronda, column in ((3, c.t_r3), (2, c.t_r2), (1, c.t_r1)):
+        if (column > 0).any():
+            return ronda
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+class Vista:
+    """The state as of input ``version`` (0: an empty store), read-only.
+
+    ``congelado``: ``engine`` is already a copy nobody mutates (a past instant, or a transient
+    read on the repository thread), so it is not copied again. ``ancla``: the last input of the
+    log reflected (number and hash), which exports record in their manifest. ``anterior``: the
+    previous version's Vista, whose search index is reused while no name changed (building it
+    costs about a second at 1,000,000 contractors)."""
+
+    def __init__(self, engine: Engine, version: int = 0, *, congelado: bool = False,
+                 ancla: Ancla | None = None, anterior: Vista | None = None) -> None:
         self._engine = engine if congelado else congelar(engine)
         self.version = version
+        self.ancla = ancla
+        if anterior is not None and "_busqueda" in anterior.__dict__:
+            a, e = anterior._engine, self._engine
+            # Equal lists of the same string objects compare by identity: milliseconds.
+            if a.rfcs == e.rfcs and a.razon_social == e.razon_social:
+                self.__dict__["_busqueda"] = anterior._busqueda
 
-    # --- the clock and the cycles ---------------------------------------------------------
+    # --- the clock, the calendar and the cycles -------------------------------------------
     @property
     def reloj(self) -> datetime | None:
         return instant(self._engine.reloj) if self._engine.reloj else None
+
+    @property
+    def calendario(self) -> Calendarios:
+        """The calendars in force (closures and policies)."""
+        return self._engine.cal
+
+    @property
+    def transiciones(self) -> int:
+        """Transitions fired so far, by every input and the clock."""
+        return self._engine.transiciones
 
     @cached_property
     def ciclos(self) -> tuple[str, ...]:
@@ -109,6 +600,17 @@ class Vista:
         """The latest cycle opened (the one the tablero shows by default)."""
         return self.ciclos[-1] if self.ciclos else None
 
+    def ciclo(self, ciclo: str) -> Ciclo:
+        """The opened cycle ``ciclo`` names (``2026-1``); :class:`CicloNoAbierto` if its padrón
+        has not been received."""
+        return self._ciclo(ciclo).ciclo
+
+    def _ciclo(self, ciclo: str) -> CicloEstado:
+        name = str(Ciclo.parse(ciclo))
+        if name not in self._engine.ciclos:
+            raise CicloNoAbierto(f"el ciclo {name} no se ha abierto: falta su padrón")
+        return self._engine.ciclos[name]
+
     def dia_habil_siguiente(self) -> datetime:
         """00:00 of the joint hábil day after the clock's day."""
         today = instant(self._engine.reloj).date()
@@ -117,12 +619,12 @@ class Vista:
 
     # --- the padrón -----------------------------------------------------------------------
     @cached_property
-    def _padron(self) -> consultas.Padron:
-        return consultas.padron(self._engine)
+    def _padron(self) -> _Padron:
+        return _padron(self._engine)
 
     @cached_property
-    def _busqueda(self) -> consultas.Busqueda:
-        return consultas.Busqueda(self._engine)
+    def _busqueda(self) -> _Busqueda:
+        return _Busqueda(self._engine)
 
     def __len__(self) -> int:
         return len(self._engine.rfcs)
@@ -131,18 +633,35 @@ class Vista:
                 texto: str = "", dentro: np.ndarray | None = None) -> np.ndarray:
         """Padrón rows (``fila`` positions, padrón order) matching every filter given:
         ``estado`` a procedure state id, ``opinion`` an opinion or :data:`SIN_OPINION_AUN`,
-        ``texto`` a substring of the RFC or the razón social; ``dentro`` narrows an earlier
-        result (an incremental search that only grew)."""
-        codigo_estado = EXPEDIENTE.state_code(estado) if estado is not None else None
-        codigo_opinion = None
+        ``texto`` a substring of the RFC or the razón social (case-insensitive); ``dentro``
+        narrows an earlier result (an incremental search that only grew)."""
+        p = self._padron
+        mask = np.ones(len(p.estado), dtype=bool)
+        if estado is not None:
+            mask &= p.estado == EXPEDIENTE.state_code(estado)
         if opinion is not None:
-            codigo_opinion = 0 if opinion == SIN_OPINION_AUN else OPINIONES.index(opinion)
-        return consultas.filtrar(self._padron, estado=codigo_estado, opinion=codigo_opinion,
-                                 texto=texto, busqueda=self._busqueda if texto.strip() else None,
-                                 dentro=dentro)
+            mask &= p.opinion == (0 if opinion == SIN_OPINION_AUN else OPINIONES.index(opinion))
+        ids = np.flatnonzero(mask)
+        if dentro is not None:
+            ids = np.intersect1d(ids, dentro, assume_unique=True)
+        q = " ".join(texto.upper().split())
+        if q:
+            busqueda = self._busqueda
+            if len(ids) < 5000:  # a narrow result: check its few lines
+                textos = busqueda.textos
+                ids = np.fromiter((i for i in ids.tolist() if q in textos[i]), dtype=np.int64)
+            else:
+                ids = np.intersect1d(ids, busqueda.ids(q), assume_unique=True)
+        return ids
+
+    def _estado_fila(self, k: int) -> EstadoContratista:
+        """Row ``k``'s displayed state without scanning the cycles for its latest."""
+        p = self._padron
+        which = int(p.ciclo[k])
+        return _estado_de(self._engine, k, p.ciclos[which] if which >= 0 else None)
 
     def fila(self, k: int) -> FilaPadron:
-        st = consultas.fila(self._engine, self._padron, k)
+        st = self._estado_fila(k)
         return FilaPadron(self._engine.rfcs[k], self._engine.razon_social[k], st.ciclo,
                           st.estado, st.opinion, st.proximo_plazo)
 
@@ -155,57 +674,93 @@ class Vista:
 
     def conteos(self, ciclo: str | None = None) -> dict[str, int]:
         """Procedures per state, in chart order: of one cycle, or the displayed ones."""
-        return self._padron.conteos(ciclo)
+        p = self._padron
+        if ciclo is not None:
+            codes = next(c.state for c in p.ciclos if c.nombre == ciclo)
+        else:
+            codes = p.estado[p.estado >= 0]
+        counts = np.bincount(codes.astype(np.int64), minlength=len(EXPEDIENTE.states))
+        return dict(zip(EXPEDIENTE.states, counts.tolist(), strict=True))
+
+    def cambios(self, antes: Vista) -> list[tuple[str, str | None, str | None]]:
+        """(RFC, displayed state in ``antes``, displayed state here) of every contractor whose
+        displayed state differs, by RFC; None: no procedure (or unknown)."""
+        a, b = antes._padron.estado, self._padron.estado
+        name = lambda code: EXPEDIENTE.states[code] if code >= 0 else None  # noqa: E731
+        index_a = antes._engine.index
+        out = []
+        for j, rfc in enumerate(self._engine.rfcs):
+            i = index_a.get(rfc)
+            old = int(a[i]) if i is not None else SIN_ESTADO
+            if old != int(b[j]):
+                out.append((rfc, name(old), name(int(b[j]))))
+        gone = set(index_a) - set(self._engine.index)
+        out += [(rfc, name(int(a[index_a[rfc]])), None) for rfc in gone]
+        return sorted(out)
 
     # --- one contractor -------------------------------------------------------------------
+    def contratista(self, rfc: str) -> Contratista | None:
+        i = self.posicion(rfc)
+        if i is None:
+            return None
+        e = self._engine
+        return Contratista(e.rfcs[i], e.razon_social[i], e.folio[i], e.correo[i],
+                           e.domicilio[i])
+
     def estado(self, rfc: str) -> EstadoContratista | None:
         i = self.posicion(rfc)
-        return None if i is None else views.estado_de(self._engine, i)
+        return None if i is None else self._estado_fila(i)
 
     def ficha(self, rfc: str) -> Ficha | None:
         i = self.posicion(rfc)
         if i is None:
             return None
         e = self._engine
-        exps = tuple(consultas.expedientes(e, i))
-        recorrido = tuple(consultas.recorrido(e, i, exps[-1].ciclo)) if exps else ()
+        exps = tuple(_expedientes(e, i))
+        recorrido = tuple(_recorrido(e, i, exps[-1].ciclo)) if exps else ()
         return Ficha(e.rfcs[i], e.razon_social[i], e.folio[i], e.correo[i], e.domicilio[i],
-                     views.REGISTRO.states[e.registro[i]], consultas.plazo_registro(e, i), exps,
-                     tuple(views.historial(e, e.rfcs[i])), recorrido)
+                     REGISTRO.states[e.registro[i]], _proximo_plazo(e, None, -1, i), exps,
+                     tuple(_historial(e, i)), recorrido)
 
     def historial(self, rfc: str) -> list[Paso]:
-        return views.historial(self._engine, rfc.strip().upper())
+        i = self.posicion(rfc)
+        return [] if i is None else _historial(self._engine, i)
 
     def contratistas(self) -> dict[str, EstadoContratista]:
-        return views.contratistas(self._engine)
+        """RFC → displayed state (that of its latest cycle), for every contractor."""
+        return {rfc: self._estado_fila(k) for k, rfc in enumerate(self._engine.rfcs)}
 
     # --- the cycle as a whole -------------------------------------------------------------
     @cached_property
     def _agenda(self) -> tuple[Obligacion, ...]:
-        return tuple(views.obligaciones(self._engine))
+        return tuple(_obligaciones(self._engine))
 
     def agenda(self, ciclo: str | None = None) -> list[Obligacion]:
         return [o for o in self._agenda if ciclo is None or o.ciclo == ciclo]
 
     def movimientos(self, cuantos: int = 10) -> list[Movimiento]:
-        return consultas.ultimos_movimientos(self._engine, cuantos)
+        return _movimientos(self._engine, cuantos)
 
     def estadisticas(self, ciclo: str) -> Estadisticas:
-        return views.estadisticas(self._engine, ciclo)
+        return _estadisticas(self._engine, self._ciclo(ciclo))
 
     def listados(self, ciclo: str, ronda: int | str) -> list[Listado]:
-        return listados(self._engine, ciclo, ronda)
+        return _listados(self._engine, self._ciclo(ciclo), ronda)
 
     def ronda_en_curso(self, ciclo: str) -> int | str | None:
-        return ronda_en_curso(self._engine, ciclo)
+        """The round whose lists are the latest of the cycle: ``diaria`` once any cancellation
+        was impeded, else the last round with opinions received (None before round 1)."""
+        return _ronda_en_curso(self._ciclo(ciclo))
 
-    def exportar(self, ciclo: str, destino: Path, *, ronda: int | str | None = None,
-                 notificacion: date | None = None, progreso: Progreso | None = None
-                 ) -> list[Path]:
-        """Write what the round requires into ``destino`` (:func:`core.exports.exportar`), as of
-        this version."""
-        return exportar(self._engine, ciclo, destino, ronda=ronda, notificacion=notificacion,
-                        progreso=progreso)
+    def exhortados(self, ciclo: str) -> list[Exhortado]:
+        """The contractors of the cycle an exhorto goes to (flagged in round 1), by RFC."""
+        c = self._ciclo(ciclo)
+        e = self._engine
+        flagged = np.flatnonzero(c.exh_due > 0)
+        out = [Exhortado(e.rfcs[i], e.razon_social[i], e.folio[i], e.correo[i], e.domicilio[i],
+                         OPINIONES[c.opinion_r1[p]])
+               for p, i in zip(flagged.tolist(), c.idx[flagged].tolist(), strict=True)]
+        return sorted(out, key=lambda x: x.rfc)
 
     def proximo_vencimiento(self) -> datetime | None:
         """The next deadline: a plazo that ends (its expiry fires at midnight after its last
@@ -218,3 +773,8 @@ class Vista:
         moments += [int(o.limite.timestamp()) + 1 for o in self._agenda
                     if o.estado == "pendiente" and int(o.limite.timestamp()) >= reloj]
         return instant(min(moments)) if moments else None
+
+    def estado_json(self, rechazos: Iterable[Rechazo]) -> EstadoJSON:
+        """The whole state as ``repse estado --json`` prints it, with the log's refusals."""
+        return EstadoJSON(instant(self._engine.reloj), self.contratistas(), self.agenda(),
+                          list(rechazos), self._engine.transiciones)

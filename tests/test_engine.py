@@ -14,7 +14,7 @@ from repse.core.calendars import calendarios
 from repse.core.engine import dump
 from repse.core.plazos import MX
 from repse.core.store import Store
-from repse.core.views import estado_de, historial, obligaciones
+from repse.core.vista import Vista
 
 A, B, C, D = "MAB9307148T4", "GODE561231GR8", "AEL7407151YA", "BAD010101AB1"
 
@@ -48,7 +48,7 @@ def repo(tmp_path):
 
 
 def state(repo: Repositorio, rfc: str) -> str | None:
-    return estado_de(repo.engine, repo.engine.index[rfc]).estado
+    return repo.vista().estado(rfc).estado
 
 
 def cycle_2026_2(repo: Repositorio) -> None:
@@ -77,7 +77,7 @@ def test_the_clock_fires_the_end_of_the_plazo_at_midnight_after_its_last_day(rep
     assert state(repo, B) == "exhortado"
     r = repo.avanzar(at("2026-09-01T00:00:00"))
     assert r.transiciones == 2 and state(repo, B) == "segunda_consulta"
-    [step] = [s for s in historial(repo.engine, B) if s.evento == "fin_plazo_regularizacion"]
+    [step] = [s for s in repo.vista().historial(B) if s.evento == "fin_plazo_regularizacion"]
     assert step.at == at("2026-09-01T00:00:00") and step.actor == "reloj"
 
 
@@ -93,7 +93,7 @@ def test_the_full_path_to_cancellation_and_its_effect_on_the_registration(repo):
     repo.registrar(opiniones("2026-09-21T11:00:00", "2026-2", 3, True, **{B: "negativa"}))
     assert state(repo, B) == "por_cancelar"
     repo.registrar(acto(inp.Cancelacion, "2026-09-21T15:00:00", "2026-2", B, actor="stps"))
-    st = estado_de(repo.engine, repo.engine.index[B])
+    st = repo.vista().estado(B)
     assert (st.estado, st.registro) == ("cancelado", "registro_cancelado")
 
 
@@ -101,13 +101,13 @@ def test_obligations_are_met_late_or_overdue(repo):
     repo.registrar(padron("2026-07-27T11:00:00", "2026-2", A, B))  # late: due 10:00
     repo.registrar(opiniones("2026-07-27T17:00:00", "2026-2", 1, True, **{B: "negativa"}))
     repo.avanzar(at("2026-07-31T08:00:00"))  # exhorto due Thu 30 Jul, end of day
-    agenda = {o.clave: o for o in obligaciones(repo.engine)}
+    agenda = {o.clave: o for o in repo.vista().agenda()}
     assert agenda["padron"].estado == "extemporanea"
     assert agenda["listado_inicial"].estado == "cumplida"
     assert agenda["exhorto"].estado == "vencida"
     assert agenda["exhorto"].limite == at("2026-07-30T23:59:59")
     repo.registrar(acto(inp.Exhorto, "2026-07-31T09:00:00", "2026-2", B, actor="gt"))
-    agenda = {o.clave: o for o in obligaciones(repo.engine)}
+    agenda = {o.clave: o for o in repo.vista().agenda()}
     assert agenda["exhorto"].estado == "extemporanea"
     assert agenda["exhorto"].cumplida_en == at("2026-07-31T09:00:00")
     # The late exhorto's 30 days run from 1 Aug to Sun 30 Aug → Mon 31 Aug; D2 = 1 Sep.
@@ -228,9 +228,9 @@ def test_an_expired_registration_ends_the_open_procedure(repo):
     repo.registrar(padron("2026-07-27T09:00:00", "2026-2", A, fecha_registro="2023-09-15"))
     repo.registrar(opiniones("2026-07-27T17:00:00", "2026-2", 1, True, **{A: "negativa"}))
     repo.avanzar(at("2026-09-16T00:00:00"))
-    st = estado_de(repo.engine, repo.engine.index[A])
+    st = repo.vista().estado(A)
     assert (st.estado, st.registro) == ("cancelado", "registro_vencido")
-    steps = [(s.at, s.evento) for s in historial(repo.engine, A)]
+    steps = [(s.at, s.evento) for s in repo.vista().historial(A)]
     assert steps == [
         (at("2026-06-15T00:00:00"), "inicio_ventana_renovacion"),
         (at("2026-07-27T09:00:00"), "padron_recibido"),
@@ -259,7 +259,7 @@ def test_looking_at_a_past_moment_does_not_change_the_present(repo):
     repo.avanzar(at("2026-09-02T00:00:00"))
     present = dump(repo.engine)
     past = repo.en_instante(at("2026-07-29T00:00:00"))
-    assert estado_de(past, past.index[B]).estado == "senalado"
+    assert Vista(past, congelado=True).estado(B).estado == "senalado"
     assert dump(repo.engine) == present
 
 

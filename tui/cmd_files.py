@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ..core.cycle import Ciclo
-from ..core.exports import estadisticas_md, exportar
+from ..core.exports import MANIFIESTO, estadisticas_md, exportar
 from ..core.files import importar
 from .cmd_store import format_respuesta, opened
 from .texto import UsageError, parse_instant
@@ -83,7 +83,8 @@ def cmd_exportar(args) -> int:
         notificacion = parse_instant(args.notificacion, "--notificacion").date() \
             if args.notificacion else None
         progress = Progress("Exportando")
-        files = exportar(repo.engine, args.ciclo, Path(args.dir), ronda=parse_ronda(args.ronda),
+        vista = repo.vista()
+        files = exportar(vista, args.ciclo, Path(args.dir), ronda=parse_ronda(args.ronda),
                          notificacion=notificacion, progreso=progress)
         progress.close()
     letters = sum(1 for f in files if f.parent.name == "exhortos")
@@ -93,12 +94,14 @@ def cmd_exportar(args) -> int:
         print(f"  {f.relative_to(args.dir)}")
     if letters:
         print(f"  exhortos/: {letters} cartas de exhorto")
+    print(f"  {MANIFIESTO}: tamaño y SHA-256 de cada archivo; refleja el registro hasta la "
+          f"entrada {vista.ancla.numero}")
     return 0
 
 
 def cmd_estadisticas(args) -> int:
     with opened(args.db) as repo:
-        print(estadisticas_md(repo.engine, args.ciclo), end="")
+        print(estadisticas_md(repo.vista(), args.ciclo), end="")
     return 0
 
 

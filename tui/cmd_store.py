@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 
 import msgspec
 
 from ..core.api import Repositorio, Respuesta, replay_file, verificar
 from ..core.errors import Rechazo
-from ..core.plazos import MX
-from ..core.table import EXPEDIENTE
-from ..core.views import estado_de, historial, obligaciones
+from ..core.vista import Vista
 from .texto import UsageError, now, parse_instant
 
 ESTADO_OBLIGACION = {"pendiente": "pendiente", "cumplida": "cumplida",
@@ -39,9 +35,9 @@ def opened(path: str) -> Iterator[Repositorio]:
         repo.cerrar()
 
 
-def contractor(repo: Repositorio, raw: str) -> str:
+def contractor(vista: Vista, raw: str) -> str:
     rfc = raw.strip().upper()
-    if rfc not in repo.engine.index:
+    if vista.posicion(rfc) is None:
         raise UsageError(f"{rfc}: no está en ningún padrón recibido")
     return rfc
 
@@ -62,8 +58,12 @@ def format_respuesta(r: Respuesta) -> list[str]:
     head = f"Entrada {r.numero} ({r.tipo or 'ilegible'}): "
     if not r.aceptada:
         return [head + f"RECHAZADA — {r.motivo}"]
+    # A recomputation (an annulment, a retroactive input) can leave fewer transitions than
+    # before: say how many it undid rather than print a negative count.
+    transiciones = (f"{r.transiciones} transiciones" if r.transiciones >= 0
+                    else f"{-r.transiciones} transiciones deshechas")
     lines = [head + f"aceptada — {r.aceptadas} aceptadas, {len(r.rechazos)} filas rechazadas, "
-             f"{r.transiciones} transiciones"]
+             f"{transiciones}"]
     lines += [f"  {d.evento} ({d.ciclo or 'registro'}): {d.contratistas}" for d in r.disparos]
     lines += [format_rechazo(x) for x in r.rechazos]
     lines += [f"  aviso: {a}" for a in r.avisos]
@@ -81,7 +81,7 @@ def cmd_init(args) -> int:
                              ahora=now)
     kind = "simulación" if args.simulacion else "operación"
     print(f"Almacén de {kind} creado: {args.db}")
-    print(f"Entrada 1: calendario vigente ({len(repo.engine.cal.datos.cierre)} cierres, "
+    print(f"Entrada 1: calendario vigente ({len(repo.vista().calendario.datos.cierre)} cierres, "
           f"{args.calendario or 'datos incluidos'}).")
     repo.cerrar()
     return 0
@@ -124,15 +124,15 @@ def cmd_avanzar(args) -> int:
 
 def cmd_estado(args) -> int:
     with opened(args.db) as repo:
-        engine = repo.engine
+        vista = repo.vista()
         if args.rfc:
-            rfc = contractor(repo, args.rfc)
-            st = estado_de(engine, engine.index[rfc])
+            rfc = contractor(vista, args.rfc)
+            st = vista.estado(rfc)
             if args.json:
                 emit_json(st)
             else:
-                i = engine.index[rfc]
-                print(f"{rfc} — {engine.razon_social[i]} (folio {engine.folio[i]})")
+                quien = vista.contratista(rfc)
+                print(f"{rfc} — {quien.razon_social} (folio {quien.folio})")
                 print(f"  Expediente: {st.estado or '—'} (ciclo {st.ciclo or '—'})")
                 print(f"  Última opinión: {st.opinion or '—'}")
                 print(f"  Registro: {st.registro}")
@@ -143,24 +143,26 @@ def cmd_estado(args) -> int:
         if args.json:
             emit_json(repo.estado())
             return 0
-        print(f"Reloj: {datetime.fromtimestamp(engine.reloj, MX):%Y-%m-%d %H:%M} "
+        print(f"Reloj: {vista.reloj:%Y-%m-%d %H:%M} "
               f"({'simulación' if repo.simulacion else 'operación'})")
-        for nombre, c in sorted(engine.ciclos.items()):
-            print(f"Ciclo {nombre}: {len(c.idx)} expedientes")
-            counts = Counter(c.state.tolist())
-            for code, n in sorted(counts.items()):
-                print(f"  {EXPEDIENTE.states[code]:<26} {n:>9}")
+        for nombre in vista.ciclos:
+            conteos = vista.conteos(nombre)
+            print(f"Ciclo {nombre}: {sum(conteos.values())} expedientes")
+            for estado, n in conteos.items():
+                if n:
+                    print(f"  {estado:<26} {n:>9}")
         return 0
 
 
 def cmd_historial(args) -> int:
     with opened(args.db) as repo:
-        rfc = contractor(repo, args.rfc)
-        steps = historial(repo.engine, rfc)
+        vista = repo.vista()
+        rfc = contractor(vista, args.rfc)
+        steps = vista.historial(rfc)
         if args.json:
             emit_json(steps)
             return 0
-        print(f"Historial de {rfc} — {repo.engine.razon_social[repo.engine.index[rfc]]}")
+        print(f"Historial de {rfc} — {vista.contratista(rfc).razon_social}")
         for s in steps:
             change = f"{s.desde} → {s.hacia}" if s.desde else "(sin cambio de estado)"
             print(f"{s.at:%Y-%m-%d %H:%M}  #{s.entrada:<5} {s.actor:<10} {s.evento:<26} "
@@ -173,7 +175,7 @@ def cmd_historial(args) -> int:
 
 def cmd_agenda(args) -> int:
     with opened(args.db) as repo:
-        agenda = obligaciones(repo.engine)
+        agenda = repo.vista().agenda()
         if args.json:
             emit_json(agenda)
             return 0
