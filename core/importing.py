@@ -69,6 +69,7 @@ from .inputs import (
     decode,
     encode,
 )
+from .lifecycle import parse_ronda
 from .rfc import check_rfc, check_rfc_batch
 
 Progreso = Callable[[int, int | None], None]
@@ -735,16 +736,6 @@ def _ciclo(ciclo: Ciclo | str) -> str:
     return str(ciclo if isinstance(ciclo, Ciclo) else Ciclo.parse(ciclo))
 
 
-def _ronda(ronda: Ronda | str) -> Ronda:
-    if ronda in (1, 2, 3, "diaria"):
-        return ronda
-    if isinstance(ronda, str) and ronda.strip() in ("1", "2", "3"):
-        return int(ronda.strip())  # type: ignore[return-value]
-    if isinstance(ronda, str) and ronda.strip().lower() == "diaria":
-        return "diaria"
-    raise InputError(None, f"ronda no válida «{ronda}»: se espera 1, 2, 3 o diaria")
-
-
 def entrada_padron(lectura: Lectura[FilaPadron], ciclo: Ciclo | str, at: datetime,
                    actor: Actor = "stps", usuario: str | None = None) -> Padron:
     """The padrón input of ``ciclo`` with every accepted row (each keeps its ``fila``)."""
@@ -759,7 +750,7 @@ def entrada_opiniones(lectura: Lectura[Resultado], ciclo: Ciclo | str, ronda: Ro
     from the list is positiva (IMSS deposits only the Negativa and Sin opinión lists)."""
     return _validada(Opiniones(  # type: ignore[return-value]
         at=at, actor=actor, usuario=usuario, archivo=lectura.archivo, ciclo=_ciclo(ciclo),
-        ronda=_ronda(ronda), resultados=lectura.filas, completo=completo))
+        ronda=parse_ronda(ronda), resultados=lectura.filas, completo=completo))
 
 
 def entrada_acto(tipo: TipoActo, lectura: Lectura[Any], ciclo: Ciclo | str, at: datetime,

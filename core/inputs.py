@@ -16,11 +16,10 @@ import msgspec
 
 from .calendars import Cierre, Politicas, Revisado
 from .errors import RepseError, spanish_validation_reason, split_validation_error
+from .lifecycle import Opinion, ResultadoRenovacion, Ronda
 from .plazos import MX
 
 Actor = Literal["imss", "stps", "gt"]
-Opinion = Literal["positiva", "negativa", "sin_opinion"]
-Ronda = Literal[1, 2, 3, "diaria"]
 
 
 class _Entrada(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True,
@@ -104,7 +103,7 @@ class Manifestacion(_Entrada, frozen=True, kw_only=True, tag="manifestacion"):
 
 class Renovacion(_Entrada, frozen=True, kw_only=True, tag="renovacion"):
     rfc: str
-    resultado: Literal["solicitada", "otorgada", "negada"]
+    resultado: ResultadoRenovacion
 
 
 class Anulacion(_Entrada, frozen=True, kw_only=True, tag="anulacion"):
