@@ -66,8 +66,7 @@ from .inputs import (
     Padron,
     Resultado,
     Ronda,
-    decode,
-    encode,
+    construir,
 )
 from .lifecycle import parse_ronda
 from .rfc import check_rfc, check_rfc_batch
@@ -726,21 +725,11 @@ def leer(tipo: str, path: str | Path, progreso: Progreso | None = None) -> Lectu
 
 # --- building the engine's inputs ---------------------------------------------------------------
 
-def _validada(entrada: Entrada) -> Entrada:
-    """Round-trip through the public format, so that a bad actor, cycle or time is refused here
-    with the same message as in a JSON Lines file, and ``at`` gets America/Mexico_City."""
-    return decode(encode(entrada))
-
-
-def _ciclo(ciclo: Ciclo | str) -> str:
-    return str(ciclo if isinstance(ciclo, Ciclo) else Ciclo.parse(ciclo))
-
-
 def entrada_padron(lectura: Lectura[FilaPadron], ciclo: Ciclo | str, at: datetime,
                    actor: Actor = "stps", usuario: str | None = None) -> Padron:
     """The padrón input of ``ciclo`` with every accepted row (each keeps its ``fila``)."""
-    return _validada(Padron(at=at, actor=actor, usuario=usuario, archivo=lectura.archivo,
-                            ciclo=_ciclo(ciclo), contratistas=lectura.filas))  # type: ignore[return-value]
+    return construir(Padron, at=at, actor=actor, usuario=usuario, archivo=lectura.archivo,
+                     ciclo=ciclo, contratistas=lectura.filas)
 
 
 def entrada_opiniones(lectura: Lectura[Resultado], ciclo: Ciclo | str, ronda: Ronda | str,
@@ -748,9 +737,9 @@ def entrada_opiniones(lectura: Lectura[Resultado], ciclo: Ciclo | str, ronda: Ro
                       usuario: str | None = None) -> Opiniones:
     """The opinions of one round; ``completo``: every contractor awaiting the round and absent
     from the list is positiva (IMSS deposits only the Negativa and Sin opinión lists)."""
-    return _validada(Opiniones(  # type: ignore[return-value]
-        at=at, actor=actor, usuario=usuario, archivo=lectura.archivo, ciclo=_ciclo(ciclo),
-        ronda=parse_ronda(ronda), resultados=lectura.filas, completo=completo))
+    return construir(Opiniones, at=at, actor=actor, usuario=usuario, archivo=lectura.archivo,
+                     ciclo=ciclo, ronda=parse_ronda(ronda), resultados=lectura.filas,
+                     completo=completo)
 
 
 def entrada_acto(tipo: TipoActo, lectura: Lectura[Any], ciclo: Ciclo | str, at: datetime,
@@ -772,10 +761,10 @@ def entrada_acto(tipo: TipoActo, lectura: Lectura[Any], ciclo: Ciclo | str, at: 
         extra["motivo"] = motivo.strip()
     elif motivo is not None:
         raise InputError(None, f"«{tipo}» no lleva motivo")
-    return _validada(ACTOS[tipo](
-        at=at, actor=actor, usuario=usuario, archivo=lectura.archivo, ciclo=_ciclo(ciclo),
+    return construir(
+        ACTOS[tipo], at=at, actor=actor, usuario=usuario, archivo=lectura.archivo, ciclo=ciclo,
         rfcs=tuple(f.rfc for f in lectura.filas), filas=tuple(f.fila for f in lectura.filas),
-        **extra))
+        **extra)
 
 
 def entrada(tipo: str, lectura: Lectura[Any], *, ciclo: Ciclo | str, at: datetime,

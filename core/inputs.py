@@ -4,22 +4,71 @@ Every input has ``tipo`` (the tag), ``at`` (ISO 8601; without an offset it means
 America/Mexico_City) and ``actor`` (``imss`` | ``stps`` | ``gt``); it may carry ``usuario`` and
 ``retroactivo``. Inputs that came from an operator's file carry ``archivo`` and, per row, ``fila``,
 so that every refusal names the file and the row.
+
+An input is valid however it is built — decoded from a line, converted from fields
+(:func:`construir`) or constructed directly: ``__post_init__`` checks it every time. What is
+refused, with a Spanish reason that names the field:
+
+- ``at`` outside 2000-01-01 – 2100-12-31 in Mexico City (:data:`AT_MIN`, :data:`AT_MAX`), and a
+  ``ciclo`` outside 2000–2100 (:class:`~repse.core.cycle.Ciclo`);
+- a control character (U+0000–U+001F, U+007F–U+009F, line breaks included) in any text;
+- a text longer than its bound: razón social 500 characters, folio 100, correo 254, domicilio
+  1,000, an RFC 64, ``usuario`` 200, ``archivo`` 1,000, ``motivo``/``texto``/``resumen`` 10,000;
+- a line nested deeper than the decoder can follow.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 import msgspec
 
 from .calendars import Cierre, Politicas, Revisado
-from .errors import RepseError, spanish_validation_reason, split_validation_error
+from .cycle import Ciclo
+from .errors import PlanError, RepseError, spanish_validation_reason, split_validation_error
 from .lifecycle import Opinion, ResultadoRenovacion, Ronda
 from .plazos import MX
 
 Actor = Literal["imss", "stps", "gt"]
+
+AT_MIN = datetime(2000, 1, 1, tzinfo=MX)
+AT_MAX = datetime(2100, 12, 31, 23, 59, 59, 999_999, tzinfo=MX)
+MAX_RAZON_SOCIAL = 500
+MAX_FOLIO = 100
+MAX_CORREO = 254  # RFC 5321
+MAX_DOMICILIO = 1_000
+MAX_RFC = 64  # the shape of each RFC is judged per row, so that one bad RFC refuses one row
+MAX_USUARIO = 200
+MAX_ARCHIVO = 1_000
+MAX_TEXTO = 10_000  # motivo, texto, resumen
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _revisar(campo: str, valor: str | None, maximo: int, donde: str = "") -> None:
+    """Refuse a text longer than ``maximo`` or with a control character (a ValueError, which
+    msgspec reports as a validation error)."""
+    if not valor:
+        return
+    if len(valor) > maximo:
+        raise ValueError(f"el campo «{campo}» es demasiado largo: {len(valor):,} caracteres; "
+                         f"máximo {maximo:,}{donde}")
+    if not valor.isprintable() and (malo := _CONTROL.search(valor)):
+        raise ValueError(f"el campo «{campo}» tiene caracteres de control "
+                         f"(U+{ord(malo[0]):04X}){donde}")
+
+
+def _revisar_columna(campo: str, valores: Sequence[str | None], maximo: int, ruta: str) -> None:
+    """:func:`_revisar` on a column of rows, at C speed unless a value is off (a padrón may
+    have a million rows); the reason names the row's path."""
+    textos = [v or "" for v in valores]
+    if "".join(textos).isprintable() and max(map(len, textos), default=0) <= maximo:
+        return
+    for k, valor in enumerate(textos):
+        _revisar(campo, valor, maximo, f" (en $.{ruta}[{k}])")
 
 
 class _Entrada(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True,
@@ -29,6 +78,27 @@ class _Entrada(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     usuario: str | None = None
     retroactivo: bool = False
     archivo: str | None = None  # the operator's file this input was imported from
+
+    def __post_init__(self) -> None:
+        # A time without an offset means America/Mexico_City (DOMAIN.md, "Time and calendars").
+        # The range is checked before converting: 9999-12-31T23:59:59-12:00 has no UTC.
+        at = self.at if self.at.tzinfo is not None else self.at.replace(tzinfo=MX)
+        if not AT_MIN <= at <= AT_MAX:
+            raise ValueError(f"«at»: fecha fuera del intervalo admitido ({AT_MIN:%Y-%m-%d} a "
+                             f"{AT_MAX:%Y-%m-%d}, hora de la Ciudad de México): "
+                             f"{self.at.isoformat()}")
+        msgspec.structs.force_setattr(self, "at", at.astimezone(MX))
+        ciclo = getattr(self, "ciclo", None)
+        if ciclo is not None and not isinstance(ciclo, Ciclo):  # built from fields, not decoded
+            msgspec.structs.force_setattr(self, "ciclo", _ciclo(ciclo))
+        _revisar("usuario", self.usuario, MAX_USUARIO)
+        _revisar("archivo", self.archivo, MAX_ARCHIVO)
+        for campo in ("motivo", "texto", "resumen"):
+            _revisar(campo, getattr(self, campo, None), MAX_TEXTO)
+        if (rfc := getattr(self, "rfc", None)) is not None:
+            _revisar("rfc", rfc, MAX_RFC)
+        if (rfcs := getattr(self, "rfcs", None)) is not None:
+            _revisar_columna("rfc", rfcs, MAX_RFC, "rfcs")
 
 
 class FilaPadron(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
@@ -48,19 +118,31 @@ class Resultado(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_de
 
 
 class Padron(_Entrada, frozen=True, kw_only=True, tag="padron"):
-    ciclo: str
+    ciclo: Ciclo
     contratistas: tuple[FilaPadron, ...]
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        filas = self.contratistas
+        for campo, maximo in (("rfc", MAX_RFC), ("razon_social", MAX_RAZON_SOCIAL),
+                              ("folio", MAX_FOLIO), ("correo", MAX_CORREO),
+                              ("domicilio", MAX_DOMICILIO)):
+            _revisar_columna(campo, [getattr(f, campo) for f in filas], maximo, "contratistas")
 
 
 class Opiniones(_Entrada, frozen=True, kw_only=True, tag="opiniones"):
-    ciclo: str
+    ciclo: Ciclo
     ronda: Ronda
     resultados: tuple[Resultado, ...]
     completo: bool = False
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _revisar_columna("rfc", [r.rfc for r in self.resultados], MAX_RFC, "resultados")
+
 
 class _ActoRfcs(_Entrada, frozen=True, kw_only=True):
-    ciclo: str
+    ciclo: Ciclo
     rfcs: tuple[str, ...]
     filas: tuple[int, ...] | None = None  # row of each RFC in ``archivo``
 
@@ -96,7 +178,7 @@ class CancelacionRegistro(_Entrada, frozen=True, kw_only=True, tag="cancelacion_
 
 
 class Manifestacion(_Entrada, frozen=True, kw_only=True, tag="manifestacion"):
-    ciclo: str
+    ciclo: Ciclo
     rfc: str
     resumen: str
 
@@ -128,6 +210,7 @@ Entrada = (
     | Criterio | CancelacionRegistro | Manifestacion | Renovacion | Anulacion
     | CalendarioVigente | Reloj
 )
+E = TypeVar("E", bound=_Entrada)
 ENTRADAS: tuple[type, ...] = Entrada.__args__  # type: ignore[attr-defined]
 TIPOS = tuple(t.__struct_config__.tag for t in ENTRADAS)
 
@@ -157,19 +240,48 @@ class InputError(RepseError):
         super().__init__(f"línea {linea}: {motivo}" if linea else motivo)
 
 
-_decoder = msgspec.json.Decoder(Entrada)
-_encoder = msgspec.json.Encoder()
+class ValorNoValido(RepseError, ValueError):
+    """A field an input cannot have. A ValueError, so that msgspec reports it with its path
+    when decoding or converting; a RepseError when an input is constructed directly."""
+
+
+def _ciclo(valor: object) -> Ciclo:
+    if not isinstance(valor, str):
+        raise ValorNoValido(f"ciclo no válido «{valor}»: se espera AAAA-1 (enero) o AAAA-2 "
+                            "(julio)")
+    try:
+        return Ciclo.parse(valor)
+    except PlanError as exc:
+        raise ValorNoValido(str(exc)) from None
+
+
+def _dec_hook(tipo: type, valor: Any) -> Any:
+    if tipo is Ciclo:
+        return _ciclo(valor)
+    raise NotImplementedError
+
+
+def _enc_hook(valor: Any) -> Any:
+    if isinstance(valor, Ciclo):
+        return str(valor)
+    raise NotImplementedError
+
+
+_decoder = msgspec.json.Decoder(Entrada, dec_hook=_dec_hook)
+_encoder = msgspec.json.Encoder(enc_hook=_enc_hook)
 
 
 def tipo(entrada: Entrada) -> str:
     return entrada.__struct_config__.tag  # type: ignore[return-value]
 
 
-def _aware(entrada: Entrada) -> Entrada:
-    """A time without an offset means America/Mexico_City (DOMAIN.md, "Time and calendars")."""
-    at = entrada.at
-    at = at.replace(tzinfo=MX) if at.tzinfo is None else at.astimezone(MX)
-    return msgspec.structs.replace(entrada, at=at)
+def _motivo(exc: msgspec.ValidationError) -> str:
+    """A msgspec validation error in Spanish, with its path unless it is the whole input."""
+    reason, path = split_validation_error(str(exc))
+    if "tag" in reason or "`$.tipo`" in str(exc):
+        return f"tipo de entrada desconocido o ausente; tipos válidos: {', '.join(TIPOS)}"
+    where = f" (en {path})" if path and path != "$" else ""
+    return f"{spanish_validation_reason(reason)}{where}"
 
 
 # ISO 8601 allows a time without seconds (2026-01-26T10:00-06:00); RFC 3339, which msgspec
@@ -182,20 +294,26 @@ def decode(line: str | bytes, linea: int | None = None) -> Entrada:
     raw = line.encode() if isinstance(line, str) else line
     raw = _AT_WITHOUT_SECONDS.sub(rb"\1:00", raw, count=1)
     try:
-        entrada = _decoder.decode(raw)
+        return _decoder.decode(raw)
     except msgspec.ValidationError as exc:
-        reason, path = split_validation_error(str(exc))
-        where = f" (en {path})" if path else ""
-        motivo = spanish_validation_reason(reason)
-        if "tag" in reason or "`$.tipo`" in str(exc):
-            motivo = f"tipo de entrada desconocido o ausente; tipos válidos: {', '.join(TIPOS)}"
-        raise InputError(linea, f"{motivo}{where}") from None
+        raise InputError(linea, _motivo(exc)) from None
     except msgspec.DecodeError as exc:
         raise InputError(linea, f"JSON mal formado: {exc}") from None
-    return _aware(entrada)
+    except RecursionError:  # msgspec follows nesting on the C stack, even of unknown fields
+        raise InputError(linea, "JSON anidado a demasiada profundidad") from None
+
+
+def construir(clase: type[E], **campos: Any) -> E:
+    """The input ``clase`` built from Python values (a ``Ciclo`` or its text, an aware or
+    naive ``at``, row structs), checked exactly as a decoded line; or :class:`InputError`."""
+    try:
+        return msgspec.convert(campos, clase, dec_hook=_dec_hook)
+    except msgspec.ValidationError as exc:
+        raise InputError(None, _motivo(exc)) from None
 
 
 def encode(entrada: Entrada) -> bytes:
+    """The input in the public format: what the store keeps, once."""
     return _encoder.encode(entrada)
 
 
