@@ -51,6 +51,8 @@ class PlanError(RepseError):
 
 
 _MSGSPEC_REASONS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"Expected `str` of length <= (\d+)"),
+     "texto demasiado largo (máximo {0} caracteres)"),
     (re.compile(r"Expected `(.+?)`, got `(.+?)`"), "se esperaba {0}, se recibió {1}"),
     (re.compile(r"Object missing required field `(.+?)`"), "falta el campo obligatorio «{0}»"),
     (re.compile(r"Object contains unknown field `(.+?)`"), "campo desconocido «{0}»"),

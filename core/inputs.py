@@ -22,7 +22,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, Literal, TypeVar
+from operator import attrgetter
+from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 
@@ -54,20 +55,33 @@ def _revisar(campo: str, valor: str | None, maximo: int, donde: str = "") -> Non
     if not valor:
         return
     if len(valor) > maximo:
-        raise ValueError(f"el campo «{campo}» es demasiado largo: {len(valor):,} caracteres; "
+        raise ValorNoValido(f"el campo «{campo}» es demasiado largo: {len(valor):,} caracteres; "
                          f"máximo {maximo:,}{donde}")
     if not valor.isprintable() and (malo := _CONTROL.search(valor)):
-        raise ValueError(f"el campo «{campo}» tiene caracteres de control "
+        raise ValorNoValido(f"el campo «{campo}» tiene caracteres de control "
                          f"(U+{ord(malo[0]):04X}){donde}")
 
 
+_CONTROL_LATIN1 = bytes(range(0x20)) + bytes(range(0x7F, 0xA0))
+
+
+def _sin_control(texto: str) -> bool:
+    """True when ``texto`` surely holds no control character; fast on a padrón-sized column
+    (Spanish text encodes to Latin-1 at memory speed, and deleting bytes is C-speed)."""
+    try:
+        datos = texto.encode("latin-1")
+    except UnicodeEncodeError:
+        return texto.isprintable()  # conservative: the caller then checks value by value
+    return len(datos.translate(None, _CONTROL_LATIN1)) == len(datos)
+
+
 def _revisar_columna(campo: str, valores: Sequence[str | None], maximo: int, ruta: str) -> None:
-    """:func:`_revisar` on a column of rows, at C speed unless a value is off (a padrón may
-    have a million rows); the reason names the row's path."""
-    textos = [v or "" for v in valores]
-    if "".join(textos).isprintable() and max(map(len, textos), default=0) <= maximo:
+    """:func:`_revisar` on a column of rows, one pass over the whole column unless a value is
+    off (a padrón may have a million rows); the reason names the row's path."""
+    textos = list(filter(None, valores))
+    if _sin_control("".join(textos)) and max(map(len, textos), default=0) <= maximo:
         return
-    for k, valor in enumerate(textos):
+    for k, valor in enumerate(valores):
         _revisar(campo, valor, maximo, f" (en $.{ruta}[{k}])")
 
 
@@ -84,7 +98,7 @@ class _Entrada(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
         # The range is checked before converting: 9999-12-31T23:59:59-12:00 has no UTC.
         at = self.at if self.at.tzinfo is not None else self.at.replace(tzinfo=MX)
         if not AT_MIN <= at <= AT_MAX:
-            raise ValueError(f"«at»: fecha fuera del intervalo admitido ({AT_MIN:%Y-%m-%d} a "
+            raise ValorNoValido(f"«at»: fecha fuera del intervalo admitido ({AT_MIN:%Y-%m-%d} a "
                              f"{AT_MAX:%Y-%m-%d}, hora de la Ciudad de México): "
                              f"{self.at.isoformat()}")
         msgspec.structs.force_setattr(self, "at", at.astimezone(MX))
@@ -101,33 +115,38 @@ class _Entrada(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
             _revisar_columna("rfc", rfcs, MAX_RFC, "rfcs")
 
 
+def _acotado(maximo: int) -> Any:
+    return Annotated[str, msgspec.Meta(max_length=maximo)]
+
+
+# Bounded at decode by msgspec, in C; the shape of an RFC is judged per row by the engine, so
+# that one bad RFC refuses one row, not the list.
+Rfc = _acotado(MAX_RFC)
+
+
 class FilaPadron(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
-    rfc: str
-    razon_social: str
-    folio: str
+    rfc: Rfc
+    razon_social: _acotado(MAX_RAZON_SOCIAL)  # type: ignore[valid-type]
+    folio: _acotado(MAX_FOLIO)  # type: ignore[valid-type]
     fecha_registro: date
-    correo: str | None = None
-    domicilio: str | None = None
+    correo: _acotado(MAX_CORREO) | None = None  # type: ignore[valid-type]
+    domicilio: _acotado(MAX_DOMICILIO) | None = None  # type: ignore[valid-type]
     fila: int | None = None
 
 
 class Resultado(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
-    rfc: str
+    rfc: Rfc
     opinion: Opinion
     fila: int | None = None
+
+
+_COLUMNAS_PADRON = (("rfc", MAX_RFC), ("razon_social", MAX_RAZON_SOCIAL), ("folio", MAX_FOLIO),
+                    ("correo", MAX_CORREO), ("domicilio", MAX_DOMICILIO))
 
 
 class Padron(_Entrada, frozen=True, kw_only=True, tag="padron"):
     ciclo: Ciclo
     contratistas: tuple[FilaPadron, ...]
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        filas = self.contratistas
-        for campo, maximo in (("rfc", MAX_RFC), ("razon_social", MAX_RAZON_SOCIAL),
-                              ("folio", MAX_FOLIO), ("correo", MAX_CORREO),
-                              ("domicilio", MAX_DOMICILIO)):
-            _revisar_columna(campo, [getattr(f, campo) for f in filas], maximo, "contratistas")
 
 
 class Opiniones(_Entrada, frozen=True, kw_only=True, tag="opiniones"):
@@ -136,14 +155,10 @@ class Opiniones(_Entrada, frozen=True, kw_only=True, tag="opiniones"):
     resultados: tuple[Resultado, ...]
     completo: bool = False
 
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        _revisar_columna("rfc", [r.rfc for r in self.resultados], MAX_RFC, "resultados")
-
 
 class _ActoRfcs(_Entrada, frozen=True, kw_only=True):
     ciclo: Ciclo
-    rfcs: tuple[str, ...]
+    rfcs: tuple[Rfc, ...]
     filas: tuple[int, ...] | None = None  # row of each RFC in ``archivo``
 
 
@@ -172,19 +187,19 @@ class CancelacionRegistro(_Entrada, frozen=True, kw_only=True, tag="cancelacion_
     """STPS cancels registrations outside a cycle's procedure (e.g. not renewed in time,
     Acuerdo REPSE DÉCIMO QUINTO g); every open procedure of theirs ends."""
 
-    rfcs: tuple[str, ...]
+    rfcs: tuple[Rfc, ...]
     motivo: str
     filas: tuple[int, ...] | None = None
 
 
 class Manifestacion(_Entrada, frozen=True, kw_only=True, tag="manifestacion"):
     ciclo: Ciclo
-    rfc: str
+    rfc: Rfc
     resumen: str
 
 
 class Renovacion(_Entrada, frozen=True, kw_only=True, tag="renovacion"):
-    rfc: str
+    rfc: Rfc
     resultado: ResultadoRenovacion
 
 
@@ -245,6 +260,32 @@ class ValorNoValido(RepseError, ValueError):
     when decoding or converting; a RepseError when an input is constructed directly."""
 
 
+def _revisar_filas(entrada: Entrada) -> None:
+    """The rows of a padrón or an opinions input: no control character, no text beyond its
+    bound. Not in ``__post_init__``: on a million rows it would double the decoding time, so
+    :func:`decode` runs it only when the line may hold a control character, and
+    :func:`construir` always (a row struct passes ``convert`` unchecked)."""
+    if isinstance(entrada, Padron):
+        for campo, maximo in _COLUMNAS_PADRON:
+            _revisar_columna(campo, list(map(attrgetter(campo), entrada.contratistas)), maximo,
+                             "contratistas")
+    elif isinstance(entrada, Opiniones):
+        _revisar_columna("rfc", list(map(attrgetter("rfc"), entrada.resultados)), MAX_RFC,
+                         "resultados")
+
+
+# What a JSON line can carry a control character as: an escape (\n, \u001b, \u0085…), a raw
+# DEL, or a raw C1 character in UTF-8. Scanned at memory speed; a false alarm only costs the
+# exact check.
+_ESCAPE_CONTROL = re.compile(rb"\\(?:[bfnrt]|u00[0189][0-9a-fA-F]|u007[fF])")
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+def _quizas_control(raw: bytes) -> bool:
+    return (b"\x7f" in raw or _ESCAPE_CONTROL.search(raw) is not None
+            or _C1_UTF8.search(raw) is not None)
+
+
 def _ciclo(valor: object) -> Ciclo:
     if not isinstance(valor, str):
         raise ValorNoValido(f"ciclo no válido «{valor}»: se espera AAAA-1 (enero) o AAAA-2 "
@@ -294,22 +335,31 @@ def decode(line: str | bytes, linea: int | None = None) -> Entrada:
     raw = line.encode() if isinstance(line, str) else line
     raw = _AT_WITHOUT_SECONDS.sub(rb"\1:00", raw, count=1)
     try:
-        return _decoder.decode(raw)
+        entrada = _decoder.decode(raw)
+        if _quizas_control(raw):
+            _revisar_filas(entrada)
     except msgspec.ValidationError as exc:
         raise InputError(linea, _motivo(exc)) from None
     except msgspec.DecodeError as exc:
         raise InputError(linea, f"JSON mal formado: {exc}") from None
     except RecursionError:  # msgspec follows nesting on the C stack, even of unknown fields
         raise InputError(linea, "JSON anidado a demasiada profundidad") from None
+    except ValorNoValido as exc:
+        raise InputError(linea, str(exc)) from None
+    return entrada
 
 
 def construir(clase: type[E], **campos: Any) -> E:
     """The input ``clase`` built from Python values (a ``Ciclo`` or its text, an aware or
     naive ``at``, row structs), checked exactly as a decoded line; or :class:`InputError`."""
     try:
-        return msgspec.convert(campos, clase, dec_hook=_dec_hook)
+        entrada = msgspec.convert(campos, clase, dec_hook=_dec_hook)
+        _revisar_filas(entrada)
     except msgspec.ValidationError as exc:
         raise InputError(None, _motivo(exc)) from None
+    except ValorNoValido as exc:
+        raise InputError(None, str(exc)) from None
+    return entrada
 
 
 def encode(entrada: Entrada) -> bytes:

@@ -4,7 +4,7 @@ Spanish reason naming the field, recorded, and the lines after it are processed.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -48,7 +48,8 @@ LARGA = "x" * (MAX + 1)
     (_fila(domicilio="Calle 1\n\n## Sección falsa"),
      "el campo «domicilio» tiene caracteres de control"),
     (_fila(razon_social=LARGA),
-     f"el campo «razon_social» es demasiado largo: {len(LARGA)} caracteres; máximo {MAX}"),
+     rf"texto demasiado largo \(máximo {MAX} caracteres\) "
+     r"\(en \$\.contratistas\[0\]\.razon_social\)"),
     (_con({"tipo": "cancelacion_registro", "at": "2026-02-01T00:00:00", "actor": "stps",
            "rfcs": ["MAB9307148T4"], "motivo": "no renovó\x00"}),
      "el campo «motivo» tiene caracteres de control"),
@@ -109,3 +110,19 @@ def test_an_input_with_a_bad_cycle_cannot_even_be_built(tmp_path):
         assert any(x.linea == r.numero and "2026-3" in x.motivo for x in repo.rechazos())
     finally:
         repo.cerrar()
+
+
+def test_rows_built_from_a_file_are_held_to_the_same_bounds():
+    fila = inputs.FilaPadron("MAB9307148T4", "x" * (MAX + 1), "1", date(2025, 1, 1))
+    with pytest.raises(InputError, match=rf"el campo «razon_social» es demasiado largo: "
+                                         rf"{MAX + 1} caracteres; máximo {MAX} "
+                                         r"\(en \$\.contratistas\[0\]\)"):
+        inputs.construir(inputs.Padron, at="2026-01-26T09:00:00", actor="stps", ciclo="2026-1",
+                         contratistas=(fila,))
+
+
+def test_escaped_text_without_control_characters_is_accepted():
+    # json.dumps escapes accents and quotes: a false alarm of the fast scan, not a refusal.
+    linea = _fila(razon_social='Servicios "El Águila" del Bajío', domicilio="C:\\new 5")
+    fila = decode(linea).contratistas[0]
+    assert (fila.razon_social, fila.domicilio) == ('Servicios "El Águila" del Bajío', "C:\\new 5")
