@@ -50,7 +50,7 @@ from typing import Any, Generic, Literal, TypeVar
 import msgspec
 
 from .cycle import Ciclo
-from .errors import ImportFileError
+from .errors import Aviso, ImportFileError, Rechazo
 from .inputs import (
     ACTORES,
     Actor,
@@ -87,26 +87,6 @@ ACTOS: dict[str, type] = {
 }
 
 
-class _MotivoFila(msgspec.Struct, frozen=True):
-    """A reason about one row of a file."""
-
-    archivo: str
-    fila: int
-    rfc: str  # as read (normalized); may be empty or malformed
-    motivo: str
-
-    def __str__(self) -> str:
-        return f"{self.archivo}, fila {self.fila}: {self.motivo}"
-
-
-class FilaRechazada(_MotivoFila, frozen=True):
-    """A data row that does not enter the engine, and why."""
-
-
-class FilaAviso(_MotivoFila, frozen=True):
-    """A warning on an accepted row (a row may have several)."""
-
-
 class FilaRfc(msgspec.Struct, frozen=True):
     """One row of an RFC list (the acts: exhorto, inicio_cancelacion, cancelacion…)."""
 
@@ -123,8 +103,8 @@ class Lectura(msgspec.Struct, Generic[T], frozen=True):
 
     archivo: str  # the file's name, as operators know it
     filas: tuple[T, ...]
-    rechazos: tuple[FilaRechazada, ...]
-    avisos: tuple[FilaAviso, ...]
+    rechazos: tuple[Rechazo, ...]  # not yet numbered: ``linea`` 0, ``tipo`` ""
+    avisos: tuple[Aviso, ...]
     filas_leidas: int
     notas: tuple[str, ...] = ()  # how the file was read: encoding, separator, sheet…
 
@@ -620,8 +600,8 @@ def _juzgar(archivo: str, filas: list[int], rfcs: list[str], campos: Columnas,
         | {k for k, (rfc, fila) in enumerate(zip(normal, filas, strict=True))
            if primera[rfc] != fila}
         | forma.keys() | errores.keys() | avisos.keys())
-    rechazos: list[FilaRechazada] = []
-    lista_avisos: list[FilaAviso] = []
+    rechazos: list[Rechazo] = []
+    lista_avisos: list[Aviso] = []
     rechazadas = [False] * len(filas)
     filas_rechazadas: set[int] = set()
     for k in dudosas:
@@ -642,9 +622,9 @@ def _juzgar(archivo: str, filas: list[int], rfcs: list[str], campos: Columnas,
         if motivos:
             rechazadas[k] = True
             filas_rechazadas.add(fila)
-            rechazos.append(FilaRechazada(archivo, fila, _muestra(rfc, 40), "; ".join(motivos)))
+            rechazos.append(Rechazo(0, "", _muestra(rfc, 40), "; ".join(motivos), archivo, fila))
             continue
-        lista_avisos += [FilaAviso(archivo, fila, rfc, a)
+        lista_avisos += [Aviso(0, "", rfc, a, archivo, fila)
                          for a in ([aviso] if aviso else []) + avisos.get(k, [])]
     # The row structs take (rfc, *fields, fila) in this order.
     todas = zip(normal, *campos.values(), filas, strict=True)

@@ -9,8 +9,9 @@ An input is valid however it is built — decoded from a line, converted from fi
 (:func:`construir`) or constructed directly: ``__post_init__`` checks it every time. What is
 refused, with a Spanish reason that names the field:
 
-- ``at`` outside 2000-01-01 – 2100-12-31 in Mexico City (:data:`AT_MIN`, :data:`AT_MAX`), and a
-  ``ciclo`` outside 2000–2100 (:class:`~repse.core.cycle.Ciclo`);
+- ``at`` outside 2000-01-01 – 2100-12-31 in Mexico City (:data:`AT_MIN`, :data:`AT_MAX`), a
+  ``fecha_registro`` outside those days, and a ``ciclo`` outside 2000–2100
+  (:class:`~repse.core.cycle.Ciclo`);
 - a control character (U+0000–U+001F, U+007F–U+009F, line breaks included) in any text;
 - a text longer than its bound: razón social 500 characters, folio 100, correo 254, domicilio
   1,000, an RFC 64, ``usuario`` 200, ``archivo`` 1,000, ``motivo``/``texto``/``resumen`` 10,000;
@@ -147,6 +148,16 @@ _COLUMNAS_PADRON = (("rfc", MAX_RFC), ("razon_social", MAX_RAZON_SOCIAL), ("foli
 class Padron(_Entrada, frozen=True, kw_only=True, tag="padron"):
     ciclo: Ciclo
     contratistas: tuple[FilaPadron, ...]
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        # A registration beyond the range would end (three years on) where no date exists.
+        fechas = list(map(attrgetter("fecha_registro"), self.contratistas))
+        if fechas and (min(fechas) < AT_MIN.date() or max(fechas) > AT_MAX.date()):
+            k = next(k for k, f in enumerate(fechas) if not AT_MIN.date() <= f <= AT_MAX.date())
+            raise ValorNoValido(f"«fecha_registro»: fecha fuera del intervalo admitido "
+                                f"({AT_MIN:%Y-%m-%d} a {AT_MAX:%Y-%m-%d}): {fechas[k]} "
+                                f"(en $.contratistas[{k}])")
 
 
 class Opiniones(_Entrada, frozen=True, kw_only=True, tag="opiniones"):

@@ -37,6 +37,9 @@ LARGA = "x" * (MAX + 1)
     (_con(RELOJ, at="0001-01-01T00:00:00+14:00"), "«at»: fecha fuera del intervalo admitido"),
     (_con(RELOJ, at="1999-12-31T23:59:59"), "«at»: fecha fuera del intervalo admitido"),
     (_con(RELOJ, at="2101-01-01T00:00:00"), "«at»: fecha fuera del intervalo admitido"),
+    (_fila(fecha_registro="9998-01-15"),
+     r"«fecha_registro»: fecha fuera del intervalo admitido \(2000-01-01 a 2100-12-31\): "
+     r"9998-01-15 \(en \$\.contratistas\[0\]\)"),
     (_con(PADRON, ciclo="0000-1"), r"ciclo no válido «0000-1».*\(en \$\.ciclo\)"),
     (_con(PADRON, ciclo="2026-3"), r"ciclo no válido «2026-3».*\(en \$\.ciclo\)"),
     (_con(PADRON, ciclo="2101-1"), r"ciclo no válido «2101-1».*\(en \$\.ciclo\)"),
