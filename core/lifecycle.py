@@ -131,7 +131,7 @@ class _Definicion(type(StateChart)):  # type: ignore[misc]
         if not cls.states:
             return  # the abstract base
         validar(cls)
-        if cls.clave:
+        if attrs.get("clave"):  # declared here: a subclass does not replace its chart
             CHARTS[cls.clave] = cls
         for chart in (cls, *CHARTS.values()):  # effects between charts, once both exist
             _validar_efectos(chart)

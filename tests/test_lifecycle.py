@@ -244,3 +244,10 @@ def test_docstring_examples(module):
     mod = importlib.import_module(f"repse.core.{module}")
     result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
+
+
+def test_a_subclass_of_a_chart_does_not_take_its_place():
+    class Variante(Registro):
+        titulo = "Una variante"
+
+    assert CHARTS["registro"] is Registro and Variante.clave == "registro"
