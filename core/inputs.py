@@ -86,6 +86,18 @@ def _revisar_columna(campo: str, valores: Sequence[str | None], maximo: int, rut
         _revisar(campo, valor, maximo, f" (en $.{ruta}[{k}])")
 
 
+def momento(at: datetime) -> datetime:
+    """``at`` in America/Mexico_City, where a time without an offset already is (DOMAIN.md,
+    "Time and calendars"), or :class:`ValorNoValido` outside :data:`AT_MIN`–:data:`AT_MAX`.
+    The range is checked before converting: 9999-12-31T23:59:59-12:00 has no UTC."""
+    aware = at if at.tzinfo is not None else at.replace(tzinfo=MX)
+    if not AT_MIN <= aware <= AT_MAX:
+        raise ValorNoValido(f"«at»: fecha fuera del intervalo admitido ({AT_MIN:%Y-%m-%d} a "
+                            f"{AT_MAX:%Y-%m-%d}, hora de la Ciudad de México): "
+                            f"{at.isoformat()}")
+    return aware.astimezone(MX)
+
+
 class _Entrada(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True,
                tag_field="tipo", omit_defaults=True):
     at: datetime
@@ -95,14 +107,7 @@ class _Entrada(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     archivo: str | None = None  # the operator's file this input was imported from
 
     def __post_init__(self) -> None:
-        # A time without an offset means America/Mexico_City (DOMAIN.md, "Time and calendars").
-        # The range is checked before converting: 9999-12-31T23:59:59-12:00 has no UTC.
-        at = self.at if self.at.tzinfo is not None else self.at.replace(tzinfo=MX)
-        if not AT_MIN <= at <= AT_MAX:
-            raise ValorNoValido(f"«at»: fecha fuera del intervalo admitido ({AT_MIN:%Y-%m-%d} a "
-                             f"{AT_MAX:%Y-%m-%d}, hora de la Ciudad de México): "
-                             f"{self.at.isoformat()}")
-        msgspec.structs.force_setattr(self, "at", at.astimezone(MX))
+        msgspec.structs.force_setattr(self, "at", momento(self.at))
         ciclo = getattr(self, "ciclo", None)
         if ciclo is not None and not isinstance(ciclo, Ciclo):  # built from fields, not decoded
             msgspec.structs.force_setattr(self, "ciclo", _ciclo(ciclo))

@@ -4,7 +4,7 @@ Spanish reason naming the field, recorded, and the lines after it are processed.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -129,3 +129,17 @@ def test_escaped_text_without_control_characters_is_accepted():
     linea = _fila(razon_social='Servicios "El Águila" del Bajío', domicilio="C:\\new 5")
     fila = decode(linea).contratistas[0]
     assert (fila.razon_social, fila.domicilio) == ('Servicios "El Águila" del Bajío', "C:\\new 5")
+
+
+def test_the_clock_refuses_an_absurd_moment_with_a_reason(tmp_path):
+    # The CLI's own parser (tui/texto.parse_instant) converts before core sees the time; it
+    # should call inputs.momento, which is what every input runs.
+    lejos = datetime(9999, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=-12)))
+    with pytest.raises(RepseError, match="«at»: fecha fuera del intervalo admitido"):
+        inputs.momento(lejos)
+    repo = Repositorio.crear(tmp_path / "r.db", simulacion=True)
+    try:
+        with pytest.raises(RepseError, match="«at»: fecha fuera del intervalo admitido"):
+            repo.avanzar(lejos)
+    finally:
+        repo.cerrar()
