@@ -298,8 +298,9 @@ _C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
 
 
 def _quizas_control(raw: bytes) -> bool:
-    return (b"\x7f" in raw or _ESCAPE_CONTROL.search(raw) is not None
-            or _C1_UTF8.search(raw) is not None)
+    # ``in`` first: a memchr, several times faster than the regex on a 150 MB line.
+    return (b"\x7f" in raw or (b"\\" in raw and _ESCAPE_CONTROL.search(raw) is not None)
+            or (b"\xc2" in raw and _C1_UTF8.search(raw) is not None))
 
 
 def _ciclo(valor: object) -> Ciclo:

@@ -48,6 +48,10 @@ LARGA = "x" * (MAX + 1)
     (_fila(razon_social="GAMMA\x1b[2J\x1b[31mTERMINAL\x07"),
      r"el campo «razon_social» tiene caracteres de control \(U\+001B\) "
      r"\(en \$\.contratistas\[0\]\)"),
+    (json.dumps({**PADRON, "contratistas": [{**PADRON["contratistas"][0],
+                                             "folio": "F\u0085\u00ed"}]},
+                ensure_ascii=False).encode(),  # a raw C1 character, in UTF-8
+     r"el campo «folio» tiene caracteres de control \(U\+0085\)"),
     (_fila(domicilio="Calle 1\n\n## Sección falsa"),
      "el campo «domicilio» tiene caracteres de control"),
     (_fila(razon_social=LARGA),
