@@ -26,29 +26,57 @@ HORA_LISTADO_INICIAL = time(18)  # numeral 1
 HORA_LISTADOS = time(12)  # numerales 4, 6 y 7
 
 _CICLO = re.compile(r"^(\d{4})-([12])$")
+ANIO_MIN, ANIO_MAX = 2000, 2100  # the years a cycle may have: a typo like 0000-1 is refused
 
 
-class Ciclo(msgspec.Struct, frozen=True, order=True):
-    """A semester cycle: ``YYYY-1`` opens in January, ``YYYY-2`` in July."""
+class Ciclo(str):
+    """A semester cycle: ``YYYY-1`` opens in January, ``YYYY-2`` in July (years 2000–2100).
 
-    anio: int
-    semestre: Literal[1, 2]
+    It is its own text, so it encodes as ``"2026-1"``, compares equal to that string and sorts
+    in time order; inputs decode it once (:mod:`repse.core.inputs`)."""
+
+    __slots__ = ()
+
+    def __new__(cls, anio: int, semestre: Literal[1, 2]) -> Ciclo:
+        if semestre not in (1, 2) or not ANIO_MIN <= anio <= ANIO_MAX:
+            raise PlanError(f"ciclo no válido «{anio}-{semestre}»: el año va de {ANIO_MIN} a "
+                            f"{ANIO_MAX} y el semestre es 1 o 2")
+        return super().__new__(cls, f"{anio}-{semestre}")
+
+    def __getnewargs__(self) -> tuple[int, int]:  # type: ignore[override]  # copy and pickle
+        return self.anio, self.semestre
 
     @classmethod
     def parse(cls, text: str) -> Ciclo:
         """
         >>> Ciclo.parse("2026-2")
         Ciclo(anio=2026, semestre=2)
+        >>> Ciclo.parse("0000-1")
+        Traceback (most recent call last):
+        ...
+        repse.core.errors.PlanError: ciclo no válido «0000-1»: el año va de 2000 a 2100
         """
+        if isinstance(text, Ciclo):
+            return text
         match = _CICLO.match(text.strip())
         if not match:
             raise PlanError(
                 f"ciclo no válido «{text}»: se espera AAAA-1 (enero) o AAAA-2 (julio)"
             )
+        if not ANIO_MIN <= int(match[1]) <= ANIO_MAX:
+            raise PlanError(f"ciclo no válido «{text}»: el año va de {ANIO_MIN} a {ANIO_MAX}")
         return cls(int(match[1]), 1 if match[2] == "1" else 2)
 
-    def __str__(self) -> str:
-        return f"{self.anio}-{self.semestre}"
+    @property
+    def anio(self) -> int:
+        return int(self[:4])
+
+    @property
+    def semestre(self) -> Literal[1, 2]:
+        return 1 if self[5] == "1" else 2
+
+    def __repr__(self) -> str:
+        return f"Ciclo(anio={self.anio}, semestre={self.semestre})"
 
     @property
     def fecha_consulta(self) -> date:

@@ -11,9 +11,11 @@ class RepseError(Exception):
     """Base of every error the product reports to a user (message in Spanish)."""
 
 
-class Rechazo(msgspec.Struct, frozen=True, omit_defaults=True):
-    """A refused input or row: ``linea`` is the input's number (the line of a file, or the
-    input's number in a store); ``archivo``/``fila`` name the operator's file and row."""
+class _Observacion(msgspec.Struct, frozen=True, omit_defaults=True):
+    """What is said about an input or one of its rows: ``linea`` is the input's number (the
+    line of a file, or the input's number in a store; 0 while a file is read, before its input
+    is numbered), ``tipo`` its type ("" until then); ``archivo``/``fila`` name the operator's
+    file and row. The field names are public (``repse estado --json``)."""
 
     linea: int
     tipo: str
@@ -21,6 +23,17 @@ class Rechazo(msgspec.Struct, frozen=True, omit_defaults=True):
     motivo: str
     archivo: str | None = None
     fila: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.archivo}, fila {self.fila}: {self.motivo}" if self.fila else self.motivo
+
+
+class Rechazo(_Observacion, frozen=True):
+    """A refused input or row: the one record from the reader to the store to the screen."""
+
+
+class Aviso(_Observacion, frozen=True):
+    """A warning on an accepted row (a row may have several)."""
 
 
 class CalendarFileError(RepseError):
@@ -51,6 +64,8 @@ class PlanError(RepseError):
 
 
 _MSGSPEC_REASONS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"Expected `str` of length <= (\d+)"),
+     "texto demasiado largo (máximo {0} caracteres)"),
     (re.compile(r"Expected `(.+?)`, got `(.+?)`"), "se esperaba {0}, se recibió {1}"),
     (re.compile(r"Object missing required field `(.+?)`"), "falta el campo obligatorio «{0}»"),
     (re.compile(r"Object contains unknown field `(.+?)`"), "campo desconocido «{0}»"),

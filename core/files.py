@@ -17,7 +17,7 @@ import msgspec
 from . import importing
 from . import inputs as inp
 from .api import Repositorio, Respuesta
-from .errors import ImportFileError, Rechazo, RepseError
+from .errors import Aviso, ImportFileError, RepseError
 from .exports import exportar
 from .store import FilaPrevia
 
@@ -37,22 +37,21 @@ def importar(repo: Repositorio, tipo: str, archivo: str | Path, *, ciclo: str, a
         entrada = importing.entrada(tipo, lectura, ciclo=ciclo, at=at, actor=actor, ronda=ronda,
                                     completo=completo, motivo=motivo, usuario=usuario)
     except RepseError as exc:
-        intento = {"tipo": tipo, "at": at.isoformat(), "actor": actor, "ciclo": ciclo,
+        intento = {"tipo": tipo, "at": at.isoformat(), "actor": actor, "ciclo": str(ciclo),
                    "ronda": ronda, "archivo": archivo.name, "usuario": usuario}
         # A file that cannot be read names itself already; a bad argument does not.
         motivo = str(exc) if isinstance(exc, ImportFileError) else f"{archivo.name}: {exc}"
         return repo.rechazar(msgspec.json.encode(intento), motivo)
-    previas = [FilaPrevia(r.rfc, r.motivo, r.archivo, r.fila) for r in lectura.rechazos]
-    previas += [FilaPrevia(a.rfc, a.motivo, a.archivo, a.fila, aviso=True)
-                for a in lectura.avisos]
+    previas = [FilaPrevia(x.rfc, x.motivo, x.archivo, x.fila, aviso=isinstance(x, Aviso))
+               for x in (*lectura.rechazos, *lectura.avisos)]
     r = repo.registrar(entrada, previas=previas)
     if r.aceptada and isinstance(entrada, inp.Opiniones):
         # The engine counts the contractors the input moved (with «completo», also every one
         # absent from the list); the operator is told about the rows of the file.
         r.aceptadas = len(entrada.resultados) - len(r.rechazos)
-    leidas = [Rechazo(r.numero, tipo, x.rfc, x.motivo, x.archivo, x.fila)
-              for x in lectura.rechazos]
+    r.rechazos = [msgspec.structs.replace(x, linea=r.numero, tipo=tipo)
+                  for x in lectura.rechazos] + r.rechazos
+    # The engine repeats the check-digit warnings, in the same words.
     avisos = [f"{a.archivo}, fila {a.fila}: {a.rfc}: {a.motivo}" for a in lectura.avisos]
-    r.rechazos = leidas + r.rechazos
-    r.avisos = list(dict.fromkeys(avisos + r.avisos))  # the engine repeats check-digit ones
+    r.avisos = list(dict.fromkeys(avisos + r.avisos))
     return r

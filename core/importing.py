@@ -58,7 +58,7 @@ from typing import Any, Generic, Literal, TypeVar
 import msgspec
 
 from .cycle import Ciclo
-from .errors import ImportFileError
+from .errors import Aviso, ImportFileError, Rechazo
 from .inputs import (
     ACTORES,
     Actor,
@@ -74,9 +74,9 @@ from .inputs import (
     Padron,
     Resultado,
     Ronda,
-    decode,
-    encode,
+    construir,
 )
+from .lifecycle import parse_ronda
 from .rfc import check_rfc, check_rfc_batch
 
 Progreso = Callable[[int, int | None], None]
@@ -101,26 +101,6 @@ ACTOS: dict[str, type] = {
 }
 
 
-class _MotivoFila(msgspec.Struct, frozen=True):
-    """A reason about one row of a file."""
-
-    archivo: str
-    fila: int
-    rfc: str  # as read (normalized); may be empty or malformed
-    motivo: str
-
-    def __str__(self) -> str:
-        return f"{self.archivo}, fila {self.fila}: {self.motivo}"
-
-
-class FilaRechazada(_MotivoFila, frozen=True):
-    """A data row that does not enter the engine, and why."""
-
-
-class FilaAviso(_MotivoFila, frozen=True):
-    """A warning on an accepted row (a row may have several)."""
-
-
 class FilaRfc(msgspec.Struct, frozen=True):
     """One row of an RFC list (the acts: exhorto, inicio_cancelacion, cancelacion…)."""
 
@@ -137,8 +117,8 @@ class Lectura(msgspec.Struct, Generic[T], frozen=True):
 
     archivo: str  # the file's name, as operators know it
     filas: tuple[T, ...]
-    rechazos: tuple[FilaRechazada, ...]
-    avisos: tuple[FilaAviso, ...]
+    rechazos: tuple[Rechazo, ...]  # not yet numbered: ``linea`` 0, ``tipo`` ""
+    avisos: tuple[Aviso, ...]
     filas_leidas: int
     notas: tuple[str, ...] = ()  # how the file was read: encoding, separator, sheet…
     hoja: str | None = None  # the sheet read, for a workbook
@@ -753,8 +733,8 @@ def _juzgar(archivo: str, filas: list[int], rfcs: list[str], campos: Columnas,
         | {k for k, (rfc, fila) in enumerate(zip(normal, filas, strict=True))
            if primera[rfc] != fila}
         | forma.keys() | errores.keys() | avisos.keys())
-    rechazos: list[FilaRechazada] = []
-    lista_avisos: list[FilaAviso] = []
+    rechazos: list[Rechazo] = []
+    lista_avisos: list[Aviso] = []
     rechazadas = [False] * len(filas)
     filas_rechazadas: set[int] = set()
     for k in dudosas:
@@ -770,9 +750,9 @@ def _juzgar(archivo: str, filas: list[int], rfcs: list[str], campos: Columnas,
         if motivos:
             rechazadas[k] = True
             filas_rechazadas.add(fila)
-            rechazos.append(FilaRechazada(archivo, fila, _muestra(rfc, 40), "; ".join(motivos)))
+            rechazos.append(Rechazo(0, "", _muestra(rfc, 40), "; ".join(motivos), archivo, fila))
             continue
-        lista_avisos += [FilaAviso(archivo, fila, rfc, a)
+        lista_avisos += [Aviso(0, "", rfc, a, archivo, fila)
                          for a in ([aviso] if aviso else []) + avisos.get(k, [])]
     # The row structs take (rfc, *fields, fila) in this order.
     todas = zip(normal, *campos.values(), filas, strict=True)
@@ -858,31 +838,11 @@ def leer(tipo: str, path: str | Path, progreso: Progreso | None = None,
 
 # --- building the engine's inputs ---------------------------------------------------------------
 
-def _validada(entrada: Entrada) -> Entrada:
-    """Round-trip through the public format, so that a bad actor, cycle or time is refused here
-    with the same message as in a JSON Lines file, and ``at`` gets America/Mexico_City."""
-    return decode(encode(entrada))
-
-
-def _ciclo(ciclo: Ciclo | str) -> str:
-    return str(ciclo if isinstance(ciclo, Ciclo) else Ciclo.parse(ciclo))
-
-
-def _ronda(ronda: Ronda | str) -> Ronda:
-    if ronda in (1, 2, 3, "diaria"):
-        return ronda
-    if isinstance(ronda, str) and ronda.strip() in ("1", "2", "3"):
-        return int(ronda.strip())  # type: ignore[return-value]
-    if isinstance(ronda, str) and ronda.strip().lower() == "diaria":
-        return "diaria"
-    raise InputError(None, f"ronda no válida «{ronda}»: se espera 1, 2, 3 o diaria")
-
-
 def entrada_padron(lectura: Lectura[FilaPadron], ciclo: Ciclo | str, at: datetime,
                    actor: Actor = "stps", usuario: str | None = None) -> Padron:
     """The padrón input of ``ciclo`` with every accepted row (each keeps its ``fila``)."""
-    return _validada(Padron(at=at, actor=actor, usuario=usuario, archivo=lectura.archivo,
-                            ciclo=_ciclo(ciclo), contratistas=lectura.filas))  # type: ignore[return-value]
+    return construir(Padron, at=at, actor=actor, usuario=usuario, archivo=lectura.archivo,
+                     ciclo=ciclo, contratistas=lectura.filas)
 
 
 def entrada_opiniones(lectura: Lectura[Resultado], ciclo: Ciclo | str, ronda: Ronda | str,
@@ -890,9 +850,9 @@ def entrada_opiniones(lectura: Lectura[Resultado], ciclo: Ciclo | str, ronda: Ro
                       usuario: str | None = None) -> Opiniones:
     """The opinions of one round; ``completo``: every contractor awaiting the round and absent
     from the list is positiva (IMSS deposits only the Negativa and Sin opinión lists)."""
-    return _validada(Opiniones(  # type: ignore[return-value]
-        at=at, actor=actor, usuario=usuario, archivo=lectura.archivo, ciclo=_ciclo(ciclo),
-        ronda=_ronda(ronda), resultados=lectura.filas, completo=completo))
+    return construir(Opiniones, at=at, actor=actor, usuario=usuario, archivo=lectura.archivo,
+                     ciclo=ciclo, ronda=parse_ronda(ronda), resultados=lectura.filas,
+                     completo=completo)
 
 
 def entrada_acto(tipo: TipoActo, lectura: Lectura[Any], ciclo: Ciclo | str, at: datetime,
@@ -914,10 +874,10 @@ def entrada_acto(tipo: TipoActo, lectura: Lectura[Any], ciclo: Ciclo | str, at: 
         extra["motivo"] = motivo.strip()
     elif motivo is not None:
         raise InputError(None, f"«{tipo}» no lleva motivo")
-    return _validada(ACTOS[tipo](
-        at=at, actor=actor, usuario=usuario, archivo=lectura.archivo, ciclo=_ciclo(ciclo),
+    return construir(
+        ACTOS[tipo], at=at, actor=actor, usuario=usuario, archivo=lectura.archivo, ciclo=ciclo,
         rfcs=tuple(f.rfc for f in lectura.filas), filas=tuple(f.fila for f in lectura.filas),
-        **extra))
+        **extra)
 
 
 def entrada(tipo: str, lectura: Lectura[Any], *, ciclo: Ciclo | str, at: datetime,

@@ -4,23 +4,98 @@ Every input has ``tipo`` (the tag), ``at`` (ISO 8601; without an offset it means
 America/Mexico_City) and ``actor`` (``imss`` | ``stps`` | ``gt``); it may carry ``usuario`` and
 ``retroactivo``. Inputs that came from an operator's file carry ``archivo`` and, per row, ``fila``,
 so that every refusal names the file and the row.
+
+An input is valid however it is built — decoded from a line, converted from fields
+(:func:`construir`) or constructed directly: ``__post_init__`` checks it every time. What is
+refused, with a Spanish reason that names the field:
+
+- ``at`` outside 2000-01-01 – 2100-12-31 in Mexico City (:data:`AT_MIN`, :data:`AT_MAX`), a
+  ``fecha_registro`` outside those days, and a ``ciclo`` outside 2000–2100
+  (:class:`~repse.core.cycle.Ciclo`);
+- a control character (U+0000–U+001F, U+007F–U+009F, line breaks included) in any text;
+- a text longer than its bound: razón social 500 characters, folio 100, correo 254, domicilio
+  1,000, an RFC 64, ``usuario`` 200, ``archivo`` 1,000, ``motivo``/``texto``/``resumen`` 10,000;
+- a line nested deeper than the decoder can follow.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Literal
+from operator import attrgetter
+from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 
 from .calendars import Cierre, Politicas, Revisado
-from .errors import RepseError, spanish_validation_reason, split_validation_error
+from .cycle import Ciclo
+from .errors import PlanError, RepseError, spanish_validation_reason, split_validation_error
+from .lifecycle import Opinion, ResultadoRenovacion, Ronda
 from .plazos import MX
 
 Actor = Literal["imss", "stps", "gt"]
-Opinion = Literal["positiva", "negativa", "sin_opinion"]
-Ronda = Literal[1, 2, 3, "diaria"]
+
+AT_MIN = datetime(2000, 1, 1, tzinfo=MX)
+AT_MAX = datetime(2100, 12, 31, 23, 59, 59, 999_999, tzinfo=MX)
+MAX_RAZON_SOCIAL = 500
+MAX_FOLIO = 100
+MAX_CORREO = 254  # RFC 5321
+MAX_DOMICILIO = 1_000
+MAX_RFC = 64  # the shape of each RFC is judged per row, so that one bad RFC refuses one row
+MAX_USUARIO = 200
+MAX_ARCHIVO = 1_000
+MAX_TEXTO = 10_000  # motivo, texto, resumen
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _revisar(campo: str, valor: str | None, maximo: int, donde: str = "") -> None:
+    """Refuse a text longer than ``maximo`` or with a control character (a ValueError, which
+    msgspec reports as a validation error)."""
+    if not valor:
+        return
+    if len(valor) > maximo:
+        raise ValorNoValido(f"el campo «{campo}» es demasiado largo: {len(valor):,} caracteres; "
+                         f"máximo {maximo:,}{donde}")
+    if not valor.isprintable() and (malo := _CONTROL.search(valor)):
+        raise ValorNoValido(f"el campo «{campo}» tiene caracteres de control "
+                         f"(U+{ord(malo[0]):04X}){donde}")
+
+
+_CONTROL_LATIN1 = bytes(range(0x20)) + bytes(range(0x7F, 0xA0))
+
+
+def _sin_control(texto: str) -> bool:
+    """True when ``texto`` surely holds no control character; fast on a padrón-sized column
+    (Spanish text encodes to Latin-1 at memory speed, and deleting bytes is C-speed)."""
+    try:
+        datos = texto.encode("latin-1")
+    except UnicodeEncodeError:
+        return texto.isprintable()  # conservative: the caller then checks value by value
+    return len(datos.translate(None, _CONTROL_LATIN1)) == len(datos)
+
+
+def _revisar_columna(campo: str, valores: Sequence[str | None], maximo: int, ruta: str) -> None:
+    """:func:`_revisar` on a column of rows, one pass over the whole column unless a value is
+    off (a padrón may have a million rows); the reason names the row's path."""
+    textos = list(filter(None, valores))
+    if _sin_control("".join(textos)) and max(map(len, textos), default=0) <= maximo:
+        return
+    for k, valor in enumerate(valores):
+        _revisar(campo, valor, maximo, f" (en $.{ruta}[{k}])")
+
+
+def momento(at: datetime) -> datetime:
+    """``at`` in America/Mexico_City, where a time without an offset already is (DOMAIN.md,
+    "Time and calendars"), or :class:`ValorNoValido` outside :data:`AT_MIN`–:data:`AT_MAX`.
+    The range is checked before converting: 9999-12-31T23:59:59-12:00 has no UTC."""
+    aware = at if at.tzinfo is not None else at.replace(tzinfo=MX)
+    if not AT_MIN <= aware <= AT_MAX:
+        raise ValorNoValido(f"«at»: fecha fuera del intervalo admitido ({AT_MIN:%Y-%m-%d} a "
+                            f"{AT_MAX:%Y-%m-%d}, hora de la Ciudad de México): "
+                            f"{at.isoformat()}")
+    return aware.astimezone(MX)
 
 
 class _Entrada(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True,
@@ -31,38 +106,75 @@ class _Entrada(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     retroactivo: bool = False
     archivo: str | None = None  # the operator's file this input was imported from
 
+    def __post_init__(self) -> None:
+        msgspec.structs.force_setattr(self, "at", momento(self.at))
+        ciclo = getattr(self, "ciclo", None)
+        if ciclo is not None and not isinstance(ciclo, Ciclo):  # built from fields, not decoded
+            msgspec.structs.force_setattr(self, "ciclo", _ciclo(ciclo))
+        _revisar("usuario", self.usuario, MAX_USUARIO)
+        _revisar("archivo", self.archivo, MAX_ARCHIVO)
+        for campo in ("motivo", "texto", "resumen"):
+            _revisar(campo, getattr(self, campo, None), MAX_TEXTO)
+        if (rfc := getattr(self, "rfc", None)) is not None:
+            _revisar("rfc", rfc, MAX_RFC)
+        if (rfcs := getattr(self, "rfcs", None)) is not None:
+            _revisar_columna("rfc", rfcs, MAX_RFC, "rfcs")
+
+
+def _acotado(maximo: int) -> Any:
+    return Annotated[str, msgspec.Meta(max_length=maximo)]
+
+
+# Bounded at decode by msgspec, in C; the shape of an RFC is judged per row by the engine, so
+# that one bad RFC refuses one row, not the list.
+Rfc = _acotado(MAX_RFC)
+
 
 class FilaPadron(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
-    rfc: str
-    razon_social: str
-    folio: str
+    rfc: Rfc
+    razon_social: _acotado(MAX_RAZON_SOCIAL)  # type: ignore[valid-type]
+    folio: _acotado(MAX_FOLIO)  # type: ignore[valid-type]
     fecha_registro: date
-    correo: str | None = None
-    domicilio: str | None = None
+    correo: _acotado(MAX_CORREO) | None = None  # type: ignore[valid-type]
+    domicilio: _acotado(MAX_DOMICILIO) | None = None  # type: ignore[valid-type]
     fila: int | None = None
 
 
 class Resultado(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
-    rfc: str
+    rfc: Rfc
     opinion: Opinion
     fila: int | None = None
 
 
+_COLUMNAS_PADRON = (("rfc", MAX_RFC), ("razon_social", MAX_RAZON_SOCIAL), ("folio", MAX_FOLIO),
+                    ("correo", MAX_CORREO), ("domicilio", MAX_DOMICILIO))
+
+
 class Padron(_Entrada, frozen=True, kw_only=True, tag="padron"):
-    ciclo: str
+    ciclo: Ciclo
     contratistas: tuple[FilaPadron, ...]
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        # A registration beyond the range would end (three years on) where no date exists.
+        fechas = list(map(attrgetter("fecha_registro"), self.contratistas))
+        if fechas and (min(fechas) < AT_MIN.date() or max(fechas) > AT_MAX.date()):
+            k = next(k for k, f in enumerate(fechas) if not AT_MIN.date() <= f <= AT_MAX.date())
+            raise ValorNoValido(f"«fecha_registro»: fecha fuera del intervalo admitido "
+                                f"({AT_MIN:%Y-%m-%d} a {AT_MAX:%Y-%m-%d}): {fechas[k]} "
+                                f"(en $.contratistas[{k}])")
 
 
 class Opiniones(_Entrada, frozen=True, kw_only=True, tag="opiniones"):
-    ciclo: str
+    ciclo: Ciclo
     ronda: Ronda
     resultados: tuple[Resultado, ...]
     completo: bool = False
 
 
 class _ActoRfcs(_Entrada, frozen=True, kw_only=True):
-    ciclo: str
-    rfcs: tuple[str, ...]
+    ciclo: Ciclo
+    rfcs: tuple[Rfc, ...]
     filas: tuple[int, ...] | None = None  # row of each RFC in ``archivo``
 
 
@@ -91,20 +203,20 @@ class CancelacionRegistro(_Entrada, frozen=True, kw_only=True, tag="cancelacion_
     """STPS cancels registrations outside a cycle's procedure (e.g. not renewed in time,
     Acuerdo REPSE DÉCIMO QUINTO g); every open procedure of theirs ends."""
 
-    rfcs: tuple[str, ...]
+    rfcs: tuple[Rfc, ...]
     motivo: str
     filas: tuple[int, ...] | None = None
 
 
 class Manifestacion(_Entrada, frozen=True, kw_only=True, tag="manifestacion"):
-    ciclo: str
-    rfc: str
+    ciclo: Ciclo
+    rfc: Rfc
     resumen: str
 
 
 class Renovacion(_Entrada, frozen=True, kw_only=True, tag="renovacion"):
-    rfc: str
-    resultado: Literal["solicitada", "otorgada", "negada"]
+    rfc: Rfc
+    resultado: ResultadoRenovacion
 
 
 class Anulacion(_Entrada, frozen=True, kw_only=True, tag="anulacion"):
@@ -129,6 +241,7 @@ Entrada = (
     | Criterio | CancelacionRegistro | Manifestacion | Renovacion | Anulacion
     | CalendarioVigente | Reloj
 )
+E = TypeVar("E", bound=_Entrada)
 ENTRADAS: tuple[type, ...] = Entrada.__args__  # type: ignore[attr-defined]
 TIPOS = tuple(t.__struct_config__.tag for t in ENTRADAS)
 
@@ -158,19 +271,75 @@ class InputError(RepseError):
         super().__init__(f"línea {linea}: {motivo}" if linea else motivo)
 
 
-_decoder = msgspec.json.Decoder(Entrada)
-_encoder = msgspec.json.Encoder()
+class ValorNoValido(RepseError, ValueError):
+    """A field an input cannot have. A ValueError, so that msgspec reports it with its path
+    when decoding or converting; a RepseError when an input is constructed directly."""
+
+
+def _revisar_filas(entrada: Entrada) -> None:
+    """The rows of a padrón or an opinions input: no control character, no text beyond its
+    bound. Not in ``__post_init__``: on a million rows it would double the decoding time, so
+    :func:`decode` runs it only when the line may hold a control character, and
+    :func:`construir` always (a row struct passes ``convert`` unchecked)."""
+    if isinstance(entrada, Padron):
+        for campo, maximo in _COLUMNAS_PADRON:
+            _revisar_columna(campo, list(map(attrgetter(campo), entrada.contratistas)), maximo,
+                             "contratistas")
+    elif isinstance(entrada, Opiniones):
+        _revisar_columna("rfc", list(map(attrgetter("rfc"), entrada.resultados)), MAX_RFC,
+                         "resultados")
+
+
+# What a JSON line can carry a control character as: an escape (\n, \u001b, \u0085…), a raw
+# DEL, or a raw C1 character in UTF-8. Scanned at memory speed; a false alarm only costs the
+# exact check.
+_ESCAPE_CONTROL = re.compile(rb"\\(?:[bfnrt]|u00[0189][0-9a-fA-F]|u007[fF])")
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+def _quizas_control(raw: bytes) -> bool:
+    # ``in`` first: a memchr, several times faster than the regex on a 150 MB line.
+    return (b"\x7f" in raw or (b"\\" in raw and _ESCAPE_CONTROL.search(raw) is not None)
+            or (b"\xc2" in raw and _C1_UTF8.search(raw) is not None))
+
+
+def _ciclo(valor: object) -> Ciclo:
+    if not isinstance(valor, str):
+        raise ValorNoValido(f"ciclo no válido «{valor}»: se espera AAAA-1 (enero) o AAAA-2 "
+                            "(julio)")
+    try:
+        return Ciclo.parse(valor)
+    except PlanError as exc:
+        raise ValorNoValido(str(exc)) from None
+
+
+def _dec_hook(tipo: type, valor: Any) -> Any:
+    if tipo is Ciclo:
+        return _ciclo(valor)
+    raise NotImplementedError
+
+
+def _enc_hook(valor: Any) -> Any:
+    if isinstance(valor, Ciclo):
+        return str(valor)
+    raise NotImplementedError
+
+
+_decoder = msgspec.json.Decoder(Entrada, dec_hook=_dec_hook)
+_encoder = msgspec.json.Encoder(enc_hook=_enc_hook)
 
 
 def tipo(entrada: Entrada) -> str:
     return entrada.__struct_config__.tag  # type: ignore[return-value]
 
 
-def _aware(entrada: Entrada) -> Entrada:
-    """A time without an offset means America/Mexico_City (DOMAIN.md, "Time and calendars")."""
-    at = entrada.at
-    at = at.replace(tzinfo=MX) if at.tzinfo is None else at.astimezone(MX)
-    return msgspec.structs.replace(entrada, at=at)
+def _motivo(exc: msgspec.ValidationError) -> str:
+    """A msgspec validation error in Spanish, with its path unless it is the whole input."""
+    reason, path = split_validation_error(str(exc))
+    if "tag" in reason or "`$.tipo`" in str(exc):
+        return f"tipo de entrada desconocido o ausente; tipos válidos: {', '.join(TIPOS)}"
+    where = f" (en {path})" if path and path != "$" else ""
+    return f"{spanish_validation_reason(reason)}{where}"
 
 
 # ISO 8601 allows a time without seconds (2026-01-26T10:00-06:00); RFC 3339, which msgspec
@@ -184,19 +353,34 @@ def decode(line: str | bytes, linea: int | None = None) -> Entrada:
     raw = _AT_WITHOUT_SECONDS.sub(rb"\1:00", raw, count=1)
     try:
         entrada = _decoder.decode(raw)
+        if _quizas_control(raw):
+            _revisar_filas(entrada)
     except msgspec.ValidationError as exc:
-        reason, path = split_validation_error(str(exc))
-        where = f" (en {path})" if path else ""
-        motivo = spanish_validation_reason(reason)
-        if "tag" in reason or "`$.tipo`" in str(exc):
-            motivo = f"tipo de entrada desconocido o ausente; tipos válidos: {', '.join(TIPOS)}"
-        raise InputError(linea, f"{motivo}{where}") from None
+        raise InputError(linea, _motivo(exc)) from None
     except msgspec.DecodeError as exc:
         raise InputError(linea, f"JSON mal formado: {exc}") from None
-    return _aware(entrada)
+    except RecursionError:  # msgspec follows nesting on the C stack, even of unknown fields
+        raise InputError(linea, "JSON anidado a demasiada profundidad") from None
+    except ValorNoValido as exc:
+        raise InputError(linea, str(exc)) from None
+    return entrada
+
+
+def construir(clase: type[E], **campos: Any) -> E:
+    """The input ``clase`` built from Python values (a ``Ciclo`` or its text, an aware or
+    naive ``at``, row structs), checked exactly as a decoded line; or :class:`InputError`."""
+    try:
+        entrada = msgspec.convert(campos, clase, dec_hook=_dec_hook)
+        _revisar_filas(entrada)
+    except msgspec.ValidationError as exc:
+        raise InputError(None, _motivo(exc)) from None
+    except ValorNoValido as exc:
+        raise InputError(None, str(exc)) from None
+    return entrada
 
 
 def encode(entrada: Entrada) -> bytes:
+    """The input in the public format: what the store keeps, once."""
     return _encoder.encode(entrada)
 
 

@@ -9,8 +9,12 @@ the Mecanismo (numerales 1–9):
 
 Every transition carries a :class:`Regla` (who fires it, its legal basis, the plazo it starts or
 ends) declared in the class's ``reglas`` mapping, every state a Spanish ``descripcion``, and the
-way each chart affects the other is declared in its ``efectos``. Diagrams, the spec book, the
-compiled table and the traces are all derived from these classes (``repse specs``).
+way each chart affects the other is declared in its ``efectos``. Each chart also says which input
+carries each of its events (``entradas``); the procedure chart says which state awaits each round
+of opinions (``rondas``) and which event each opinion fires (``opiniones``); the registration
+chart, which event each renewal result fires (``renovaciones``). A chart is checked when its
+class is defined: a mismatch raises :class:`ChartDefinitionError` there. Diagrams, the spec book,
+the compiled table, the engine and the traces are all derived from these classes.
 
 Events that do not fit the current state are refused, loudly:
 
@@ -28,13 +32,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 
 from statemachine import Event, State, StateChart
 
 from .errors import RepseError
 
 Actor = Literal["imss", "stps", "gt", "reloj", "registro", "expediente"]
+Ronda = Literal[1, 2, 3, "diaria"]
+"""A round of opinions: the three consultations (numerales 1, 3 and 5) and the daily update of a
+suspended cancellation (numeral 7)."""
+RONDAS: tuple[Ronda, ...] = (1, 2, 3, "diaria")
+Opinion = Literal["positiva", "negativa", "sin_opinion"]
+ResultadoRenovacion = Literal["solicitada", "otorgada", "negada"]
 
 ACTOR_NOMBRE: Mapping[str, str] = {
     "imss": "IMSS",
@@ -65,6 +75,30 @@ class Regla:
 
 
 @dataclass(frozen=True)
+class Consulta:
+    """A round of opinions: ``espera`` is the state that awaits it (an opinion of the round is
+    accepted only from there) and ``nombre`` how a refusal names it."""
+
+    espera: str
+    nombre: str
+
+
+def parse_ronda(valor: Ronda | str) -> Ronda:
+    """The round an operator typed (``"2"``, ``" diaria "``), or a Spanish error.
+
+    >>> parse_ronda("2"), parse_ronda("Diaria")
+    (2, 'diaria')
+    """
+    if valor in RONDAS:
+        return valor  # type: ignore[return-value]
+    texto = valor.strip().lower() if isinstance(valor, str) else ""
+    for ronda in RONDAS:
+        if texto == str(ronda):
+            return ronda
+    raise RepseError(f"ronda no válida «{valor}»: se espera 1, 2, 3 o diaria")
+
+
+@dataclass(frozen=True)
 class Efecto:
     """How one chart moves the other: when ``evento`` fires in this chart, ``dispara`` is fired
     in the chart ``en`` (``"expediente"`` or ``"registro"``) for ``alcance``."""
@@ -84,7 +118,26 @@ class Estado(State):
         self.descripcion = descripcion
 
 
-class Chart(StateChart):
+CHARTS: dict[str, type[Chart]] = {}
+"""The charts by the name inputs and traces use for them (filled as each is defined)."""
+
+
+class _Definicion(type(StateChart)):  # type: ignore[misc]
+    """Checks a chart when its class is defined, as python-statemachine checks its own rules:
+    a chart whose metadata does not match its transitions cannot exist."""
+
+    def __init__(cls, name, bases, attrs) -> None:
+        super().__init__(name, bases, attrs)
+        if not cls.states:
+            return  # the abstract base
+        validar(cls)
+        if attrs.get("clave"):  # declared here: a subclass does not replace its chart
+            CHARTS[cls.clave] = cls
+        for chart in (cls, *CHARTS.values()):  # effects between charts, once both exist
+            _validar_efectos(chart)
+
+
+class Chart(StateChart, metaclass=_Definicion):
     """Base of the lifecycle charts: nothing that does not fit passes silently.
 
     ``allow_event_without_transition = False`` turns an event with no transition from the
@@ -103,6 +156,16 @@ class Chart(StateChart):
     """Per event: one :class:`Regla` for all its transitions, or one per source state id."""
 
     efectos: ClassVar[tuple[Efecto, ...]] = ()
+
+    entradas: ClassVar[Mapping[str, str]] = {}
+    """Per event, the type of the input that carries it (``reloj`` for the clock)."""
+
+    clave: ClassVar[str] = ""
+    """The name inputs and traces use for the chart (``"expediente"``); empty: not registered."""
+
+    @classmethod
+    def validar_propio(cls, eventos: set[str]) -> None:
+        """Check what only this chart declares (its rounds, its renewal results)."""
 
     @classmethod
     def transiciones(cls) -> Iterator[tuple[str, str, str]]:
@@ -130,7 +193,8 @@ def validar(chart: type[Chart]) -> None:
     """Check that ``chart``'s metadata and transitions agree exactly.
 
     Every transition has a rule with an actor and a non-empty fundamento; every rule names a
-    transition that exists; every state has a description.
+    transition that exists; every state has a description; every event names the input that
+    carries it. Run when the chart's class is defined.
     """
     transiciones = list(chart.transiciones())
     for source, event, _target in transiciones:
@@ -160,11 +224,36 @@ def validar(chart: type[Chart]) -> None:
         if not getattr(state, "descripcion", "").strip():
             raise ChartDefinitionError(f"{chart.__name__}: el estado «{state.id}» no tiene "
                                        "descripción")
+    sin_entrada = [e for _, e, _ in transiciones if e not in chart.entradas]
+    if sin_entrada:
+        raise ChartDefinitionError(f"{chart.__name__}: el evento «{sin_entrada[0]}» no dice qué "
+                                   "entrada lo lleva en «entradas»")
+    _validar_mapa(chart, "entradas", chart.entradas.keys(), eventos)
     for efecto in chart.efectos:
         if efecto.evento not in eventos:
             raise ChartDefinitionError(f"{chart.__name__}: efecto de un evento inexistente "
                                        f"«{efecto.evento}»")
-        if efecto.dispara not in {str(e) for e in CHARTS[efecto.en].events}:
+    chart.validar_propio(eventos)
+
+
+def _validar_mapa(chart: type[Chart], nombre: str, eventos, existentes) -> None:
+    for event in eventos:
+        if event not in existentes:
+            raise ChartDefinitionError(f"{chart.__name__}: «{nombre}» nombra un evento "
+                                       f"inexistente «{event}»")
+
+
+def _validar_claves(chart: type[Chart], nombre: str, mapa: Mapping, claves: tuple) -> None:
+    if set(mapa) != set(claves):
+        raise ChartDefinitionError(f"{chart.__name__}: «{nombre}» debe declarar exactamente "
+                                   f"{', '.join(map(str, claves))}")
+
+
+def _validar_efectos(chart: type[Chart]) -> None:
+    """The effects of ``chart`` on a chart already defined fire events that chart has."""
+    for efecto in chart.efectos:
+        otro = CHARTS.get(efecto.en)
+        if otro is not None and efecto.dispara not in {str(e) for e in otro.events}:
             raise ChartDefinitionError(f"{chart.__name__}: el efecto dispara «{efecto.dispara}», "
                                        f"que no es evento de {efecto.en}")
 
@@ -192,19 +281,20 @@ PLAZO_DIARIO = (
 TERMINA_TODO = "Termina: todo plazo en curso del expediente."
 TERMINA_RESOLVER = "Termina: los 20 días hábiles de la STPS para resolver la renovación."
 
-# A negativa and a sin opinión follow the same path; only the lists keep them apart.
-_NEGATIVA_1 = Regla("imss", "Mecanismo, numerales 1 y 2", PLAZO_EXHORTO)
-_NEGATIVA_2 = Regla("imss", "Mecanismo, numerales 3 y 4")
-_NEGATIVA_3 = Regla(
-    "imss", "Mecanismo, numerales 5, 6 y 9",
-    "Inicia: la STPS cancela el mismo día de la tercera consulta (numeral 6); calendario de "
-    "la STPS.",
-)
-_NEGATIVA_DIARIA = Regla(
-    "imss", "Mecanismo, numeral 7",
-    "Sigue: la actualización diaria del día hábil siguiente (numeral 7).",
-)
-
+# The rules of a negativa and of a sin opinión, which follow the same path.
+_NO_POSITIVA: Mapping[str, Regla] = {
+    "en_consulta": Regla("imss", "Mecanismo, numerales 1 y 2", PLAZO_EXHORTO),
+    "segunda_consulta": Regla("imss", "Mecanismo, numerales 3 y 4"),
+    "tercera_consulta": Regla(
+        "imss", "Mecanismo, numerales 5, 6 y 9",
+        "Inicia: la STPS cancela el mismo día de la tercera consulta (numeral 6); calendario "
+        "de la STPS.",
+    ),
+    "cancelacion_suspendida": Regla(
+        "imss", "Mecanismo, numeral 7",
+        "Sigue: la actualización diaria del día hábil siguiente (numeral 7).",
+    ),
+}
 
 
 class Expediente(Chart):
@@ -306,20 +396,16 @@ class Expediente(Chart):
         | cancelacion_suspendida.to(regularizado),
         name="Opinión positiva",
     )
-    opinion_negativa = Event(
+    # A negativa and a sin opinión follow the same path; only the lists keep them apart.
+    _no_positiva = (
         en_consulta.to(senalado)
         | segunda_consulta.to(por_iniciar_cancelacion)
         | tercera_consulta.to(por_cancelar)
-        | cancelacion_suspendida.to.itself(),
-        name="Opinión negativa",
+        | cancelacion_suspendida.to.itself()
     )
-    opinion_sin_opinion = Event(
-        en_consulta.to(senalado)
-        | segunda_consulta.to(por_iniciar_cancelacion)
-        | tercera_consulta.to(por_cancelar)
-        | cancelacion_suspendida.to.itself(),
-        name="Sin opinión",
-    )
+    opinion_negativa = Event(_no_positiva, name="Opinión negativa")
+    opinion_sin_opinion = Event(_no_positiva, name="Sin opinión")
+    del _no_positiva  # not an event of its own
     exhorto_notificado = Event(senalado.to(exhortado), name="Exhorto notificado")
     fin_plazo_regularizacion = Event(
         exhortado.to(segunda_consulta), name="Fin del plazo de regularización"
@@ -355,18 +441,8 @@ class Expediente(Chart):
                 "Termina: la actualización diaria para este contratista.",
             ),
         },
-        "opinion_negativa": {
-            "en_consulta": _NEGATIVA_1,
-            "segunda_consulta": _NEGATIVA_2,
-            "tercera_consulta": _NEGATIVA_3,
-            "cancelacion_suspendida": _NEGATIVA_DIARIA,
-        },
-        "opinion_sin_opinion": {
-            "en_consulta": _NEGATIVA_1,
-            "segunda_consulta": _NEGATIVA_2,
-            "tercera_consulta": _NEGATIVA_3,
-            "cancelacion_suspendida": _NEGATIVA_DIARIA,
-        },
+        "opinion_negativa": _NO_POSITIVA,
+        "opinion_sin_opinion": _NO_POSITIVA,
         "exhorto_notificado": Regla(
             "gt", "Mecanismo, numeral 2; LFPA art. 38",
             "Termina: la ventana de 3 días hábiles para enviar el exhorto. "
@@ -410,14 +486,54 @@ class Expediente(Chart):
         ),
     }
 
-    rondas: ClassVar[Mapping[str, str]] = {
-        "1": "en_consulta",
-        "2": "segunda_consulta",
-        "3": "tercera_consulta",
-        "diaria": "cancelacion_suspendida",
+    rondas: ClassVar[Mapping[Ronda, Consulta]] = {
+        1: Consulta("en_consulta", "ronda 1"),
+        2: Consulta("segunda_consulta", "ronda 2 (segunda consulta)"),
+        3: Consulta("tercera_consulta", "ronda 3 (tercera consulta)"),
+        "diaria": Consulta("cancelacion_suspendida", "actualización diaria"),
     }
     """The state awaiting each round of opinions (numerales 1, 3, 5 and 7): an opinion of a
     round is accepted only from that state; the engine checks the round, the chart the state."""
+
+    opiniones: ClassVar[Mapping[Opinion, str]] = {
+        "positiva": "opinion_positiva",
+        "negativa": "opinion_negativa",
+        "sin_opinion": "opinion_sin_opinion",
+    }
+    """The event each opinion fires."""
+
+    # The clock fires the ends of plazos; a registration's end reaches a procedure as
+    # ``registro_terminado``.
+    entradas: ClassVar[Mapping[str, str]] = {
+        "padron_recibido": "padron",
+        "opinion_positiva": "opiniones",
+        "opinion_negativa": "opiniones",
+        "opinion_sin_opinion": "opiniones",
+        "exhorto_notificado": "exhorto",
+        "fin_plazo_regularizacion": "reloj",
+        "inicio_cancelacion": "inicio_cancelacion",
+        "fin_plazo_audiencia": "reloj",
+        "cancelacion": "cancelacion",
+        "cancelacion_impedida": "cancelacion_impedida",
+        "criterio_exclusion": "criterio",
+        "registro_terminado": "cancelacion_registro",
+    }
+
+    clave = "expediente"
+
+    @classmethod
+    def validar_propio(cls, eventos: set[str]) -> None:
+        """Every round awaits a state where every opinion is a transition."""
+        _validar_mapa(cls, "opiniones", cls.opiniones.values(), eventos)
+        _validar_claves(cls, "opiniones", cls.opiniones, get_args(Opinion))
+        _validar_claves(cls, "rondas", cls.rondas, RONDAS)
+        desde = {(s, e) for s, e, _ in cls.transiciones()}
+        for ronda, consulta in cls.rondas.items():
+            for event in cls.opiniones.values():
+                if (consulta.espera, event) not in desde:
+                    raise ChartDefinitionError(
+                        f"{cls.__name__}: la ronda {ronda} espera «{consulta.espera}», donde "
+                        f"«{event}» no es una transición")
 
     efectos = (
         Efecto(
@@ -435,6 +551,7 @@ class Registro(Chart):
     """The contractor's REPSE registration: a three-year term and its renewal."""
 
     titulo = "Registro: el registro REPSE del contratista y su renovación"
+    clave = "registro"
 
     registro_vigente = Estado(
         "Vigente",
@@ -531,6 +648,27 @@ class Registro(Chart):
         },
     }
 
+    renovaciones: ClassVar[Mapping[str, str]] = {
+        "solicitada": "renovacion_solicitada",
+        "otorgada": "renovacion_otorgada",
+        "negada": "renovacion_negada",
+    }
+    """The event each result of a renewal input fires."""
+
+    entradas: ClassVar[Mapping[str, str]] = {
+        "inicio_ventana_renovacion": "reloj",
+        "renovacion_solicitada": "renovacion",
+        "renovacion_otorgada": "renovacion",
+        "renovacion_negada": "renovacion",
+        "fin_vigencia": "reloj",
+        "cancelacion_registro": "cancelacion_registro",
+    }
+
+    @classmethod
+    def validar_propio(cls, eventos: set[str]) -> None:
+        _validar_mapa(cls, "renovaciones", cls.renovaciones.values(), eventos)
+        _validar_claves(cls, "renovaciones", cls.renovaciones, get_args(ResultadoRenovacion))
+
     efectos = (
         Efecto(
             evento="fin_vigencia",
@@ -548,10 +686,3 @@ class Registro(Chart):
             fundamento="LFT art. 15: sin registro no hay procedimiento que seguir",
         ),
     )
-
-
-CHARTS: Mapping[str, type[Chart]] = {"expediente": Expediente, "registro": Registro}
-"""The charts by the name inputs and traces use for them."""
-
-for _chart in CHARTS.values():
-    validar(_chart)

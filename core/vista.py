@@ -27,6 +27,7 @@ from .calendars import Calendarios
 from .cycle import HORA_LISTADO_INICIAL, HORA_LISTADOS, HORA_PADRON, Ciclo
 from .engine import EXP, EXP_FINAL, OPINIONES, CicloEstado, Engine, instant
 from .errors import Rechazo, RepseError
+from .lifecycle import Expediente
 from .plazos import MX, cutoff, next_habil_day
 from .table import EXPEDIENTE, REGISTRO
 
@@ -35,29 +36,6 @@ SIN_ESTADO = -1  # a contractor no cycle's padrón includes (only its registrati
 ESTADOS_OBLIGACION = ("pendiente", "cumplida", "extemporanea", "vencida")
 CLAVES = ("padron", "listado_inicial", "exhorto", "listado_segunda", "listado_tercera",
           "cancelacion", "actualizacion_diaria")
-# The procedure state a round's opinions find the contractors in.
-RONDA_ESTADO = {1: "en_consulta", 2: "segunda_consulta", 3: "tercera_consulta",
-                "diaria": "cancelacion_suspendida"}
-
-# The input that carries each procedure event, for "what can this contractor take now". Events
-# the clock fires are listed under ``reloj``; registration events reach a procedure as
-# ``registro_terminado``.
-ENTRADA_DE_EVENTO: dict[str, str] = {
-    "padron_recibido": "padron",
-    "opinion_positiva": "opiniones",
-    "opinion_negativa": "opiniones",
-    "opinion_sin_opinion": "opiniones",
-    "exhorto_notificado": "exhorto",
-    "fin_plazo_regularizacion": "reloj",
-    "inicio_cancelacion": "inicio_cancelacion",
-    "fin_plazo_audiencia": "reloj",
-    "cancelacion": "cancelacion",
-    "cancelacion_impedida": "cancelacion_impedida",
-    "criterio_exclusion": "criterio",
-    "registro_terminado": "cancelacion_registro",
-}
-
-
 class CicloNoAbierto(RepseError):
     """A cycle asked for whose padrón has not been received."""
 
@@ -186,7 +164,7 @@ class Movimiento:
 
 
 @dataclass(frozen=True)
-class Expediente:
+class FichaExpediente:
     """One procedure of one contractor: its cycle, state, opinion, running plazo and the
     inputs it can take now."""
 
@@ -209,7 +187,7 @@ class Ficha:
     domicilio: str | None
     registro: str  # registration state id
     plazo_registro: ProximoPlazo | None
-    expedientes: tuple[Expediente, ...]  # oldest cycle first
+    expedientes: tuple[FichaExpediente, ...]  # oldest cycle first
     historial: tuple[Paso, ...]
     recorrido: tuple[str, ...]  # states of the latest procedure, in order (lifecycle drawing)
 
@@ -441,7 +419,7 @@ def _historial(engine: Engine, i: int) -> list[Paso]:
     return steps
 
 
-def _expedientes(engine: Engine, i: int) -> list[Expediente]:
+def _expedientes(engine: Engine, i: int) -> list[FichaExpediente]:
     """Every procedure of contractor ``i``, oldest cycle first."""
     out = []
     for c in engine.ciclos_ordenados():
@@ -453,9 +431,9 @@ def _expedientes(engine: Engine, i: int) -> list[Expediente]:
         plazo = _proximo_plazo(engine, c, p, i)
         if plazo is not None and plazo.plazo in ("inicio_ventana_renovacion", "fin_vigencia"):
             plazo = None  # the registration's plazo, listed apart
-        admite = tuple((e, ENTRADA_DE_EVENTO.get(e, e))
+        admite = tuple((e, Expediente.entradas.get(e, e))
                        for e in EXPEDIENTE.allowed_events(state))
-        out.append(Expediente(c.nombre, state, OPINIONES[c.opinion[p]] or None,
+        out.append(FichaExpediente(c.nombre, state, OPINIONES[c.opinion[p]] or None,
                               bool(EXP_FINAL[code]), plazo, admite))
     return out
 
@@ -523,7 +501,7 @@ def _estadisticas(engine: Engine, c: CicloEstado) -> Estadisticas:
 
 def _listados(engine: Engine, c: CicloEstado, ronda: int | str) -> list[Listado]:
     """The Negativa and Sin opinión lists of one round (for ``diaria``, one pair per day)."""
-    source = EXP[RONDA_ESTADO[ronda]]
+    source = EXP[Expediente.rondas[ronda].espera]
     by_key: dict[tuple[date, str], set[int]] = {}
     for lote in engine.lotes:
         if lote.ciclo != c.nombre or lote.evento not in ("opinion_negativa",

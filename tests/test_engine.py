@@ -123,8 +123,6 @@ def test_obligations_are_met_late_or_overdue(repo):
          "actor no autorizado: «exhorto» la emite GT, no STPS"),
         (acto(inp.Exhorto, "2026-08-01T00:00:00", "2027-1", B, actor="gt"),
          "el ciclo 2027-1 no se ha abierto: falta su padrón"),
-        (acto(inp.Exhorto, "2026-08-01T00:00:00", "2026-3", B, actor="gt"),
-         "ciclo no válido «2026-3»"),
     ],
 )
 def test_whole_inputs_are_refused_with_a_reason_and_recorded(repo, entrada, motivo):

@@ -3,6 +3,8 @@ reason, and nothing the operator loads is dropped — not even an unreadable fil
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
 from repse.core.api import Repositorio
@@ -50,3 +52,18 @@ def test_a_whole_refusal_and_an_unreadable_file_are_recorded_with_the_file(repo,
     assert not r.aceptada and r.motivo.startswith("roto.xlsx: no es un libro XLSX legible")
     refused = {(x.tipo, x.archivo) for x in repo.rechazos() if x.rfc is None}
     assert refused == {("opiniones", "ronda1.csv"), ("padron", "roto.xlsx")}
+
+
+@pytest.mark.parametrize(("cuando", "ciclo", "motivo"), [
+    (datetime(9999, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=-12))), "2026-1",
+     "padron.csv: «at»: fecha fuera del intervalo admitido"),
+    (datetime(2026, 1, 26, 9), "0000-1", "padron.csv: ciclo no válido «0000-1»"),
+])
+def test_an_import_at_an_absurd_moment_or_cycle_is_recorded_as_refused(repo, tmp_path, cuando,
+                                                                       ciclo, motivo):
+    padron = tmp_path / "padron.csv"
+    padron.write_text("RFC;Razón social;Folio;Fecha de registro\n"
+                      "MAB9307148T4;Uno, S.A.;1;2024-06-01\n")
+    r = importar(repo, "padron", padron, ciclo=ciclo, at=cuando)
+    assert not r.aceptada and r.motivo.startswith(motivo)
+    assert any(x.linea == r.numero and x.archivo == "padron.csv" for x in repo.rechazos())

@@ -5,20 +5,27 @@ from __future__ import annotations
 
 import doctest
 import importlib
+from typing import ClassVar, get_args
 
 import pytest
 from statemachine import Event
 from statemachine.exceptions import TransitionNotAllowed
 
+from repse.core import inputs
+from repse.core.errors import RepseError
 from repse.core.lifecycle import (
     ACTOR_NOMBRE,
     CHARTS,
     Chart,
     ChartDefinitionError,
+    Consulta,
+    Efecto,
     Estado,
     Expediente,
+    Opinion,
     Registro,
     Regla,
+    parse_ronda,
     validar,
 )
 
@@ -97,8 +104,9 @@ def test_the_transitions_the_engine_relies_on():
     opinion_sources = {s for s, e in t if e.startswith("opinion_")}
     assert opinion_sources == {"en_consulta", "segunda_consulta", "tercera_consulta",
                                "cancelacion_suspendida"}
-    assert Expediente.rondas == {"1": "en_consulta", "2": "segunda_consulta",
-                                 "3": "tercera_consulta", "diaria": "cancelacion_suspendida"}
+    assert {r: c.espera for r, c in Expediente.rondas.items()} == {
+        1: "en_consulta", 2: "segunda_consulta", 3: "tercera_consulta",
+        "diaria": "cancelacion_suspendida"}
 
     r = {(s, e): d for s, e, d in Registro.transiciones()}
     assert r == {
@@ -155,32 +163,65 @@ def test_every_transition_has_a_fundamento_and_a_known_actor():
             assert regla.actor in ACTOR_NOMBRE
 
 
-def _broken_chart(reglas):
-    class Roto(Chart):
-        a = Estado("A", "estado a", initial=True)
-        b = Estado("B", "estado b", final=True)
-        ir = Event(a.to(b))
-
-    Roto.reglas = reglas
-    return Roto
+_BIEN = Regla("gt", "Mecanismo, numeral 8")
 
 
-@pytest.mark.parametrize(("reglas", "message"), [
-    ({}, "no tiene regla"),
-    ({"ir": Regla("gt", "  ")}, "no tiene fundamento"),
-    ({"ir": Regla("alguien", "Mecanismo, numeral 8")}, "actor desconocido"),
-    ({"ir": Regla("gt", "Mecanismo, numeral 8"), "otro": Regla("gt", "x")}, "evento inexistente"),
-    ({"ir": {"a": Regla("gt", "Mecanismo, numeral 8"), "b": Regla("gt", "x")}},
-     "transición inexistente"),
+def _define(reglas, entradas=None, efectos=()):
+    """Define a small chart, as a ``class`` statement would; a bad one fails right here."""
+    a = Estado("A", "estado a", initial=True)
+    b = Estado("B", "estado b", final=True)
+    return type(Chart)("Roto", (Chart,), {
+        "__module__": __name__, "a": a, "b": b, "ir": Event(a.to(b)), "reglas": reglas,
+        "entradas": {"ir": "reloj"} if entradas is None else entradas, "efectos": efectos})
+
+
+@pytest.mark.parametrize(("reglas", "entradas", "message"), [
+    ({}, None, "no tiene regla"),
+    ({"ir": Regla("gt", "  ")}, None, "no tiene fundamento"),
+    ({"ir": Regla("alguien", "Mecanismo, numeral 8")}, None, "actor desconocido"),
+    ({"ir": _BIEN, "otro": Regla("gt", "x")}, None, "evento inexistente"),
+    ({"ir": {"a": _BIEN, "b": Regla("gt", "x")}}, None, "transición inexistente"),
+    ({"ir": _BIEN}, {}, "no dice qué entrada lo lleva"),
+    ({"ir": _BIEN}, {"ir": "reloj", "otro": "reloj"}, "«entradas» nombra un evento inexistente"),
 ])
-def test_a_transition_without_fundamento_is_a_definition_error(reglas, message):
-    from repse.core.table import compile_chart
+def test_a_chart_that_does_not_match_its_transitions_cannot_be_defined(reglas, entradas,
+                                                                      message):
+    with pytest.raises(ChartDefinitionError, match=message):
+        _define(reglas, entradas)
 
-    chart = _broken_chart(reglas)
-    with pytest.raises(ChartDefinitionError, match=message):
-        validar(chart)
-    with pytest.raises(ChartDefinitionError, match=message):
-        compile_chart(chart)
+
+def test_a_well_declared_chart_is_defined():
+    assert [t for t in _define({"ir": _BIEN}).transiciones()] == [("a", "ir", "b")]
+
+
+def test_an_effect_on_an_event_the_other_chart_lacks_cannot_be_defined():
+    efecto = Efecto("ir", "registro", "no_existe", "todos", "LFT art. 15")
+    with pytest.raises(ChartDefinitionError, match="no es evento de registro"):
+        _define({"ir": _BIEN}, efectos=(efecto,))
+
+
+def test_a_chart_without_every_round_cannot_be_defined():
+    with pytest.raises(ChartDefinitionError, match="«rondas» debe declarar exactamente"):
+        class Roto(Expediente):
+            rondas: ClassVar = {r: c for r, c in Expediente.rondas.items() if r != "diaria"}
+
+
+def test_a_round_awaited_where_opinions_do_not_go_cannot_be_defined():
+    with pytest.raises(ChartDefinitionError, match="la ronda 2 espera «exhortado»"):
+        class Roto(Expediente):
+            rondas: ClassVar = {**Expediente.rondas, 2: Consulta("exhortado", "ronda 2")}
+
+
+def test_the_chart_declares_its_inputs_rounds_and_renewals():
+    assert {Expediente.opiniones[o] for o in get_args(Opinion)} == {
+        e for e in Expediente.entradas if Expediente.entradas[e] == "opiniones"}
+    assert [e for e in Registro.entradas if Registro.entradas[e] == "renovacion"] == list(
+        Registro.renovaciones.values())
+    for chart in CHARTS.values():
+        assert set(chart.entradas.values()) <= set(inputs.TIPOS)
+    assert parse_ronda(" 3 ") == 3 and parse_ronda("DIARIA") == "diaria"
+    with pytest.raises(RepseError, match="ronda no válida «4»"):
+        parse_ronda("4")
 
 
 def test_every_state_is_described_in_spanish():
@@ -204,3 +245,10 @@ def test_docstring_examples(module):
     mod = importlib.import_module(f"repse.core.{module}")
     result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
+
+
+def test_a_subclass_of_a_chart_does_not_take_its_place():
+    class Variante(Registro):
+        titulo = "Una variante"
+
+    assert CHARTS["registro"] is Registro and Variante.clave == "registro"

@@ -7,21 +7,23 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..core import lifecycle
 from ..core.cycle import Ciclo
+from ..core.errors import RepseError
 from ..core.exports import MANIFIESTO, estadisticas_md, exportar
 from ..core.files import importar
+from ..core.lifecycle import Ronda
 from .cmd_store import format_respuesta, opened
 from .texto import UsageError, parse_instant
 
 
-def parse_ronda(text: str | None) -> int | str | None:
+def parse_ronda(text: str | None) -> Ronda | None:
     if text is None:
         return None
-    if text in ("1", "2", "3"):
-        return int(text)
-    if text == "diaria":
-        return text
-    raise UsageError(f"--ronda: «{text}» no válida (1, 2, 3 o diaria)")
+    try:
+        return lifecycle.parse_ronda(text)
+    except RepseError as exc:
+        raise UsageError(f"--ronda: {exc}") from None
 
 
 class Progress:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from ..core.errors import RepseError
+from ..core.inputs import momento
 from ..core.plazos import MX
 
 
@@ -23,7 +24,10 @@ def parse_instant(text: str, what: str) -> datetime:
     except ValueError:
         raise UsageError(f"{what}: fecha no válida «{text}» (AAAA-MM-DD o AAAA-MM-DDTHH:MM)"
                          ) from None
-    return at.replace(tzinfo=MX) if at.tzinfo is None else at.astimezone(MX)
+    try:
+        return momento(at)  # the inputs' own rule: Mexico City, within the admitted range
+    except RepseError as exc:
+        raise UsageError(f"{what}: {exc}") from None
 
 
 def now() -> datetime:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ..lifecycle import Expediente, Registro, parse_ronda
 from .scenarios import Escenario, Paso
 
 RFC = "MAB9307148T4"
@@ -18,10 +19,8 @@ RAZON_SOCIAL = "Servicios Especializados del Bajío, S.A. de C.V."
 FECHA_REGISTRO = {"registro_vence_sin_renovar": date(2023, 2, 20)}
 DEFAULT_FECHA_REGISTRO = date(2024, 6, 1)
 
-_OPINION = {"opinion_positiva": "positiva", "opinion_negativa": "negativa",
-            "opinion_sin_opinion": "sin_opinion"}
-_ACTO = {"exhorto_notificado": "exhorto", "inicio_cancelacion": "inicio_cancelacion",
-         "cancelacion": "cancelacion", "cancelacion_impedida": "cancelacion_impedida"}
+_OPINION = {evento: opinion for opinion, evento in Expediente.opiniones.items()}
+_RENOVACION = {evento: resultado for resultado, evento in Registro.renovaciones.items()}
 
 
 def entrada(paso: Paso, escenario: Escenario, rfc: str = RFC) -> dict | None:
@@ -37,19 +36,19 @@ def entrada(paso: Paso, escenario: Escenario, rfc: str = RFC) -> dict | None:
         return {"tipo": "padron", **base, "ciclo": paso.ciclo, "contratistas": [
             {"rfc": rfc, "razon_social": RAZON_SOCIAL, "folio": "REPSE-0001",
              "fecha_registro": start.isoformat()}]}
-    if e in _OPINION:
-        ronda = paso.ronda if paso.ronda == "diaria" else int(paso.ronda or 0)
-        return {"tipo": "opiniones", **base, "ciclo": paso.ciclo, "ronda": ronda,
+    tipo = Expediente.entradas.get(e) if paso.chart == "expediente" else None
+    if tipo == "opiniones":
+        return {"tipo": "opiniones", **base, "ciclo": paso.ciclo,
+                "ronda": parse_ronda(paso.ronda or ""),
                 "resultados": [{"rfc": rfc, "opinion": _OPINION[e]}]}
-    if e in _ACTO:
-        extra = {"motivo": paso.nota} if e == "cancelacion_impedida" else {}
-        return {"tipo": _ACTO[e], **base, "ciclo": paso.ciclo, "rfcs": [rfc], **extra}
-    if e == "criterio_exclusion":
+    if tipo == "criterio":
         return {"tipo": "criterio", **base, "ciclo": paso.ciclo, "rfcs": [rfc],
                 "texto": paso.nota, "efecto": "excluir"}
-    if e.startswith("renovacion_"):
-        return {"tipo": "renovacion", **base, "rfc": rfc,
-                "resultado": e.removeprefix("renovacion_")}
+    if tipo in ("exhorto", "inicio_cancelacion", "cancelacion", "cancelacion_impedida"):
+        extra = {"motivo": paso.nota} if e == "cancelacion_impedida" else {}
+        return {"tipo": tipo, **base, "ciclo": paso.ciclo, "rfcs": [rfc], **extra}
+    if e in _RENOVACION:
+        return {"tipo": "renovacion", **base, "rfc": rfc, "resultado": _RENOVACION[e]}
     if e == "cancelacion_registro":
         return {"tipo": "cancelacion_registro", **base, "rfcs": [rfc], "motivo": paso.nota}
     raise ValueError(f"{escenario.clave}: no input for the step «{e}»")

@@ -23,7 +23,7 @@ from typing import Literal
 
 from statemachine.exceptions import TransitionNotAllowed
 
-from ..lifecycle import CHARTS, Actor, Chart, Expediente
+from ..lifecycle import CHARTS, Actor, Chart, Expediente, parse_ronda
 from ..table import TABLES, CompiledChart, EventoNoPermitido, TransitionInfo
 from .paths import current_state, format_step
 
@@ -325,7 +325,8 @@ def ejecutar(escenario: Escenario) -> Traza:
         if paso.consecuencia:
             prefijo += "(consecuencia) "
         if paso.ronda is not None:
-            _check(Expediente.rondas[paso.ronda] == source or paso.rechazo, escenario, n,
+            espera = Expediente.rondas[parse_ronda(paso.ronda)].espera
+            _check(espera == source or paso.rechazo, escenario, n,
                    f"la ronda {paso.ronda} no corresponde al estado «{source}»")
         if paso.rechazo:
             try:

@@ -13,6 +13,7 @@ from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from ....core.lifecycle import Ronda, parse_ronda
 from ...texto import parse_instant
 
 R = TypeVar("R")
@@ -26,8 +27,8 @@ def leer_momento(texto: str) -> datetime:
     return parse_instant(texto.strip().replace(" ", "T"), "fecha")
 
 
-def ronda(valor: str) -> int | str:
-    return valor if valor == "diaria" else int(valor)
+def ronda(valor: str) -> Ronda:
+    return parse_ronda(valor)
 
 
 class Dialogo(ModalScreen[R]):
