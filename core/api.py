@@ -21,7 +21,7 @@ import numpy as np
 from . import consultas, views
 from . import inputs as inp
 from .calendars import Calendarios, calendarios
-from .engine import Engine, EntradaRechazada, Rechazo, dump, epoch, instant, load
+from .engine import Desenlace, Engine, EntradaRechazada, Rechazo, dump, epoch, instant, load
 from .plazos import MX, next_habil_day
 from .store import FilaPrevia, Store
 from .table import EXPEDIENTE
@@ -51,7 +51,7 @@ class Disparo(msgspec.Struct, frozen=True):
 
 
 class Respuesta(msgspec.Struct):
-    """The answer to one input."""
+    """The answer to one input (plain data: what ``repse registrar --json`` prints)."""
 
     numero: int
     tipo: str | None
@@ -63,6 +63,16 @@ class Respuesta(msgspec.Struct):
     transiciones: int = 0
     cambios: list[Cambio] = msgspec.field(default_factory=list)
     disparos: list[Disparo] = msgspec.field(default_factory=list)
+
+    @classmethod
+    def de(cls, paso: Desenlace, cambios: Iterable[Cambio] = ()) -> Respuesta:
+        """The answer to an accepted input, from what applying it did."""
+        counts: Counter[tuple[str, str | None]] = Counter()
+        for lote in paso.lotes:
+            counts[lote.evento, lote.ciclo] += len(lote.idx)
+        return cls(paso.numero, paso.tipo, True, None, paso.aceptadas, list(paso.rechazos),
+                   list(paso.avisos), paso.transiciones, list(cambios),
+                   [Disparo(e, c, n) for (e, c), n in counts.items()])
 
 
 class EstadoJSON(msgspec.Struct):
@@ -147,21 +157,30 @@ class _Log:
 
         return {target for a, target in anulaciones.items() if effective(a)}
 
-    def replay(self, initial: Calendarios) -> Engine:
+    def replay(self, initial: Calendarios) -> _Repeticion:
         """The state: every accepted, non-annulled input in effective-time order. An input that
         no longer fits (its padrón was annulled) is refused whole, with its reason."""
-        engine = Engine(initial)
+        out = _Repeticion(Engine(initial), {}, {})
         skip = self.annulled()
         for row in sorted(self.rows, key=lambda r: (r.at, r.n)):
             if row.n in skip or row.anula is not None:
                 continue
             entrada = self.entrada(row.n)
             try:
-                engine.aplicar(entrada, row.n)
+                out.pasos[row.n] = out.engine.aplicar(entrada, row.n)
             except EntradaRechazada as exc:
-                engine.rechazos.append(Rechazo(row.n, inp.tipo(entrada), None, str(exc),
-                                               entrada.archivo))
-        return engine
+                out.rechazadas[row.n] = str(exc)
+                out.engine.rechazos.append(Rechazo(row.n, inp.tipo(entrada), None, str(exc),
+                                                   entrada.archivo))
+        return out
+
+
+class _Repeticion(NamedTuple):
+    """A replay: the state, what each input replayed did, and the inputs it refused whole."""
+
+    engine: Engine
+    pasos: dict[int, Desenlace]
+    rechazadas: dict[int, str]
 
 
 def _size(entrada: inp.Entrada) -> int:
@@ -247,7 +266,7 @@ class Repositorio:
             self._rebuild()
 
     def _rebuild(self) -> None:
-        self.engine = self.log.replay(self.inicial)
+        self.engine = self.log.replay(self.inicial).engine
         self.applied = self.store.last()[0]
 
     def _catch_up(self) -> None:
@@ -304,8 +323,7 @@ class Repositorio:
             if motivo or result is None:
                 return Respuesta(numero, inp.tipo(entrada), False, motivo)
             self.log.add(numero, entrada)
-            return Respuesta(numero, result.tipo, True, None, result.aceptadas, result.rechazos,
-                             result.avisos, result.transiciones, disparos=self._disparos(numero))
+            return Respuesta.de(result)
 
     def registrar_linea(self, linea: bytes | str, *, numero: int | None = None,
                         archivo: str | None = None) -> Respuesta:
@@ -365,20 +383,20 @@ class Repositorio:
         trial = self.log.copy()
         trial.add(numero, entrada)
         trial.cache[numero] = entrada  # not in the store yet
-        engine = trial.replay(self.inicial)
-        whole = [r for r in engine.rechazos if r.linea == numero and r.rfc is None
-                 and r.fila is None and r.tipo == inp.tipo(entrada)]
-        if whole and not isinstance(entrada, inp.Anulacion):
-            self.store.append("rechazada", whole[0].motivo, cuerpo, tuple(previas), numero)
+        replayed = trial.replay(self.inicial)
+        motivo = replayed.rechazadas.get(numero)
+        if motivo is not None:
+            self.store.append("rechazada", motivo, cuerpo, tuple(previas), numero)
             self.applied = numero
-            return Respuesta(numero, inp.tipo(entrada), False, whole[0].motivo)
-        rows = [r for r in engine.rechazos if r.linea == numero]
+            return Respuesta(numero, inp.tipo(entrada), False, motivo)
+        paso = replayed.pasos.get(numero)  # None for an annulment: replay skips it
+        rows = paso.rechazos if paso else ()
         self.store.append("aceptada", None, cuerpo, tuple(previas) + _engine_rows(rows), numero)
-        cambios = _changes(self.engine, engine)
-        before = self.engine.transiciones
-        self.log, self.engine, self.applied = trial, engine, numero
-        return Respuesta(numero, inp.tipo(entrada), True, None, 1, rows, [],
-                         engine.transiciones - before, cambios, self._disparos(numero))
+        cambios = _changes(self.engine, replayed.engine)
+        self.log, self.engine, self.applied = trial, replayed.engine, numero
+        if paso is None:
+            return Respuesta(numero, inp.tipo(entrada), True, None, 1, cambios=cambios)
+        return Respuesta.de(paso, cambios)
 
     def avanzar(self, hasta: datetime, *, actor: str = "gt", usuario: str | None = None
                 ) -> Respuesta:
@@ -403,18 +421,10 @@ class Repositorio:
                     if o.estado == "pendiente" and int(o.limite.timestamp()) >= reloj]
         return instant(min(moments)) if moments else None
 
-    def _disparos(self, numero: int) -> list[Disparo]:
-        """What one input fired: (event, cycle or None for the registration, how many)."""
-        counts: Counter[tuple[str, str | None]] = Counter()
-        for lote in self.engine.lotes:
-            if lote.entrada == numero:
-                counts[lote.evento, lote.ciclo] += len(lote.idx)
-        return [Disparo(e, c, n) for (e, c), n in counts.items()]
-
     def en_instante(self, t: datetime) -> Engine:
         """The state as it was at ``t`` (read-only): the accepted inputs up to ``t``, replayed,
         with the clock advanced to ``t``."""
-        engine = self.log.copy(until=epoch(t)).replay(self.inicial)
+        engine = self.log.copy(until=epoch(t)).replay(self.inicial).engine
         engine.avanzar(max(epoch(t), engine.reloj), 0)
         return engine
 

@@ -89,7 +89,7 @@ def add_months(days: np.ndarray, months: int) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 # Records the engine produces
 # --------------------------------------------------------------------------------------------
-@dataclass
+@dataclass(frozen=True)
 class Lote:
     """One event fired for many contractors by one input (or by the clock during it)."""
 
@@ -114,14 +114,29 @@ class Nota:
     texto: str
 
 
-@dataclass
-class Resultado:
-    """What applying one input did."""
+@dataclass(frozen=True)
+class Desenlace:
+    """Everything applying one input did (sismic's ``MacroStep``): each batch it fired, itself
+    or the clock during it, the rows it refused and its warnings."""
 
     numero: int
     tipo: str
+    at: int
+    aceptadas: int
+    lotes: tuple[Lote, ...]
+    rechazos: tuple[Rechazo, ...]
+    avisos: tuple[str, ...]
+
+    @property
+    def transiciones(self) -> int:
+        return sum(len(lote.idx) for lote in self.lotes)
+
+
+@dataclass
+class _EnCurso:
+    """The rows refused, warnings and accepted count of the input being applied."""
+
     aceptadas: int = 0
-    transiciones: int = 0
     rechazos: list[Rechazo] = field(default_factory=list)
     avisos: list[str] = field(default_factory=list)
 
@@ -203,9 +218,9 @@ class Engine:
     # ---------------------------------------------------------------------------------------
     # Applying inputs
     # ---------------------------------------------------------------------------------------
-    def aplicar(self, entrada: inp.Entrada, numero: int) -> Resultado:
-        """Apply one input in effective-time order. Raises :class:`EntradaRechazada` when the
-        whole input is refused (then nothing changed); row refusals are in the result."""
+    def aplicar(self, entrada: inp.Entrada, numero: int) -> Desenlace:
+        """Apply one input in effective-time order and report what it did. Raises
+        :class:`EntradaRechazada` when the whole input is refused (then nothing changed)."""
         tipo = inp.tipo(entrada)
         motivo = inp.check_actor(entrada)
         if motivo:
@@ -215,17 +230,17 @@ class Engine:
             raise EntradaRechazada(
                 f"fecha {entrada.at.isoformat()} anterior a la última entrada aplicada "
                 f"({instant(self.reloj).isoformat()}); márquela «retroactivo» si corresponde")
-        handler: Callable[[inp.Entrada, Resultado, int], None] = getattr(self, f"_on_{tipo}")
-        before = self.transiciones
-        result = Resultado(numero, tipo)
+        handler: Callable[[inp.Entrada, _EnCurso, int], None] = getattr(self, f"_on_{tipo}")
+        start = len(self.lotes)
+        result = _EnCurso()
         self._precheck(entrada, tipo)
         self.avanzar(t, numero)
         # From here on the input is accepted (the clock moved): handlers refuse rows, never
         # the whole input, so that memory and the log always agree.
         handler(entrada, result, numero)
-        result.transiciones = self.transiciones - before
         self.rechazos.extend(result.rechazos)
-        return result
+        return Desenlace(numero, tipo, t, result.aceptadas, tuple(self.lotes[start:]),
+                         tuple(result.rechazos), tuple(result.avisos))
 
     def _precheck(self, entrada: inp.Entrada, tipo: str) -> None:
         """Whole-input checks that must pass before the clock moves."""
@@ -335,7 +350,7 @@ class Engine:
         self._fire_registro(allowed, event, at, numero)
 
     # --- resolving rows ---------------------------------------------------------------------
-    def _resolve(self, entrada: inp.Entrada, result: Resultado, numero: int, c: CicloEstado,
+    def _resolve(self, entrada: inp.Entrada, result: _EnCurso, numero: int, c: CicloEstado,
                  rfcs: Sequence[str], filas: Sequence[int | None]) -> tuple[np.ndarray, list[int]]:
         """Map RFC rows to positions in cycle ``c``; refuse unknown, absent and repeated rows.
         Returns (positions, row indexes into ``rfcs``) of the rows that are in the cycle."""
@@ -383,10 +398,10 @@ class Engine:
         return f"{accion} no procede en el estado «{estado}» (procede en «{esperado}»)"
 
     # --- the inputs -------------------------------------------------------------------------
-    def _on_reloj(self, entrada: inp.Reloj, result: Resultado, numero: int) -> None:
+    def _on_reloj(self, entrada: inp.Reloj, result: _EnCurso, numero: int) -> None:
         result.aceptadas = 1
 
-    def _on_calendario(self, entrada: inp.CalendarioVigente, result: Resultado,
+    def _on_calendario(self, entrada: inp.CalendarioVigente, result: _EnCurso,
                        numero: int) -> None:
         self.cal = Calendarios(DatosCalendario(entrada.cierre, entrada.revisado),
                                entrada.politicas)
@@ -406,7 +421,7 @@ class Engine:
         for notified, positions in _by_day(c.t_ini, aud):
             self._set_audiencia(c, positions, notified)
 
-    def _on_padron(self, entrada: inp.Padron, result: Resultado, numero: int) -> None:
+    def _on_padron(self, entrada: inp.Padron, result: _EnCurso, numero: int) -> None:
         ciclo = Ciclo.parse(entrada.ciclo)
         c = self.ciclos.get(str(ciclo))
         rows = entrada.contratistas
@@ -442,7 +457,7 @@ class Engine:
         self._fire(c, positions, "padron_recibido", epoch(entrada.at), numero)
         result.aceptadas = len(ids)
 
-    def _padron_rows(self, entrada: inp.Padron, result: Resultado, numero: int,
+    def _padron_rows(self, entrada: inp.Padron, result: _EnCurso, numero: int,
                      c: CicloEstado | None, rfcs: list[str], errors: dict[int, str],
                      avisos: dict[int, str], starts: np.ndarray, vences: list[int], today: int
                      ) -> tuple[list[int], list[int]]:
@@ -516,7 +531,7 @@ class Engine:
         self.registro = np.concatenate(
             [self.registro, np.full(len(rows), REG["registro_vigente"], np.int8)])
 
-    def _on_opiniones(self, entrada: inp.Opiniones, result: Resultado, numero: int) -> None:
+    def _on_opiniones(self, entrada: inp.Opiniones, result: _EnCurso, numero: int) -> None:
         c = self.ciclos[str(Ciclo.parse(entrada.ciclo))]
         ronda = entrada.ronda
         esperado = AWAITING[ronda]
@@ -606,7 +621,7 @@ class Engine:
             return c.d3[positions] > today
         return np.zeros(len(positions), dtype=bool)
 
-    def _rfc_act(self, entrada: inp._ActoRfcs, result: Resultado, numero: int, event: str,
+    def _rfc_act(self, entrada: inp._ActoRfcs, result: _EnCurso, numero: int, event: str,
                  accion: str, esperado: str) -> tuple[CicloEstado, np.ndarray]:
         c = self.ciclos[str(Ciclo.parse(entrada.ciclo))]
         filas = list(entrada.filas) if entrada.filas else [None] * len(entrada.rfcs)
@@ -617,7 +632,7 @@ class Engine:
         result.aceptadas = len(positions)
         return c, positions
 
-    def _on_exhorto(self, entrada: inp.Exhorto, result: Resultado, numero: int) -> None:
+    def _on_exhorto(self, entrada: inp.Exhorto, result: _EnCurso, numero: int) -> None:
         c, positions = self._rfc_act(entrada, result, numero, "exhorto_notificado",
                                      "el exhorto", "senalado")
         c.t_exh[positions] = epoch(entrada.at)
@@ -639,7 +654,7 @@ class Engine:
         c.plazo_fin[positions] = last.toordinal()
         c.d3[positions] = next_habil_day(last, self.cal.conjunto()).toordinal()
 
-    def _on_inicio_cancelacion(self, entrada: inp.InicioCancelacion, result: Resultado,
+    def _on_inicio_cancelacion(self, entrada: inp.InicioCancelacion, result: _EnCurso,
                                numero: int) -> None:
         c, positions = self._rfc_act(entrada, result, numero, "inicio_cancelacion",
                                      "el inicio de la cancelación", "por_iniciar_cancelacion")
@@ -651,7 +666,7 @@ class Engine:
         self._set_audiencia(c, positions, notified)
         self._fire(c, positions, "inicio_cancelacion", epoch(entrada.at), numero)
 
-    def _on_cancelacion(self, entrada: inp.Cancelacion, result: Resultado, numero: int) -> None:
+    def _on_cancelacion(self, entrada: inp.Cancelacion, result: _EnCurso, numero: int) -> None:
         c, positions = self._rfc_act(entrada, result, numero, "cancelacion", "la cancelación",
                                      "por_cancelar")
         t = epoch(entrada.at)
@@ -661,7 +676,7 @@ class Engine:
         c.susp_hasta[suspended] = _day(entrada.at)
         self._fire(c, positions, "cancelacion", t, numero)
 
-    def _on_cancelacion_impedida(self, entrada: inp.CancelacionImpedida, result: Resultado,
+    def _on_cancelacion_impedida(self, entrada: inp.CancelacionImpedida, result: _EnCurso,
                                  numero: int) -> None:
         c, positions = self._rfc_act(entrada, result, numero, "cancelacion_impedida",
                                      "el impedimento de la cancelación", "por_cancelar")
@@ -670,7 +685,7 @@ class Engine:
         self._fire(c, positions, "cancelacion_impedida", epoch(entrada.at), numero,
                    nota=entrada.motivo)
 
-    def _on_criterio(self, entrada: inp.Criterio, result: Resultado, numero: int) -> None:
+    def _on_criterio(self, entrada: inp.Criterio, result: _EnCurso, numero: int) -> None:
         c, positions = self._rfc_act(entrada, result, numero, "criterio_exclusion",
                                      "la exclusión", "un estado no final")
         suspended = positions[c.state[positions] == EXP["cancelacion_suspendida"]]
@@ -678,7 +693,7 @@ class Engine:
         self._fire(c, positions, "criterio_exclusion", epoch(entrada.at), numero,
                    nota=entrada.texto)
 
-    def _on_manifestacion(self, entrada: inp.Manifestacion, result: Resultado,
+    def _on_manifestacion(self, entrada: inp.Manifestacion, result: _EnCurso,
                           numero: int) -> None:
         c = self.ciclos[str(Ciclo.parse(entrada.ciclo))]
         positions, _ = self._resolve(entrada, result, numero, c, [entrada.rfc], [None])
@@ -687,7 +702,7 @@ class Engine:
                                    entrada.resumen))
         result.aceptadas = len(positions)
 
-    def _on_cancelacion_registro(self, entrada: inp.CancelacionRegistro, result: Resultado,
+    def _on_cancelacion_registro(self, entrada: inp.CancelacionRegistro, result: _EnCurso,
                                  numero: int) -> None:
         filas = list(entrada.filas) if entrada.filas else [None] * len(entrada.rfcs)
         event = REGISTRO.event_code("cancelacion_registro")
@@ -711,7 +726,7 @@ class Engine:
                             epoch(entrada.at), numero)
         result.aceptadas = len(ids)
 
-    def _on_renovacion(self, entrada: inp.Renovacion, result: Resultado, numero: int) -> None:
+    def _on_renovacion(self, entrada: inp.Renovacion, result: _EnCurso, numero: int) -> None:
         rfc = normalize_rfc(entrada.rfc)
         i = self.index.get(rfc)
         event = {"solicitada": "renovacion_solicitada", "otorgada": "renovacion_otorgada",
