@@ -33,7 +33,7 @@ def build(n: int, db: Path) -> None:
 
 
 async def measure(db: Path, n: int) -> dict[str, float | list[float]]:
-    from repse.core.engine import EXP, OPINION_CODE
+    from repse.core.motor import EXP, OPINION_CODE
     from repse.tui.app import RepseApp
 
     out: dict[str, float | list[float]] = {}

@@ -21,7 +21,9 @@ import numpy as np
 from . import consultas, views
 from . import inputs as inp
 from .calendars import Calendarios, calendarios
-from .engine import Desenlace, Engine, EntradaRechazada, Rechazo, dump, epoch, instant, load
+from .errors import Rechazo
+from .instantanea import dump, load, vigente
+from .motor import Desenlace, Engine, EntradaRechazada, epoch, instant
 from .plazos import MX, next_habil_day
 from .store import FilaPrevia, Store
 from .table import EXPEDIENTE
@@ -259,7 +261,7 @@ class Repositorio:
             self.log.add_stored(n, cuerpo)
         snap = self.store.snapshot()
         last = self.store.last()[0]
-        if snap is not None and snap[0] == last:
+        if snap is not None and snap[0] == last and vigente(snap[1]):
             self.engine = load(snap[1])
             self.applied = last
         else:
@@ -316,9 +318,9 @@ class Repositorio:
                 except BaseException:
                     self._rebuild()  # never keep a half-applied state in memory
                     raise
-            filas = tuple(previas) + _engine_rows(result.rechazos if result else ())
-            self.store.append("rechazada" if motivo else "aceptada", motivo, cuerpo, filas,
-                              numero)
+            # The engine's row refusals are not stored: every replay derives them again.
+            self.store.append("rechazada" if motivo else "aceptada", motivo, cuerpo,
+                              tuple(previas), numero)
             self.applied = numero
             if motivo or result is None:
                 return Respuesta(numero, inp.tipo(entrada), False, motivo)
@@ -389,11 +391,10 @@ class Repositorio:
             self.store.append("rechazada", motivo, cuerpo, tuple(previas), numero)
             self.applied = numero
             return Respuesta(numero, inp.tipo(entrada), False, motivo)
-        paso = replayed.pasos.get(numero)  # None for an annulment: replay skips it
-        rows = paso.rechazos if paso else ()
-        self.store.append("aceptada", None, cuerpo, tuple(previas) + _engine_rows(rows), numero)
+        self.store.append("aceptada", None, cuerpo, tuple(previas), numero)
         cambios = _changes(self.engine, replayed.engine)
         self.log, self.engine, self.applied = trial, replayed.engine, numero
+        paso = replayed.pasos.get(numero)  # None for an annulment: a replay skips it
         if paso is None:
             return Respuesta(numero, inp.tipo(entrada), True, None, 1, cambios=cambios)
         return Respuesta.de(paso, cambios)
@@ -458,13 +459,9 @@ class Repositorio:
             if row.estado == "rechazada":
                 out.append(Rechazo(row.n, tipo, None, row.motivo or "", origen.archivo))
             out.extend(Rechazo(row.n, tipo, p.rfc, p.motivo, p.archivo, p.fila)
-                       for p in row.rechazos if not p.motor and not p.aviso)
+                       for p in row.rechazos if not p.aviso)
         out.extend(self.engine.rechazos)
         return sorted(out, key=lambda r: (r.linea, r.fila or 0))
-
-
-def _engine_rows(rechazos: Iterable[Rechazo]) -> tuple[FilaPrevia, ...]:
-    return tuple(FilaPrevia(r.rfc, r.motivo, r.archivo, r.fila, motor=True) for r in rechazos)
 
 
 class _Origen(msgspec.Struct):

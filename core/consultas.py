@@ -1,4 +1,4 @@
-"""Read-only queries over an :class:`~repse.core.engine.Engine` that a screen needs and
+"""Read-only queries over an :class:`~repse.core.motor.Engine` that a screen needs and
 ``core.views`` lacks: the padrón as columns (to filter 150,000 rows in milliseconds), the latest
 transitions, a contractor's running plazos and the inputs its procedures can take now.
 
@@ -15,7 +15,7 @@ from datetime import datetime
 import numpy as np
 
 from . import views
-from .engine import EXP_FINAL, OPINIONES, CicloEstado, Engine, instant
+from .motor import EXP_FINAL, OPINIONES, CicloEstado, Engine, instant
 from .table import EXPEDIENTE, REGISTRO
 
 SIN_ESTADO = -1  # a contractor no cycle's padrón includes (only its registration is known)
@@ -55,7 +55,7 @@ class Padron:
     def conteos(self, ciclo: str | None = None) -> dict[str, int]:
         """Procedures per state, in chart order: of one cycle, or the displayed ones."""
         if ciclo is not None:
-            codes = next(c.state for c in self.ciclos if c.nombre == ciclo)
+            codes = next(c.estado for c in self.ciclos if c.nombre == ciclo)
         else:
             codes = self.estado[self.estado >= 0]
         counts = np.bincount(codes.astype(np.int64), minlength=len(EXPEDIENTE.states))
@@ -69,9 +69,9 @@ def padron(engine: Engine) -> Padron:
     estado = np.full(n, SIN_ESTADO, dtype=np.int16)
     opinion = np.zeros(n, dtype=np.int8)
     for k, c in enumerate(ciclos):
-        shown = which[c.idx] == k
-        estado[c.idx[shown]] = c.state[shown]
-        opinion[c.idx[shown]] = c.opinion[shown]
+        shown = which[c.contratista] == k
+        estado[c.contratista[shown]] = c.estado[shown]
+        opinion[c.contratista[shown]] = c.opinion[shown]
     return Padron(ciclos, which, estado, opinion)
 
 
@@ -178,10 +178,10 @@ def expedientes(engine: Engine, i: int) -> list[Expediente]:
     """Every procedure of contractor ``i``, oldest cycle first."""
     out = []
     for c in engine.ciclos_ordenados():
-        if i >= len(c.pos) or c.pos[i] < 0:
+        if i >= len(c.posicion_de) or c.posicion_de[i] < 0:
             continue
-        p = int(c.pos[i])
-        code = int(c.state[p])
+        p = int(c.posicion_de[i])
+        code = int(c.estado[p])
         state = EXPEDIENTE.states[code]
         plazo = views.proximo_plazo(engine, c, p, i)
         if plazo is not None and plazo.plazo in ("inicio_ventana_renovacion", "fin_vigencia"):

@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from .cycle import DIAS_REGULARIZACION, Ciclo, plan_ciclo
-from .engine import EXP, OPINIONES, CicloEstado, Engine, instant
 from .errors import RepseError
+from .motor import EXP, OPINIONES, CicloEstado, Engine, instant
 from .plazos import natural_plazo_end
 from .views import estadisticas, obligaciones
 
@@ -80,9 +80,10 @@ def ronda_en_curso(engine: Engine, ciclo: str) -> int | str | None:
     """The round whose lists are the latest of the cycle: ``diaria`` once any cancellation was
     impeded, else the last round with opinions received (None before round 1)."""
     c = _ciclo(engine, ciclo)
-    if (c.susp_desde > 0).any():
+    if (c.suspendida_desde > 0).any():
         return "diaria"
-    for ronda, column in ((3, c.t_r3), (2, c.t_r2), (1, c.t_r1)):
+    for ronda, column in ((3, c.tercera_consulta_recibida), (2, c.segunda_consulta_recibida),
+                          (1, c.primera_consulta_recibida)):
         if (column > 0).any():
             return ronda
     return None
@@ -158,8 +159,8 @@ def carta_exhorto(engine: Engine, i: int, c: CicloEstado, notificacion: date) ->
     conjunto = engine.cal.conjunto()
     prorroga = engine.cal.politicas.prorroga_plazo_natural
     ultimo = natural_plazo_end(notificacion, DIAS_REGULARIZACION, conjunto, prorroga=prorroga)
-    p = int(c.pos[i])
-    opinion = OPINION_TITULO.get(OPINIONES[c.opinion_r1[p]], "—")
+    p = int(c.posicion_de[i])
+    opinion = OPINION_TITULO.get(OPINIONES[c.opinion_ronda1[p]], "—")
     contacto = [x for x in (engine.domicilio[i], engine.correo[i]) if x]
     destino = "\\\n".join(contacto) if contacto else "(domicilio no registrado)"
     bare = notificacion.toordinal() + DIAS_REGULARIZACION
@@ -304,8 +305,8 @@ def exportar(engine: Engine, ciclo: str, destino: Path, *, ronda: int | str | No
         if ronda == 1:
             if notificacion is None:
                 notificacion = plan_ciclo(c.ciclo, engine.cal).exhorto
-            flagged = np.flatnonzero(c.exh_due > 0)
-            ids = sorted(c.idx[flagged].tolist(), key=lambda i: engine.rfcs[i])
+            flagged = np.flatnonzero(c.limite_exhorto > 0)
+            ids = sorted(c.contratista[flagged].tolist(), key=lambda i: engine.rfcs[i])
             for k, i in enumerate(ids):
                 write(f"exhortos/exhorto_{engine.rfcs[i]}.md",
                       carta_exhorto(engine, i, c, notificacion))

@@ -12,7 +12,7 @@ import msgspec
 import numpy as np
 
 from .cycle import HORA_LISTADO_INICIAL, HORA_LISTADOS, HORA_PADRON
-from .engine import EXP, EXP_FINAL, OPINIONES, CicloEstado, Engine, instant
+from .motor import EXP, EXP_FINAL, OPINIONES, CicloEstado, Engine, instant
 from .plazos import cutoff, next_habil_day
 from .table import EXPEDIENTE, REGISTRO
 
@@ -75,7 +75,7 @@ def _groups(c: CicloEstado, due: np.ndarray, met: np.ndarray, needs: np.ndarray,
             clave: str, responsable: str, hour: time | None) -> Iterator[Obligacion]:
     """One obligation per distinct due day among the procedures that ``needs`` it. A procedure
     that ended (final state) before the act no longer counts."""
-    left = EXP_FINAL[c.state] & (met == 0)
+    left = EXP_FINAL[c.estado] & (met == 0)
     mask = needs & (due > 0) & ~left
     if not mask.any():
         return
@@ -98,16 +98,20 @@ def obligaciones(engine: Engine) -> list[Obligacion]:
         d0 = date.fromordinal(c.d0)
         limite = cutoff(d0, HORA_PADRON)
         out.append(Obligacion(c.nombre, "padron", "stps", limite,
-                              *_status(limite, c.t_padron, True, reloj)))
-        received = max(d0, instant(c.t_padron).date())
-        every = np.ones(len(c.state), dtype=bool)
-        day1 = np.full(len(c.state), received.toordinal(), dtype=np.int32)
-        out += _groups(c, day1, c.t_r1, every, reloj, "listado_inicial", "imss",
-                       HORA_LISTADO_INICIAL)
-        out += _groups(c, c.exh_due, c.t_exh, every, reloj, "exhorto", "gt", None)
-        out += _groups(c, c.d2, c.t_r2, every, reloj, "listado_segunda", "imss", HORA_LISTADOS)
-        out += _groups(c, c.d3, c.t_r3, every, reloj, "listado_tercera", "imss", HORA_LISTADOS)
-        out += _groups(c, c.cancel_due, c.t_fin, every, reloj, "cancelacion", "stps", None)
+                              *_status(limite, c.padron_recibido_en, True, reloj)))
+        received = max(d0, instant(c.padron_recibido_en).date())
+        every = np.ones(len(c.estado), dtype=bool)
+        day1 = np.full(len(c.estado), received.toordinal(), dtype=np.int32)
+        out += _groups(c, day1, c.primera_consulta_recibida, every, reloj, "listado_inicial",
+                       "imss", HORA_LISTADO_INICIAL)
+        out += _groups(c, c.limite_exhorto, c.exhorto_notificado_en, every, reloj, "exhorto",
+                       "gt", None)
+        out += _groups(c, c.dia_segunda_consulta, c.segunda_consulta_recibida, every, reloj,
+                       "listado_segunda", "imss", HORA_LISTADOS)
+        out += _groups(c, c.dia_tercera_consulta, c.tercera_consulta_recibida, every, reloj,
+                       "listado_tercera", "imss", HORA_LISTADOS)
+        out += _groups(c, c.limite_cancelacion, c.cancelacion_resuelta_en, every, reloj,
+                       "cancelacion", "stps", None)
         out += _daily(c, engine, conjunto, reloj)
     out.sort(key=lambda o: (o.limite, o.ciclo, CLAVES.index(o.clave)))
     return out
@@ -116,14 +120,14 @@ def obligaciones(engine: Engine) -> list[Obligacion]:
 def _daily(c: CicloEstado, engine: Engine, conjunto, reloj: int) -> Iterator[Obligacion]:
     """While STPS cannot cancel, IMSS deposits updated opinions every hábil day by 12:00
     (numeral 7): one obligation per hábil day on which someone was suspended."""
-    since = c.susp_desde[c.susp_desde > 0]
+    since = c.suspendida_desde[c.suspendida_desde > 0]
     if not len(since):
         return
-    until = c.susp_hasta[c.susp_desde > 0]
+    until = c.suspendida_hasta[c.suspendida_desde > 0]
     today = instant(reloj).date()
     first = next_habil_day(date.fromordinal(int(since.min())), conjunto)
     inputs_by_day: dict[int, int] = {}
-    for t in c.diarias:
+    for t in c.actualizaciones_diarias:
         inputs_by_day.setdefault(instant(t).date().toordinal(), t)
     day = first
     while True:
@@ -146,13 +150,13 @@ def _daily(c: CicloEstado, engine: Engine, conjunto, reloj: int) -> Iterator[Obl
 def proximo_plazo(engine: Engine, c: CicloEstado | None, p: int, i: int) -> ProximoPlazo | None:
     reg = REGISTRO.states[engine.registro[i]]
     if c is not None:
-        state = EXPEDIENTE.states[c.state[p]]
-        column = {"senalado": ("limite_exhorto", c.exh_due),
-                  "exhortado": ("fin_plazo_regularizacion", c.plazo_fin),
-                  "segunda_consulta": ("segunda_consulta", c.d2),
-                  "en_cancelacion": ("fin_plazo_audiencia", c.plazo_fin),
-                  "tercera_consulta": ("tercera_consulta", c.d3),
-                  "por_cancelar": ("cancelacion", c.cancel_due)}.get(state)
+        state = EXPEDIENTE.states[c.estado[p]]
+        column = {"senalado": ("limite_exhorto", c.limite_exhorto),
+                  "exhortado": ("fin_plazo_regularizacion", c.fin_plazo),
+                  "segunda_consulta": ("segunda_consulta", c.dia_segunda_consulta),
+                  "en_cancelacion": ("fin_plazo_audiencia", c.fin_plazo),
+                  "tercera_consulta": ("tercera_consulta", c.dia_tercera_consulta),
+                  "por_cancelar": ("cancelacion", c.limite_cancelacion)}.get(state)
         if column and column[1][p]:
             return ProximoPlazo(column[0], date.fromordinal(int(column[1][p])))
     if reg == "registro_por_renovar":
@@ -176,9 +180,9 @@ def estado_de(engine: Engine, i: int, c: CicloEstado | None = None) -> EstadoCon
     reg = REGISTRO.states[engine.registro[i]]
     if c is None:
         return EstadoContratista(None, None, None, reg, proximo_plazo(engine, None, -1, i))
-    p = int(c.pos[i])
+    p = int(c.posicion_de[i])
     opinion = OPINIONES[c.opinion[p]] or None
-    return EstadoContratista(EXPEDIENTE.states[c.state[p]], c.nombre, opinion, reg,
+    return EstadoContratista(EXPEDIENTE.states[c.estado[p]], c.nombre, opinion, reg,
                              proximo_plazo(engine, c, p, i))
 
 
@@ -240,11 +244,11 @@ def estadisticas(engine: Engine, ciclo: str) -> Estadisticas:
             count["susp"] += len(lote.idx)
         elif lote.evento == "criterio_exclusion":
             count["excl"] += len(lote.idx)
-    states = np.bincount(c.state, minlength=len(EXPEDIENTE.states))
+    states = np.bincount(c.estado, minlength=len(EXPEDIENTE.states))
     return Estadisticas(
-        ciclo, len(c.idx),
-        int((c.opinion_r1 == OPINIONES.index("negativa")).sum()),
-        int((c.opinion_r1 == OPINIONES.index("sin_opinion")).sum()),
+        ciclo, len(c.contratista),
+        int((c.opinion_ronda1 == OPINIONES.index("negativa")).sum()),
+        int((c.opinion_ronda1 == OPINIONES.index("sin_opinion")).sum()),
         count["exh"], count["r2"], count["r3"], count["rd"], count["canc"], count["susp"],
         count["excl"],
         {s: int(n) for s, n in zip(EXPEDIENTE.states, states.tolist(), strict=True) if n},

@@ -19,8 +19,8 @@ from functools import cached_property
 import numpy as np
 
 from . import consultas, views
-from .engine import OPINIONES, CicloEstado, Engine, instant
 from .exports import Listado, listados, ronda_en_curso
+from .motor import OPINIONES, Engine, instant
 from .plazos import MX, next_habil_day
 from .table import EXPEDIENTE
 
@@ -64,33 +64,11 @@ class Ficha:
     recorrido: tuple[str, ...]  # states of the latest procedure, in order (lifecycle drawing)
 
 
-def congelar(engine: Engine) -> Engine:
-    """A copy of ``engine`` that shares nothing mutable with it (the engine mutates its columns
-    in place; batches of history are never mutated once appended, so they are shared)."""
-    e = Engine.__new__(Engine)
-    e.__dict__.update(engine.__dict__)
-    e.index = dict(engine.index)
-    for name in ("rfcs", "razon_social", "folio", "correo", "domicilio", "lotes", "notas",
-                 "rechazos"):
-        setattr(e, name, list(getattr(engine, name)))
-    for name in ("fecha_registro", "vence", "ventana", "registro"):
-        setattr(e, name, getattr(engine, name).copy())
-    e.ciclos = {}
-    for nombre, c in engine.ciclos.items():
-        k = CicloEstado.__new__(CicloEstado)
-        k.__dict__.update(c.__dict__)
-        for col in (*c.columns(), "pos"):
-            setattr(k, col, getattr(c, col).copy())
-        k.diarias = list(c.diarias)
-        e.ciclos[nombre] = k
-    return e
-
-
 class Vista:
     """The state as of input ``version`` (0: an empty store), read-only."""
 
     def __init__(self, engine: Engine, version: int = 0, *, congelado: bool = False) -> None:
-        self._engine = engine if congelado else congelar(engine)
+        self._engine = engine if congelado else engine.copia()
         self.version = version
 
     # --- the clock and the cycles ---------------------------------------------------------

@@ -12,9 +12,9 @@ import pytest
 from repse.core import demo as demo_module
 from repse.core.cycle import Ciclo
 from repse.core.demo import NANDU, generar_demo
-from repse.core.engine import add_months
 from repse.core.errors import DemoError
 from repse.core.importing import entrada, leer
+from repse.core.motor import add_months
 from repse.core.rfc import check_rfcs
 
 

@@ -11,7 +11,7 @@ import pytest
 from repse.core import inputs as inp
 from repse.core.api import Repositorio
 from repse.core.calendars import calendarios
-from repse.core.engine import dump
+from repse.core.instantanea import dump
 from repse.core.plazos import MX
 from repse.core.store import Store
 from repse.core.views import estado_de, historial, obligaciones

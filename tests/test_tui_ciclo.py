@@ -11,7 +11,7 @@ import pytest
 
 from bench.cycle import cycle_inputs, rfcs_for
 from repse.core.api import Repositorio
-from repse.core.engine import EXP
+from repse.core.motor import EXP
 from repse.core.table import EXPEDIENTE
 from repse.tui.app import RepseApp
 from repse.tui.screens.dialogs import Acto, Confirmar, Exportar, Importar, PedirMomento, Resultado
@@ -108,7 +108,7 @@ async def acto(pilot, tipo: str, estado: str, cuando: str, *, quien: str = "filt
 
 
 def conteo(app, estado: str) -> int:
-    return int((app.engine.ciclos[CICLO].state == EXP[estado]).sum())
+    return int((app.engine.ciclos[CICLO].estado == EXP[estado]).sum())
 
 
 def texto(r: Resultado) -> str:
@@ -201,7 +201,7 @@ async def test_un_ciclo_completo_en_la_tui(tmp_path):
 
     repo = Repositorio.abrir(db)  # everything went to the store
     c = repo.engine.ciclos[CICLO]
-    counts = {s: int((c.state == EXP[s]).sum()) for s in EXPEDIENTE.states}
+    counts = {s: int((c.estado == EXP[s]).sum()) for s in EXPEDIENTE.states}
     repo.cerrar()
     assert counts["al_corriente"] == 32 and counts["regularizado"] == 6
     assert counts["cancelado"] == 2 and sum(counts.values()) == 40

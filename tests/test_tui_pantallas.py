@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bench.cycle import cycle_inputs
-from repse.core.engine import EXP
+from repse.core.motor import EXP
 from repse.tui.app import RepseApp
 from repse.tui.screens.detalle import DetalleScreen
 from repse.tui.widgets.tabla_padron import TablaPadron

@@ -27,8 +27,8 @@ from textual.screen import ModalScreen, Screen
 from ..core import consultas
 from ..core import inputs as inp
 from ..core.api import Repositorio, Respuesta
-from ..core.engine import Engine, instant
 from ..core.errors import RepseError
+from ..core.motor import Engine, instant
 from ..core.plazos import MX, next_habil_day
 from .screens.agenda import AgendaScreen
 from .screens.ayuda import AyudaScreen, tecla, texto_ayuda

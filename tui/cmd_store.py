@@ -146,8 +146,8 @@ def cmd_estado(args) -> int:
         print(f"Reloj: {datetime.fromtimestamp(engine.reloj, MX):%Y-%m-%d %H:%M} "
               f"({'simulación' if repo.simulacion else 'operación'})")
         for nombre, c in sorted(engine.ciclos.items()):
-            print(f"Ciclo {nombre}: {len(c.idx)} expedientes")
-            counts = Counter(c.state.tolist())
+            print(f"Ciclo {nombre}: {len(c.contratista)} expedientes")
+            counts = Counter(c.estado.tolist())
             for code, n in sorted(counts.items()):
                 print(f"  {EXPEDIENTE.states[code]:<26} {n:>9}")
         return 0

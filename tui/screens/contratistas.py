@@ -14,7 +14,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Label, Select
 
 from ...core import consultas
-from ...core.engine import OPINIONES
+from ...core.motor import OPINIONES
 from ...core.table import EXPEDIENTE
 from ..widgets.etiquetas import ESTADO, OPINION, numero
 from ..widgets.tabla_padron import TablaPadron

@@ -21,7 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...core import consultas
-from ...core.engine import Engine
+from ...core.motor import Engine
 from .etiquetas import ESTADO, OPINION, PLAZO, TONO
 
 COLUMNAS = ("RFC", "Razón social", "Estado", "Opinión", "Próx. plazo")
