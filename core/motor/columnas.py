@@ -7,7 +7,7 @@ days int32 ordinals, states and opinions int8 codes; 0 means "none" (``tiempo``)
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from functools import partial
+from functools import cached_property, partial
 
 import numpy as np
 
@@ -69,11 +69,11 @@ class CicloEstado:
     padron_recibido_en: int = 0  # first padrón input of the cycle
     actualizaciones_diarias: list[int] = field(default_factory=list)  # their instants
 
-    @property
+    @cached_property
     def nombre(self) -> str:
         return str(self.ciclo)
 
-    @property
+    @cached_property
     def d0(self) -> int:
         """The consultation day of the cycle (numeral 1)."""
         return self.ciclo.fecha_consulta.toordinal()
