@@ -22,7 +22,7 @@ from . import consultas, views
 from . import inputs as inp
 from .calendars import Calendarios, calendarios
 from .errors import Rechazo
-from .instantanea import dump, load, vigente
+from .instantanea import dump, load
 from .motor import Desenlace, Engine, EntradaRechazada, epoch, instant
 from .plazos import MX, next_habil_day
 from .store import FilaPrevia, Store
@@ -261,11 +261,11 @@ class Repositorio:
             self.log.add_stored(n, cuerpo)
         snap = self.store.snapshot()
         last = self.store.last()[0]
-        if snap is not None and snap[0] == last and vigente(snap[1]):
-            self.engine = load(snap[1])
-            self.applied = last
-        else:
+        engine = load(snap[1]) if snap is not None and snap[0] == last else None
+        if engine is None:
             self._rebuild()
+        else:
+            self.engine, self.applied = engine, last
 
     def _rebuild(self) -> None:
         self.engine = self.log.replay(self.inicial).engine

@@ -52,10 +52,6 @@ class _EngineS(msgspec.Struct, array_like=True):
     transiciones: int
 
 
-class _Formato(msgspec.Struct, array_like=True):
-    formato: int
-
-
 _ENGINE_ARRAYS = {"fecha_registro": np.int32, "vence": np.int32, "ventana": np.int32,
                   "registro": np.int8}
 
@@ -78,16 +74,14 @@ def dump(engine: Engine) -> bytes:
     return msgspec.msgpack.encode(state)
 
 
-def vigente(data: bytes) -> bool:
-    """Whether ``data`` is a snapshot this version can load."""
+def load(data: bytes) -> Engine | None:
+    """The engine a snapshot holds; None for a snapshot written in another format."""
     try:
-        return msgspec.msgpack.decode(data, type=_Formato).formato == FORMATO
+        s = msgspec.msgpack.decode(data, type=_EngineS)
     except (msgspec.DecodeError, msgspec.ValidationError):
-        return False
-
-
-def load(data: bytes) -> Engine:
-    s = msgspec.msgpack.decode(data, type=_EngineS)
+        return None
+    if s.formato != FORMATO:
+        return None
     engine = Engine(Calendarios(s.datos, s.politicas))
     engine.reloj = s.reloj
     engine.rfcs, engine.razon_social, engine.folio = s.rfcs, s.razon_social, s.folio

@@ -55,6 +55,8 @@ class EntradaRechazada(Exception):
 
 
 class Entradas(Reloj):
+    """The engine's state, its clock, and what each type of input does to them."""
+
     def aplicar(self, entrada: inp.Entrada, numero: int) -> Desenlace:
         """Apply one input in effective-time order and report what it did. Raises
         :class:`EntradaRechazada` when the whole input no longer fits (its cycle is not open:

@@ -17,6 +17,8 @@ Vencimiento = tuple[int, str, CicloEstado | None, np.ndarray]
 
 
 class Reloj(EstadoMotor):
+    """The engine's state with a clock that fires what falls due as it moves."""
+
     def avanzar(self, t: int, numero: int) -> int:
         """Fire, in time order, every plazo that ended at or before instant ``t``."""
         before = self.transiciones
