@@ -167,14 +167,22 @@ class _Log:
         for row in sorted(self.rows, key=lambda r: (r.at, r.n)):
             if row.n in skip or row.anula is not None:
                 continue
-            entrada = self.entrada(row.n)
-            try:
-                out.pasos[row.n] = out.engine.aplicar(entrada, row.n)
-            except EntradaRechazada as exc:
-                out.rechazadas[row.n] = str(exc)
-                out.engine.rechazos.append(Rechazo(row.n, inp.tipo(entrada), None, str(exc),
-                                                   entrada.archivo))
+            paso = _aplicar_aceptada(out.engine, self.entrada(row.n), row.n)
+            if isinstance(paso, str):
+                out.rechazadas[row.n] = paso
+            else:
+                out.pasos[row.n] = paso
         return out
+
+
+def _aplicar_aceptada(engine: Engine, entrada: inp.Entrada, n: int) -> Desenlace | str:
+    """Apply an input the log accepted; one that no longer fits (its padrón was annulled) is
+    refused whole: its reason joins the engine's refusals and is returned."""
+    try:
+        return engine.aplicar(entrada, n)
+    except EntradaRechazada as exc:
+        engine.rechazos.append(Rechazo(n, inp.tipo(entrada), None, str(exc), entrada.archivo))
+        return str(exc)
 
 
 class _Repeticion(NamedTuple):
@@ -284,11 +292,7 @@ class Repositorio:
             self.log.add(row.n, entrada)
             rebuild = rebuild or entrada.retroactivo or isinstance(entrada, inp.Anulacion)
             if not rebuild:
-                try:
-                    self.engine.aplicar(entrada, row.n)
-                except EntradaRechazada as exc:
-                    self.engine.rechazos.append(Rechazo(row.n, inp.tipo(entrada), None,
-                                                        str(exc)))
+                _aplicar_aceptada(self.engine, entrada, row.n)
         if rebuild:
             self._rebuild()
         self.applied = new[-1].n
