@@ -115,19 +115,19 @@ def event_sequences(n: int, flagged, engine) -> list[list[str]]:
 
 
 def run_size(n: int) -> dict:
-    from repse.core import engine as engine_mod
     from repse.core import inputs as inp
+    from repse.core import motor
     from repse.core.api import Repositorio
 
     fire_time = [0.0]
-    original = engine_mod.Engine._fire
+    original = motor.Engine._fire
 
     def timed_fire(self, *args, **kwargs):
         t0 = time.perf_counter()
         original(self, *args, **kwargs)
         fire_time[0] += time.perf_counter() - t0
 
-    engine_mod.Engine._fire = timed_fire
+    motor.Engine._fire = timed_fire
     inputs, rfcs, flagged = cycle_inputs(n)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
@@ -141,7 +141,7 @@ def run_size(n: int) -> dict:
         repo.cerrar()
         cycle_s = time.perf_counter() - t0
         transitions = repo.engine.transiciones
-        engine_mod.Engine._fire = original
+        motor.Engine._fire = original
 
         t0 = time.perf_counter()
         repo = Repositorio.abrir(db)
@@ -219,7 +219,7 @@ def main() -> None:
                              capture_output=True, text=True, check=True)
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
     # The statemachine baseline on a sample of the smallest size's event sequences.
-    from repse.core.engine import Engine  # noqa: F401  (warm imports outside the timing)
+    from repse.core.motor import Engine  # noqa: F401  (warm imports outside the timing)
 
     inputs_small = results[0]
     seqs = _sample_sequences(inputs_small["n"])

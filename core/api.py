@@ -19,7 +19,9 @@ import msgspec
 
 from . import inputs as inp
 from .calendars import Calendarios, calendarios
-from .engine import Engine, EntradaRechazada, Rechazo, dump, epoch, instant, load
+from .errors import Rechazo
+from .instantanea import dump, load
+from .motor import Desenlace, Engine, EntradaRechazada, epoch, instant
 from .plazos import MX, next_habil_day
 from .store import FilaPrevia, Store
 from .vista import Ancla, EstadoJSON, Vista
@@ -46,7 +48,7 @@ class Disparo(msgspec.Struct, frozen=True):
 
 
 class Respuesta(msgspec.Struct):
-    """The answer to one input."""
+    """The answer to one input (plain data: what ``repse registrar --json`` prints)."""
 
     numero: int
     tipo: str | None
@@ -58,6 +60,16 @@ class Respuesta(msgspec.Struct):
     transiciones: int = 0
     cambios: list[Cambio] = msgspec.field(default_factory=list)
     disparos: list[Disparo] = msgspec.field(default_factory=list)
+
+    @classmethod
+    def de(cls, paso: Desenlace, cambios: Iterable[Cambio] = ()) -> Respuesta:
+        """The answer to an accepted input, from what applying it did."""
+        counts: Counter[tuple[str, str | None]] = Counter()
+        for lote in paso.lotes:
+            counts[lote.evento, lote.ciclo] += len(lote.idx)
+        return cls(paso.numero, paso.tipo, True, None, paso.aceptadas, list(paso.rechazos),
+                   list(paso.avisos), paso.transiciones, list(cambios),
+                   [Disparo(e, c, n) for (e, c), n in counts.items()])
 
 
 class _Cabecera(msgspec.Struct):
@@ -132,21 +144,38 @@ class _Log:
 
         return {target for a, target in anulaciones.items() if effective(a)}
 
-    def replay(self, initial: Calendarios) -> Engine:
+    def replay(self, initial: Calendarios) -> _Repeticion:
         """The state: every accepted, non-annulled input in effective-time order. An input that
         no longer fits (its padrón was annulled) is refused whole, with its reason."""
-        engine = Engine(initial)
+        out = _Repeticion(Engine(initial), {}, {})
         skip = self.annulled()
         for row in sorted(self.rows, key=lambda r: (r.at, r.n)):
             if row.n in skip or row.anula is not None:
                 continue
-            entrada = self.entrada(row.n)
-            try:
-                engine.aplicar(entrada, row.n)
-            except EntradaRechazada as exc:
-                engine.rechazos.append(Rechazo(row.n, inp.tipo(entrada), None, str(exc),
-                                               entrada.archivo))
-        return engine
+            paso = _aplicar_aceptada(out.engine, self.entrada(row.n), row.n)
+            if isinstance(paso, str):
+                out.rechazadas[row.n] = paso
+            else:
+                out.pasos[row.n] = paso
+        return out
+
+
+def _aplicar_aceptada(engine: Engine, entrada: inp.Entrada, n: int) -> Desenlace | str:
+    """Apply an input the log accepted; one that no longer fits (its padrón was annulled) is
+    refused whole: its reason joins the engine's refusals and is returned."""
+    try:
+        return engine.aplicar(entrada, n)
+    except EntradaRechazada as exc:
+        engine.rechazos.append(Rechazo(n, inp.tipo(entrada), None, str(exc), entrada.archivo))
+        return str(exc)
+
+
+class _Repeticion(NamedTuple):
+    """A replay: the state, what each input replayed did, and the inputs it refused whole."""
+
+    engine: Engine
+    pasos: dict[int, Desenlace]
+    rechazadas: dict[int, str]
 
 
 def _size(entrada: inp.Entrada) -> int:
@@ -210,14 +239,14 @@ class Repositorio:
             self.log.add_stored(n, cuerpo)
         snap = self.store.snapshot()
         last = self.store.last()[0]
-        if snap is not None and snap[0] == last:
-            self.engine = load(snap[1])
-            self.applied = last
-        else:
+        engine = load(snap[1]) if snap is not None and snap[0] == last else None
+        if engine is None:
             self._rebuild()
+        else:
+            self.engine, self.applied = engine, last
 
     def _rebuild(self) -> None:
-        self.engine = self.log.replay(self.inicial)
+        self.engine = self.log.replay(self.inicial).engine
         self.applied = self.store.last()[0]
 
     def _catch_up(self) -> None:
@@ -233,11 +262,7 @@ class Repositorio:
             self.log.add(row.n, entrada)
             rebuild = rebuild or entrada.retroactivo or isinstance(entrada, inp.Anulacion)
             if not rebuild:
-                try:
-                    self.engine.aplicar(entrada, row.n)
-                except EntradaRechazada as exc:
-                    self.engine.rechazos.append(Rechazo(row.n, inp.tipo(entrada), None,
-                                                        str(exc)))
+                _aplicar_aceptada(self.engine, entrada, row.n)
         if rebuild:
             self._rebuild()
         self.applied = new[-1].n
@@ -267,15 +292,14 @@ class Repositorio:
                 except BaseException:
                     self._rebuild()  # never keep a half-applied state in memory
                     raise
-            filas = tuple(previas) + _engine_rows(result.rechazos if result else ())
-            self.store.append("rechazada" if motivo else "aceptada", motivo, cuerpo, filas,
-                              numero)
+            # The engine's row refusals are not stored: every replay derives them again.
+            self.store.append("rechazada" if motivo else "aceptada", motivo, cuerpo,
+                              tuple(previas), numero)
             self.applied = numero
             if motivo or result is None:
                 return Respuesta(numero, inp.tipo(entrada), False, motivo)
             self.log.add(numero, entrada)
-            return Respuesta(numero, result.tipo, True, None, result.aceptadas, result.rechazos,
-                             result.avisos, result.transiciones, disparos=self._disparos(numero))
+            return Respuesta.de(result)
 
     def registrar_linea(self, linea: bytes | str, *, numero: int | None = None,
                         archivo: str | None = None) -> Respuesta:
@@ -335,20 +359,19 @@ class Repositorio:
         trial = self.log.copy()
         trial.add(numero, entrada)
         trial.cache[numero] = entrada  # not in the store yet
-        engine = trial.replay(self.inicial)
-        whole = [r for r in engine.rechazos if r.linea == numero and r.rfc is None
-                 and r.fila is None and r.tipo == inp.tipo(entrada)]
-        if whole and not isinstance(entrada, inp.Anulacion):
-            self.store.append("rechazada", whole[0].motivo, cuerpo, tuple(previas), numero)
+        replayed = trial.replay(self.inicial)
+        motivo = replayed.rechazadas.get(numero)
+        if motivo is not None:
+            self.store.append("rechazada", motivo, cuerpo, tuple(previas), numero)
             self.applied = numero
-            return Respuesta(numero, inp.tipo(entrada), False, whole[0].motivo)
-        rows = [r for r in engine.rechazos if r.linea == numero]
-        self.store.append("aceptada", None, cuerpo, tuple(previas) + _engine_rows(rows), numero)
-        cambios = _changes(self.engine, engine)
-        before = self.engine.transiciones
-        self.log, self.engine, self.applied = trial, engine, numero
-        return Respuesta(numero, inp.tipo(entrada), True, None, 1, rows, [],
-                         engine.transiciones - before, cambios, self._disparos(numero))
+            return Respuesta(numero, inp.tipo(entrada), False, motivo)
+        self.store.append("aceptada", None, cuerpo, tuple(previas), numero)
+        cambios = _changes(self.engine, replayed.engine)
+        self.log, self.engine, self.applied = trial, replayed.engine, numero
+        paso = replayed.pasos.get(numero)  # None for an annulment: a replay skips it
+        if paso is None:
+            return Respuesta(numero, inp.tipo(entrada), True, None, 1, cambios=cambios)
+        return Respuesta.de(paso, cambios)
 
     def avanzar(self, hasta: datetime, *, actor: str = "gt", usuario: str | None = None
                 ) -> Respuesta:
@@ -366,18 +389,10 @@ class Repositorio:
         day), a registration's term that ends, or the cut-off of a pending obligation."""
         return Vista(self.engine, congelado=True).proximo_vencimiento()
 
-    def _disparos(self, numero: int) -> list[Disparo]:
-        """What one input fired: (event, cycle or None for the registration, how many)."""
-        counts: Counter[tuple[str, str | None]] = Counter()
-        for lote in self.engine.lotes:
-            if lote.entrada == numero:
-                counts[lote.evento, lote.ciclo] += len(lote.idx)
-        return [Disparo(e, c, n) for (e, c), n in counts.items()]
-
     def en_instante(self, t: datetime) -> Engine:
         """The state as it was at ``t`` (read-only): the accepted inputs up to ``t``, replayed,
         with the clock advanced to ``t``."""
-        engine = self.log.copy(until=epoch(t)).replay(self.inicial)
+        engine = self.log.copy(until=epoch(t)).replay(self.inicial).engine
         engine.avanzar(max(epoch(t), engine.reloj), 0)
         return engine
 
@@ -414,13 +429,9 @@ class Repositorio:
             if row.estado == "rechazada":
                 out.append(Rechazo(row.n, tipo, None, row.motivo or "", origen.archivo))
             out.extend(Rechazo(row.n, tipo, p.rfc, p.motivo, p.archivo, p.fila)
-                       for p in row.rechazos if not p.motor and not p.aviso)
+                       for p in row.rechazos if not p.aviso)
         out.extend(self.engine.rechazos)
         return sorted(out, key=lambda r: (r.linea, r.fila or 0))
-
-
-def _engine_rows(rechazos: Iterable[Rechazo]) -> tuple[FilaPrevia, ...]:
-    return tuple(FilaPrevia(r.rfc, r.motivo, r.archivo, r.fila, motor=True) for r in rechazos)
 
 
 class _Origen(msgspec.Struct):

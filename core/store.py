@@ -55,7 +55,13 @@ class FilaPrevia(msgspec.Struct, frozen=True, omit_defaults=True):
     archivo: str | None = None
     fila: int | None = None
     aviso: bool = False
-    motor: bool = False  # found by the engine (re-derived on every replay), not by the reader
+
+
+class _FilaGuardada(FilaPrevia, frozen=True, omit_defaults=True):
+    """A stored row as earlier versions may have written it: they also stored the refusals the
+    engine found (``motor``). Every replay derives those again, so reading drops them."""
+
+    motor: bool = False
 
 
 class Fila(msgspec.Struct, frozen=True):
@@ -68,7 +74,11 @@ class Fila(msgspec.Struct, frozen=True):
 
 
 _rows_encoder = msgspec.json.Encoder()
-_rows_decoder = msgspec.json.Decoder(tuple[FilaPrevia, ...])
+_rows_decoder = msgspec.json.Decoder(tuple[_FilaGuardada, ...])
+
+
+def _previas(blob: bytes) -> tuple[FilaPrevia, ...]:
+    return tuple(r for r in _rows_decoder.decode(blob) if not r.motor)
 
 
 def _blob(value: bytes | str) -> bytes:
@@ -162,8 +172,7 @@ class Store:
         cur = self.db.execute("SELECT n, estado, motivo, cuerpo, rechazos, hash FROM entradas "
                               "WHERE n > ? ORDER BY n", (desde,))
         for n, estado, motivo, cuerpo, rechazos, digest in cur:
-            yield Fila(n, estado, motivo, _blob(cuerpo), _rows_decoder.decode(_blob(rechazos)),
-                       digest)
+            yield Fila(n, estado, motivo, _blob(cuerpo), _previas(_blob(rechazos)), digest)
 
     def cuerpo(self, n: int) -> bytes:
         row = self.db.execute("SELECT cuerpo FROM entradas WHERE n = ?", (n,)).fetchone()

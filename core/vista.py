@@ -25,9 +25,9 @@ import numpy as np
 
 from .calendars import Calendarios
 from .cycle import HORA_LISTADO_INICIAL, HORA_LISTADOS, HORA_PADRON, Ciclo
-from .engine import EXP, EXP_FINAL, OPINIONES, CicloEstado, Engine, instant
 from .errors import Rechazo, RepseError
 from .lifecycle import Expediente
+from .motor import EXP, EXP_FINAL, OPINIONES, CicloEstado, Engine, instant
 from .plazos import MX, cutoff, next_habil_day
 from .table import EXPEDIENTE, REGISTRO
 
@@ -205,32 +205,15 @@ class Listado:
 # --------------------------------------------------------------------------------------------
 # The frozen copy
 # --------------------------------------------------------------------------------------------
-def _solo_lectura(a: np.ndarray) -> np.ndarray:
-    a = a.copy()
-    a.flags.writeable = False
-    return a
-
-
 def congelar(engine: Engine) -> Engine:
-    """A copy of ``engine`` that shares nothing mutable with it and whose arrays are read-only
-    (the engine mutates its columns in place; batches of history are never mutated once
-    appended, so they are shared)."""
-    e = Engine.__new__(Engine)
-    e.__dict__.update(engine.__dict__)
-    e.index = dict(engine.index)
-    for name in ("rfcs", "razon_social", "folio", "correo", "domicilio", "lotes", "notas",
-                 "rechazos"):
-        setattr(e, name, list(getattr(engine, name)))
-    for name in ("fecha_registro", "vence", "ventana", "registro"):
-        setattr(e, name, _solo_lectura(getattr(engine, name)))
-    e.ciclos = {}
-    for nombre, c in engine.ciclos.items():
-        k = CicloEstado.__new__(CicloEstado)
-        k.__dict__.update(c.__dict__)
-        for col in (*c.columns(), "pos"):
-            setattr(k, col, _solo_lectura(getattr(c, col)))
-        k.diarias = list(c.diarias)
-        e.ciclos[nombre] = k
+    """A copy of ``engine`` that shares nothing mutable with it (:meth:`Engine.copia`), its
+    arrays read-only: a reader cannot change what another thread reads."""
+    e = engine.copia()
+    for a in (e.fecha_registro, e.vence, e.ventana, e.registro):
+        a.flags.writeable = False
+    for c in e.ciclos.values():
+        for col in (*c.columnas(), "posicion_de"):
+            getattr(c, col).flags.writeable = False
     return e
 
 
@@ -254,9 +237,9 @@ def _padron(engine: Engine) -> _Padron:
     estado = np.full(n, SIN_ESTADO, dtype=np.int16)
     opinion = np.zeros(n, dtype=np.int8)
     for k, c in enumerate(ciclos):
-        shown = which[c.idx] == k
-        estado[c.idx[shown]] = c.state[shown]
-        opinion[c.idx[shown]] = c.opinion[shown]
+        shown = which[c.contratista] == k
+        estado[c.contratista[shown]] = c.estado[shown]
+        opinion[c.contratista[shown]] = c.opinion[shown]
     return _Padron(ciclos, which, estado, opinion)
 
 
@@ -298,7 +281,7 @@ def _groups(c: CicloEstado, due: np.ndarray, met: np.ndarray, reloj: int, clave:
             responsable: str, hour: time | None) -> Iterator[Obligacion]:
     """One obligation per distinct due day among the procedures that have one. A procedure
     that ended (final state) before the act no longer counts."""
-    left = EXP_FINAL[c.state] & (met == 0)
+    left = EXP_FINAL[c.estado] & (met == 0)
     mask = (due > 0) & ~left
     if not mask.any():
         return
@@ -321,14 +304,19 @@ def _obligaciones(engine: Engine) -> list[Obligacion]:
         d0 = date.fromordinal(c.d0)
         limite = cutoff(d0, HORA_PADRON)
         out.append(Obligacion(c.nombre, "padron", "stps", limite,
-                              *_status(limite, c.t_padron, True, reloj)))
-        received = max(d0, instant(c.t_padron).date())
-        day1 = np.full(len(c.state), received.toordinal(), dtype=np.int32)
-        out += _groups(c, day1, c.t_r1, reloj, "listado_inicial", "imss", HORA_LISTADO_INICIAL)
-        out += _groups(c, c.exh_due, c.t_exh, reloj, "exhorto", "gt", None)
-        out += _groups(c, c.d2, c.t_r2, reloj, "listado_segunda", "imss", HORA_LISTADOS)
-        out += _groups(c, c.d3, c.t_r3, reloj, "listado_tercera", "imss", HORA_LISTADOS)
-        out += _groups(c, c.cancel_due, c.t_fin, reloj, "cancelacion", "stps", None)
+                              *_status(limite, c.padron_recibido_en, True, reloj)))
+        received = max(d0, instant(c.padron_recibido_en).date())
+        day1 = np.full(len(c.estado), received.toordinal(), dtype=np.int32)
+        for due, met, clave, responsable, hora in (
+                (day1, c.primera_consulta_recibida, "listado_inicial", "imss",
+                 HORA_LISTADO_INICIAL),
+                (c.limite_exhorto, c.exhorto_notificado_en, "exhorto", "gt", None),
+                (c.dia_segunda_consulta, c.segunda_consulta_recibida, "listado_segunda", "imss",
+                 HORA_LISTADOS),
+                (c.dia_tercera_consulta, c.tercera_consulta_recibida, "listado_tercera", "imss",
+                 HORA_LISTADOS),
+                (c.limite_cancelacion, c.cancelacion_resuelta_en, "cancelacion", "stps", None)):
+            out += _groups(c, due, met, reloj, clave, responsable, hora)
         out += _daily(c, conjunto, reloj)
     out.sort(key=lambda o: (o.limite, o.ciclo, CLAVES.index(o.clave)))
     return out
@@ -337,14 +325,14 @@ def _obligaciones(engine: Engine) -> list[Obligacion]:
 def _daily(c: CicloEstado, conjunto, reloj: int) -> Iterator[Obligacion]:
     """While STPS cannot cancel, IMSS deposits updated opinions every hábil day by 12:00
     (numeral 7): one obligation per hábil day on which someone was suspended."""
-    since = c.susp_desde[c.susp_desde > 0]
+    since = c.suspendida_desde[c.suspendida_desde > 0]
     if not len(since):
         return
-    until = c.susp_hasta[c.susp_desde > 0]
+    until = c.suspendida_hasta[c.suspendida_desde > 0]
     today = instant(reloj).date()
     first = next_habil_day(date.fromordinal(int(since.min())), conjunto)
     inputs_by_day: dict[int, int] = {}
-    for t in c.diarias:
+    for t in c.actualizaciones_diarias:
         inputs_by_day.setdefault(instant(t).date().toordinal(), t)
     day = first
     while True:
@@ -369,13 +357,13 @@ def _daily(c: CicloEstado, conjunto, reloj: int) -> Iterator[Obligacion]:
 def _proximo_plazo(engine: Engine, c: CicloEstado | None, p: int, i: int) -> ProximoPlazo | None:
     reg = REGISTRO.states[engine.registro[i]]
     if c is not None:
-        state = EXPEDIENTE.states[c.state[p]]
-        column = {"senalado": ("limite_exhorto", c.exh_due),
-                  "exhortado": ("fin_plazo_regularizacion", c.plazo_fin),
-                  "segunda_consulta": ("segunda_consulta", c.d2),
-                  "en_cancelacion": ("fin_plazo_audiencia", c.plazo_fin),
-                  "tercera_consulta": ("tercera_consulta", c.d3),
-                  "por_cancelar": ("cancelacion", c.cancel_due)}.get(state)
+        state = EXPEDIENTE.states[c.estado[p]]
+        column = {"senalado": ("limite_exhorto", c.limite_exhorto),
+                  "exhortado": ("fin_plazo_regularizacion", c.fin_plazo),
+                  "segunda_consulta": ("segunda_consulta", c.dia_segunda_consulta),
+                  "en_cancelacion": ("fin_plazo_audiencia", c.fin_plazo),
+                  "tercera_consulta": ("tercera_consulta", c.dia_tercera_consulta),
+                  "por_cancelar": ("cancelacion", c.limite_cancelacion)}.get(state)
         if column and column[1][p]:
             return ProximoPlazo(column[0], date.fromordinal(int(column[1][p])))
     if reg == "registro_por_renovar":
@@ -390,9 +378,9 @@ def _estado_de(engine: Engine, i: int, c: CicloEstado | None) -> EstadoContratis
     reg = REGISTRO.states[engine.registro[i]]
     if c is None:
         return EstadoContratista(None, None, None, reg, _proximo_plazo(engine, None, -1, i))
-    p = int(c.pos[i])
+    p = int(c.posicion_de[i])
     opinion = OPINIONES[c.opinion[p]] or None
-    return EstadoContratista(EXPEDIENTE.states[c.state[p]], c.nombre, opinion, reg,
+    return EstadoContratista(EXPEDIENTE.states[c.estado[p]], c.nombre, opinion, reg,
                              _proximo_plazo(engine, c, p, i))
 
 
@@ -423,10 +411,10 @@ def _expedientes(engine: Engine, i: int) -> list[FichaExpediente]:
     """Every procedure of contractor ``i``, oldest cycle first."""
     out = []
     for c in engine.ciclos_ordenados():
-        if i >= len(c.pos) or c.pos[i] < 0:
+        if i >= len(c.posicion_de) or c.posicion_de[i] < 0:
             continue
-        p = int(c.pos[i])
-        code = int(c.state[p])
+        p = int(c.posicion_de[i])
+        code = int(c.estado[p])
         state = EXPEDIENTE.states[code]
         plazo = _proximo_plazo(engine, c, p, i)
         if plazo is not None and plazo.plazo in ("inicio_ventana_renovacion", "fin_vigencia"):
@@ -488,11 +476,11 @@ def _estadisticas(engine: Engine, c: CicloEstado) -> Estadisticas:
             count["susp"] += len(lote.idx)
         elif lote.evento == "criterio_exclusion":
             count["excl"] += len(lote.idx)
-    states = np.bincount(c.state, minlength=len(EXPEDIENTE.states))
+    states = np.bincount(c.estado, minlength=len(EXPEDIENTE.states))
     return Estadisticas(
-        c.nombre, len(c.idx),
-        int((c.opinion_r1 == OPINIONES.index("negativa")).sum()),
-        int((c.opinion_r1 == OPINIONES.index("sin_opinion")).sum()),
+        c.nombre, len(c.contratista),
+        int((c.opinion_ronda1 == OPINIONES.index("negativa")).sum()),
+        int((c.opinion_ronda1 == OPINIONES.index("sin_opinion")).sum()),
         count["exh"], count["r2"], count["r3"], count["rd"], count["canc"], count["susp"],
         count["excl"],
         {s: int(n) for s, n in zip(EXPEDIENTE.states, states.tolist(), strict=True) if n},
@@ -524,10 +512,10 @@ def _listados(engine: Engine, c: CicloEstado, ronda: int | str) -> list[Listado]
 
 
 def _ronda_en_curso(c: CicloEstado) -> int | str | None:
-    if (c.susp_desde > 0).any():
+    if (c.suspendida_desde > 0).any():
         return "diaria"
-    for ronda, column in ((3, c.t_r3), (2, c.t_r2), (1, c.t_r1)):
-        if (column > 0).any():
+    for ronda in (3, 2, 1):
+        if (c.consulta_recibida(ronda) > 0).any():
             return ronda
     return None
 
@@ -654,7 +642,7 @@ class Vista:
         """Procedures per state, in chart order: of one cycle, or the displayed ones."""
         p = self._padron
         if ciclo is not None:
-            codes = next(c.state for c in p.ciclos if c.nombre == ciclo)
+            codes = next(c.estado for c in p.ciclos if c.nombre == ciclo)
         else:
             codes = p.estado[p.estado >= 0]
         counts = np.bincount(codes.astype(np.int64), minlength=len(EXPEDIENTE.states))
@@ -734,10 +722,10 @@ class Vista:
         """The contractors of the cycle an exhorto goes to (flagged in round 1), by RFC."""
         c = self._ciclo(ciclo)
         e = self._engine
-        flagged = np.flatnonzero(c.exh_due > 0)
+        flagged = np.flatnonzero(c.limite_exhorto > 0)
         out = [Exhortado(e.rfcs[i], e.razon_social[i], e.folio[i], e.correo[i], e.domicilio[i],
-                         OPINIONES[c.opinion_r1[p]])
-               for p, i in zip(flagged.tolist(), c.idx[flagged].tolist(), strict=True)]
+                         OPINIONES[c.opinion_ronda1[p]])
+               for p, i in zip(flagged.tolist(), c.contratista[flagged].tolist(), strict=True)]
         return sorted(out, key=lambda x: x.rfc)
 
     def proximo_vencimiento(self) -> datetime | None:

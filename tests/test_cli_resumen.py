@@ -45,7 +45,7 @@ def test_a_refused_row_is_not_counted_as_accepted(db, tmp_path, capsys):
     assert "Resumen: 2 filas aceptadas, 1 rechazadas" in out
 
 
-def test_an_annulment_prints_the_transitions_it_undid(db, tmp_path, capsys):
+def test_an_annulment_prints_what_it_restored_never_a_negative_count(db, tmp_path, capsys):
     repo = Repositorio.abrir(db)
     r = repo.registrar(opiniones("2026-01-26T17:00:00", "2026-1", 1, True,
                                  **{RFCS[1]: "negativa"}))
@@ -56,6 +56,7 @@ def test_an_annulment_prints_the_transitions_it_undid(db, tmp_path, capsys):
     capsys.readouterr()
     cli.main(["registrar", str(db), str(lineas)])
     out = capsys.readouterr().out
-    # The opinions had fired 5 transitions (1 negativa, 4 positiva): the annulment undoes them.
-    assert "5 transiciones deshechas" in out
+    # The opinions had moved 5 contractors (1 negativa, 4 positiva by the complete list): the
+    # annulment fires nothing itself and names the 5 it put back in consulta.
+    assert "0 transiciones" in out and "Cambios por recálculo: 5 contratistas" in out
     assert not re.search(r"-\d+ transiciones", out)

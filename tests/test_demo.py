@@ -14,9 +14,9 @@ from repse.core.cycle import Ciclo
 from repse.core.demo import contratistas, generar_demo
 from repse.core.demo.contratistas import NANDU
 from repse.core.demo.leeme import linea_importar
-from repse.core.engine import add_months
 from repse.core.errors import DemoError
 from repse.core.importing import entrada, leer
+from repse.core.motor import add_months
 from repse.core.rfc import check_rfcs
 
 

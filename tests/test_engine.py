@@ -11,7 +11,7 @@ import pytest
 from repse.core import inputs as inp
 from repse.core.api import Repositorio
 from repse.core.calendars import calendarios
-from repse.core.engine import dump
+from repse.core.instantanea import dump
 from repse.core.plazos import MX
 from repse.core.store import Store
 from repse.core.vista import Vista
@@ -322,3 +322,59 @@ def test_a_refused_renewal_is_a_row_refusal_and_memory_matches_the_log(repo, tmp
     in_memory = dump(repo.engine)
     repo.store.close()
     assert dump(Repositorio(Store(tmp_path / "r.db")).engine) == in_memory
+
+
+def test_a_retroactive_opinions_input_answers_with_its_real_result(repo):
+    cycle_2026_2(repo)  # B and C notified Thu 30 Jul: last day Mon 31 Aug, D2 Tue 1 Sep
+    repo.avanzar(at("2026-09-02T00:00:00"))
+    late = inp.Opiniones(
+        at=at("2026-09-01T11:00:00"), actor="imss", ciclo="2026-2", ronda=2, retroactivo=True,
+        archivo="ronda2.csv", resultados=(
+            inp.Resultado(B, "positiva", fila=2), inp.Resultado(C, "negativa", fila=3),
+            inp.Resultado(A, "negativa", fila=4), inp.Resultado(D, "negativa", fila=5)))
+    r = repo.registrar(late)
+    assert r.aceptada and r.aceptadas == 2
+    assert sorted((x.archivo, x.fila, x.rfc, x.motivo) for x in r.rechazos) == [
+        ("ronda2.csv", 4, A, "el expediente del ciclo 2026-2 ya concluyó en «al_corriente»"),
+        ("ronda2.csv", 5, D, "RFC desconocido: no está en ningún padrón recibido")]
+    assert r.avisos == []
+    # Round 2 on D2: positiva regularizes (numeral 3), negativa leads to cancellation.
+    assert {(c.rfc, c.antes, c.despues) for c in r.cambios} == {
+        (B, "segunda_consulta", "regularizado"),
+        (C, "segunda_consulta", "por_iniciar_cancelacion")}
+    # Replayed, it is the first input after the plazo's expiry (midnight after Mon 31 Aug):
+    # the clock fires that expiry during it.
+    assert sorted((d.evento, d.contratistas) for d in r.disparos) == [
+        ("fin_plazo_regularizacion", 2), ("opinion_negativa", 1), ("opinion_positiva", 1)]
+    assert r.transiciones == 4
+    assert state(repo, B) == "regularizado" and state(repo, C) == "por_iniciar_cancelacion"
+    stored = {(x.linea, x.fila, x.rfc) for x in repo.rechazos() if x.linea == r.numero}
+    assert stored == {(r.numero, 4, A), (r.numero, 5, D)}  # once each, not twice
+
+
+def test_a_retroactive_padron_answers_with_its_warnings(repo):
+    cycle_2026_2(repo)
+    late = padron("2026-07-27T10:00:00", "2026-2", "MAB9307148T5")
+    r = repo.registrar(msgspec.structs.replace(late, retroactivo=True))
+    assert r.aceptada and r.aceptadas == 1 and not r.rechazos
+    assert r.avisos == ["fila 1: MAB9307148T5: dígito verificador no coincide (se esperaba 4); "
+                        "el SAT acepta algunos RFC así"]
+    # The complete round-1 list of 17:00 did not name it: positiva, so al corriente.
+    assert [(c.rfc, c.antes, c.despues) for c in r.cambios] == [
+        ("MAB9307148T5", None, "al_corriente")]
+
+
+def test_annulling_an_opinions_input_restores_the_contractors_it_moved(repo):
+    cycle_2026_2(repo)
+    repo.avanzar(at("2026-09-02T00:00:00"))  # B and C in segunda_consulta since 1 Sep
+    listed = repo.registrar(opiniones("2026-09-02T10:00:00", "2026-2", 2,
+                                      **{B: "positiva", C: "negativa"}))
+    assert listed.aceptadas == 2
+    assert (state(repo, B), state(repo, C)) == ("regularizado", "por_iniciar_cancelacion")
+    r = repo.registrar(inp.Anulacion(at=at("2026-09-02T12:00:00"), actor="imss",
+                                     entrada=listed.numero, motivo="lista equivocada"))
+    assert r.aceptada and not r.rechazos and not r.disparos
+    assert {(c.rfc, c.antes, c.despues) for c in r.cambios} == {
+        (B, "regularizado", "segunda_consulta"),
+        (C, "por_iniciar_cancelacion", "segunda_consulta")}
+    assert (state(repo, B), state(repo, C)) == ("segunda_consulta", "segunda_consulta")

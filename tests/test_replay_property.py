@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from repse.core import inputs as inp
 from repse.core.api import Repositorio
-from repse.core.engine import dump
+from repse.core.instantanea import dump
 from repse.core.store import Store
 
 from .test_engine import at, padron

@@ -79,12 +79,12 @@ def test_a_process_killed_in_the_middle_of_an_input_leaves_the_store_as_before(d
     before.close()
     script = textwrap.dedent(f"""
         import os
-        from repse.core import engine
-        original = engine.Engine._fire
+        from repse.core import motor
+        original = motor.Engine._fire
         def dying(self, *args, **kwargs):
             original(self, *args, **kwargs)   # the state is half-changed in memory…
             os._exit(9)                       # …and the process dies before the commit
-        engine.Engine._fire = dying
+        motor.Engine._fire = dying
         from repse.tui.cli import main
         main(["registrar", {str(db)!r}, {jsonl(tmp_path / "o.jsonl", {
             "tipo": "opiniones", "at": "2026-08-01T10:00:00", "actor": "imss",
@@ -135,3 +135,63 @@ def test_two_processes_appending_at_once_lose_nothing(db):
     rows = list(store.filas())
     assert len(rows) == 53
     assert sum(r.estado == "rechazada" for r in rows) == len(refused)
+
+
+OPINIONES_CON_RECHAZO = {
+    "tipo": "opiniones", "at": "2026-08-02T10:00:00", "actor": "imss", "ciclo": "2026-2",
+    "ronda": 1, "archivo": "r1.csv",
+    "resultados": [{"rfc": "GODE561231GR8", "opinion": "negativa", "fila": 2},
+                   {"rfc": "AEL7407151YA", "opinion": "negativa", "fila": 3}]}
+
+
+def test_registrar_json_answers_with_what_the_input_did(db, tmp_path, capsys):
+    capsys.readouterr()
+    assert main(["registrar", str(db), jsonl(tmp_path / "o.jsonl", OPINIONES_CON_RECHAZO),
+                 "--json"]) == 1  # a refused row
+    [answer] = json.loads(capsys.readouterr().out)
+    assert list(answer) == ["numero", "tipo", "aceptada", "motivo", "aceptadas", "rechazos",
+                            "avisos", "transiciones", "cambios", "disparos"]
+    assert (answer["aceptadas"], answer["transiciones"]) == (1, 1)
+    assert [(x["archivo"], x["fila"], x["rfc"]) for x in answer["rechazos"]] == [
+        ("r1.csv", 3, "AEL7407151YA")]
+    assert answer["disparos"] == [
+        {"evento": "opinion_negativa", "ciclo": "2026-2", "contratistas": 1}]
+
+
+def test_the_store_keeps_the_reader_refusals_not_the_engine_ones(db, tmp_path):
+    main(["registrar", str(db), jsonl(tmp_path / "o.jsonl", OPINIONES_CON_RECHAZO)])
+    store = Store(db)
+    assert [row.rechazos for row in store.filas()][-1] == ()  # the engine derives it again
+    store.close()
+    [refusal] = [x for x in Repositorio.abrir(db).rechazos() if x.rfc]
+    assert (refusal.linea, refusal.fila, refusal.rfc) == (4, 3, "AEL7407151YA")
+
+
+def test_a_store_written_by_an_earlier_version_shows_each_engine_refusal_once(db, tmp_path):
+    """Earlier versions also stored the refusals the engine found, flagged ``motor``."""
+    from repse.core.store import chain_hash
+
+    cuerpo = json.dumps(OPINIONES_CON_RECHAZO).encode()
+    blob = json.dumps([{"rfc": "AEL7407151YA", "motivo": "RFC desconocido: no está en ningún "
+                        "padrón recibido", "archivo": "r1.csv", "fila": 3, "motor": True}],
+                      separators=(",", ":")).encode()
+    con = sqlite3.connect(db)
+    n, prev = con.execute("SELECT n, hash FROM entradas ORDER BY n DESC LIMIT 1").fetchone()
+    con.execute("INSERT INTO entradas VALUES (?, 'aceptada', NULL, ?, ?, ?)",
+                (n + 1, cuerpo, blob, chain_hash(prev, n + 1, "aceptada", None, cuerpo, blob)))
+    con.commit()
+    con.close()
+    repo = Repositorio.abrir(db)
+    assert repo.store.verificar() == []
+    assert [(x.linea, x.fila, x.rfc) for x in repo.rechazos() if x.rfc] == [
+        (n + 1, 3, "AEL7407151YA")]
+
+
+def test_a_snapshot_in_another_format_is_ignored_and_the_log_replayed(db):
+    from repse.core.instantanea import dump
+
+    repo = Repositorio.abrir(db)
+    expected = dump(repo.engine)
+    repo.store.save_snapshot(repo.store.last()[0], b"\x92\xa1x\x01")  # not this version's
+    repo.store.close()
+    assert dump(Repositorio.abrir(db).engine) == expected

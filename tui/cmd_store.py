@@ -58,12 +58,8 @@ def format_respuesta(r: Respuesta) -> list[str]:
     head = f"Entrada {r.numero} ({r.tipo or 'ilegible'}): "
     if not r.aceptada:
         return [head + f"RECHAZADA — {r.motivo}"]
-    # A recomputation (an annulment, a retroactive input) can leave fewer transitions than
-    # before: say how many it undid rather than print a negative count.
-    transiciones = (f"{r.transiciones} transiciones" if r.transiciones >= 0
-                    else f"{-r.transiciones} transiciones deshechas")
     lines = [head + f"aceptada — {r.aceptadas} aceptadas, {len(r.rechazos)} filas rechazadas, "
-             f"{transiciones}"]
+             f"{r.transiciones} transiciones"]
     lines += [f"  {d.evento} ({d.ciclo or 'registro'}): {d.contratistas}" for d in r.disparos]
     lines += [format_rechazo(x) for x in r.rechazos]
     lines += [f"  aviso: {a}" for a in r.avisos]

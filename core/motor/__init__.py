@@ -1,0 +1,59 @@
+"""The engine: applies timestamped inputs to a whole padrón at once.
+
+Contractors and procedures are columns (NumPy arrays) run over the transition tables compiled from
+the lifecycle charts (``core.table``); no python-statemachine instance is created per contractor.
+The engine never reads the wall clock: time only moves with the inputs (``at``), and every input
+first advances the clock, firing each plazo that ended before it (``reloj``). Applying an input
+returns a :class:`Desenlace`, the record of everything it did.
+
+Modules: ``tiempo`` (instants and days), ``columnas`` (a cycle's procedures as columns, chart
+codes), ``estado`` (the state and firing events), ``reloj`` (the clock), ``filas`` (rows to
+procedures, refusal wording), ``entradas`` (the input handlers).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .columnas import EXP, EXP_FINAL, OPINION_CODE, OPINIONES, CicloEstado
+from .entradas import Desenlace, EntradaRechazada, Entradas
+from .estado import Lote, Nota
+from .tiempo import add_months, epoch, instant
+
+__all__ = ["EXP", "EXP_FINAL", "OPINIONES", "OPINION_CODE", "CicloEstado", "Desenlace", "Engine",
+           "EntradaRechazada", "Lote", "Nota", "add_months", "epoch", "instant"]
+
+
+class Engine(Entradas):
+    """The state of every contractor, as a deterministic function of the inputs applied."""
+
+    def ciclos_ordenados(self) -> list[CicloEstado]:
+        return sorted(self.ciclos.values(), key=lambda c: c.ciclo)
+
+    def ciclo_mostrado(self) -> tuple[list[CicloEstado], np.ndarray]:
+        """(cycles oldest first, per contractor the index of the latest cycle whose padrón
+        included it, -1 for none): a contractor shows the state of its latest procedure."""
+        ciclos = self.ciclos_ordenados()
+        which = np.full(len(self.rfcs), -1, dtype=np.int16)
+        for k, c in enumerate(ciclos):  # later cycles overwrite
+            which[c.contratista] = k
+        return ciclos, which
+
+    def ultimo_ciclo_de(self, i: int) -> CicloEstado | None:
+        """The latest cycle whose padrón included contractor ``i``."""
+        return next((c for c in reversed(self.ciclos_ordenados())
+                     if i < len(c.posicion_de) and c.posicion_de[i] >= 0), None)
+
+    def copia(self) -> Engine:
+        """A copy that shares nothing mutable with this engine (it mutates its columns in place;
+        batches of history are never changed once appended, so they are shared)."""
+        e = Engine.__new__(Engine)
+        e.__dict__.update(self.__dict__)
+        e.index = dict(self.index)
+        for name in ("rfcs", "razon_social", "folio", "correo", "domicilio", "lotes", "notas",
+                     "rechazos"):
+            setattr(e, name, list(getattr(self, name)))
+        for name in ("fecha_registro", "vence", "ventana", "registro"):
+            setattr(e, name, getattr(self, name).copy())
+        e.ciclos = {nombre: c.copia() for nombre, c in self.ciclos.items()}
+        return e

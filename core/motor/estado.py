@@ -1,0 +1,118 @@
+"""The engine's state, its history records, and the one way the state changes: firing an event
+for many rows at once over the transition tables compiled from the charts (``core.table``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..calendars import Calendarios
+from ..errors import Rechazo
+from ..table import EXPEDIENTE, REGISTRO, CompiledChart
+from .columnas import EXP_TABLE, REG_TABLE, CicloEstado
+
+
+@dataclass(frozen=True)
+class Lote:
+    """One event fired for many contractors by one input (or by the clock during it)."""
+
+    entrada: int
+    at: int
+    ciclo: str | None  # None: the registration chart
+    evento: str
+    idx: np.ndarray  # contractor ids
+    desde: np.ndarray  # source state codes
+    hacia: np.ndarray  # target state codes
+    nota: str = ""  # criterion text, impediment reason
+
+
+@dataclass
+class Nota:
+    """History without a state change: a statement received (manifestación)."""
+
+    entrada: int
+    at: int
+    ciclo: str
+    idx: int
+    texto: str
+
+
+class EstadoMotor:
+    """Every contractor's registration and procedures, and the history of what fired."""
+
+    def __init__(self, calendarios: Calendarios | None = None) -> None:
+        self.cal = calendarios or Calendarios()
+        self.reloj = 0  # instant of the last input applied
+        self.index: dict[str, int] = {}
+        self.rfcs: list[str] = []
+        self.razon_social: list[str] = []
+        self.folio: list[str] = []
+        self.correo: list[str | None] = []
+        self.domicilio: list[str | None] = []
+        self.fecha_registro = np.zeros(0, dtype=np.int32)
+        self.vence = np.zeros(0, dtype=np.int32)  # first day the term no longer covers
+        self.ventana = np.zeros(0, dtype=np.int32)  # first day of the renewal window
+        self.registro = np.zeros(0, dtype=np.int8)
+        self.ciclos: dict[str, CicloEstado] = {}
+        self.lotes: list[Lote] = []
+        self.notas: list[Nota] = []
+        self.rechazos: list[Rechazo] = []
+        self.transiciones = 0
+
+    def _move(self, states: np.ndarray, index: np.ndarray, ids: np.ndarray, table: np.ndarray,
+              chart: CompiledChart, event: str, at: int, numero: int, ciclo: str | None,
+              nota: str = "") -> None:
+        """Fire ``event`` on ``states[index]`` (all allowed: callers filter) and log it."""
+        src = states[index]
+        dst = table[src, chart.event_code(event)]
+        assert (dst >= 0).all(), f"{event} not allowed for some {chart.name} rows"
+        dst = dst.astype(np.int8)
+        states[index] = dst
+        self.lotes.append(Lote(numero, at, ciclo, event, ids, src.copy(), dst, nota))
+        self.transiciones += len(index)
+
+    def _fire(self, c: CicloEstado, positions: np.ndarray, event: str, at: int, numero: int,
+              nota: str = "") -> None:
+        """Fire ``event`` for the procedures of cycle ``c`` at ``positions``."""
+        if not len(positions):
+            return
+        ids = c.contratista[positions]
+        self._move(c.estado, positions, ids, EXP_TABLE, EXPEDIENTE, event, at, numero, c.nombre,
+                   nota)
+        for efecto in _EFECTOS_EXPEDIENTE.get(event, ()):
+            self._fire_registro_where_allowed(ids, efecto, at, numero)
+
+    def _fire_registro(self, ids: np.ndarray, event: str, at: int, numero: int) -> None:
+        if not len(ids):
+            return
+        self._move(self.registro, ids, ids, REG_TABLE, REGISTRO, event, at, numero, None)
+        for efecto in _EFECTOS_REGISTRO.get(event, ()):
+            e2 = EXPEDIENTE.event_code(efecto)
+            for c in self.ciclos.values():
+                positions = c.positions_of(ids)
+                positions = positions[positions >= 0]
+                allowed = positions[EXP_TABLE[c.estado[positions], e2] >= 0]
+                self._fire(c, allowed, efecto, at, numero)
+
+    def _fire_registro_where_allowed(self, ids: np.ndarray, event: str, at: int,
+                                     numero: int) -> None:
+        e = REGISTRO.event_code(event)
+        allowed = ids[REG_TABLE[self.registro[ids], e] >= 0]
+        self._fire_registro(allowed, event, at, numero)
+
+
+_EFECTOS_EXPEDIENTE: dict[str, tuple[str, ...]] = {}
+_EFECTOS_REGISTRO: dict[str, tuple[str, ...]] = {}
+
+
+def _load_effects() -> None:
+    """The ways the charts affect each other, as the chart classes declare them."""
+    from ..lifecycle import Expediente, Registro
+
+    for chart, target in ((Expediente, _EFECTOS_EXPEDIENTE), (Registro, _EFECTOS_REGISTRO)):
+        for efecto in chart.efectos:
+            target[efecto.evento] = (*target.get(efecto.evento, ()), efecto.dispara)
+
+
+_load_effects()
