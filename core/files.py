@@ -44,7 +44,7 @@ def importar(repo: Repositorio, tipo: str, archivo: str | Path, *, ciclo: str, a
     previas = [FilaPrevia(r.rfc, r.motivo, r.archivo, r.fila) for r in lectura.rechazos]
     previas += [FilaPrevia(a.rfc, a.motivo, a.archivo, a.fila, aviso=True)
                 for a in lectura.avisos]
-    r = repo.registrar(entrada, previas=previas)
+    r = repo.registrar(entrada, previas=previas, origen=archivo.name)
     leidas = [Rechazo(r.numero, tipo, x.rfc, x.motivo, x.archivo, x.fila)
               for x in lectura.rechazos]
     avisos = [f"{a.archivo}, fila {a.fila}: {a.rfc}: {a.motivo}" for a in lectura.avisos]
