@@ -548,16 +548,13 @@ def _por_opinion(filas: list[Contratista], opinion: dict[str, str]) -> list[Cont
 
 def _escribir_opiniones_ronda1(rng: random.Random, destino: Path, filas: list[Contratista],
                                opinion: dict[str, str], plan: PlanCiclo) -> ArchivoDemo:
-    """opiniones_ronda1.csv: Latin-1 with semicolons (as Excel saves "CSV" in Spanish Windows),
-    spellings of the opinion that vary, and one row repeated."""
+    """opiniones_ronda1.csv: Latin-1 with semicolons (as Excel saves "CSV" in Spanish Windows)
+    and spellings of the opinion that vary. No row is refused: it is a complete list, and a
+    complete list with refused rows is refused whole."""
     tabla = _Tabla(["RFC", "Razón social", "Opinión"])
-    ordenadas = _por_opinion(filas, opinion)
-    repetida = rng.randrange(len(ordenadas) - 1)
-    for i, c in enumerate(ordenadas):
+    for c in _por_opinion(filas, opinion):
         valor = rng.choice(_NEGATIVA if opinion[c.rfc] == "negativa" else _SIN_OPINION)
         tabla.fila([c.rfc, c.razon_social, valor])
-        if i == repetida:
-            tabla.fila([c.rfc, c.razon_social, valor], rechazada=True)
     (destino / "opiniones_ronda1.csv").write_bytes(tabla.csv(";").encode("latin-1"))
     return ArchivoDemo(
         "opiniones_ronda1.csv", "opiniones",
@@ -568,13 +565,12 @@ def _escribir_opiniones_ronda1(rng: random.Random, destino: Path, filas: list[Co
 
 def _escribir_opiniones_ronda2(destino: Path, filas: list[Contratista], opinion: dict[str, str],
                                plan: PlanCiclo) -> ArchivoDemo:
-    """opiniones_ronda2.xlsx: an XLSX whose opinion column is headed «Resultado», plus a row
-    with a generic RFC."""
+    """opiniones_ronda2.xlsx: an XLSX whose opinion column is headed «Resultado» (a complete
+    list: no refused row)."""
     tabla = _Tabla(["RFC", "Razón social", "Resultado"])
     for c in _por_opinion(filas, opinion):
         tabla.fila([c.rfc, c.razon_social,
                     "Negativa" if opinion[c.rfc] == "negativa" else "Sin opinión"])
-    tabla.fila([sorted(GENERICOS)[1], "EXTRANJERO SIN RFC", "Negativa"], rechazada=True)
     at = _at(plan.segunda_consulta, 11)
     (destino / "opiniones_ronda2.xlsx").write_bytes(tabla.xlsx("Ronda 2"))
     return ArchivoDemo(
@@ -643,8 +639,6 @@ def _escribir_acto(destino: Path, tipo: str, paso: str, filas: list[Contratista]
 _MOTIVOS = {
     "padron.csv": "un RFC mal formado, el RFC genérico XAXX010101000, una fecha que no existe, "
                   "una fila sin razón social y un RFC repetido",
-    "opiniones_ronda1.csv": "un RFC repetido",
-    "opiniones_ronda2.xlsx": "el RFC genérico XEXX010101000",
     "exhorto.csv": "un RFC repetido",
 }
 
