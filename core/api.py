@@ -8,6 +8,7 @@ in memory with the same rules.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from .errors import Rechazo
 from .instantanea import dump, load
 from .motor import Desenlace, Engine, EntradaRechazada, epoch, instant
 from .plazos import MX, next_habil_day
-from .store import FilaPrevia, Store
+from .store import FilaPrevia, Instantanea, Store
 from .vista import Ancla, EstadoJSON, Vista
 
 # The calendar `repse init` records is in force from before any cycle this software runs.
@@ -201,6 +202,8 @@ class Repositorio:
         self.applied = 0  # last store row reflected in ``engine``
         self.engine = Engine(self.inicial)
         self._vista: Vista | None = None  # the last one handed out (its search index is reused)
+        self.avisos: list[str] = []  # what opening found and mended (a discarded snapshot)
+        self._instantanea: tuple[int, str] | None = None  # the snapshot known to be saved
         self._open()
 
     # --- lifecycle --------------------------------------------------------------------------
@@ -227,27 +230,54 @@ class Repositorio:
         self.store.close()
 
     def guardar_instantanea(self) -> None:
-        snap = self.store.snapshot()
-        if self.applied and (snap is None or snap[0] != self.applied):
-            self.store.save_snapshot(self.applied, dump(self.engine))
+        """Save the state as the snapshot of the exact log head it reflects (number and hash),
+        unless that snapshot is already there."""
+        if not self.applied:
+            return
+        with self.store.lectura():
+            cabeza = self.store.hash_de(self.applied)
+            snap = self.store.snapshot()
+        if (self.applied, cabeza) == self._instantanea:
+            return
+        if snap is None or (snap.n, snap.cabeza) != (self.applied, cabeza) or not snap.integra():
+            self.store.save_snapshot(self.applied, cabeza, dump(self.engine))
+        self._instantanea = (self.applied, cabeza)
 
     def _load(self, n: int) -> inp.Entrada:
         return inp.decode(self.store.cuerpo(n), n)
 
     def _open(self) -> None:
-        for n, cuerpo in self.store.aceptadas():
-            self.log.add_stored(n, cuerpo)
-        snap = self.store.snapshot()
-        last = self.store.last()[0]
-        engine = load(snap[1]) if snap is not None and snap[0] == last else None
-        if engine is None:
-            self._rebuild()
-        else:
-            self.engine, self.applied = engine, last
+        """Index the log and take the state from the snapshot of its exact head, or replay it;
+        all inside one read transaction, so an input committed meanwhile by another process is
+        either in every part of what is read, or in none."""
+        with self.store.lectura():
+            for n, cuerpo in self.store.aceptadas():
+                self.log.add_stored(n, cuerpo)
+            last, cabeza = self.store.last()
+            snap = self.store.snapshot()
+            problema = _problema_instantanea(snap, last, cabeza)
+            if snap is not None and snap.n == last and problema is None:
+                try:
+                    engine = load(snap.datos)
+                except (msgspec.DecodeError, msgspec.ValidationError, ValueError, KeyError,
+                        TypeError) as exc:
+                    problema = f"no se puede leer ({type(exc).__name__})"
+                else:
+                    if engine is not None:  # None: a snapshot of another format, replayed
+                        self.engine, self.applied = engine, last
+                        self._instantanea = (last, cabeza)
+                        return
+            if problema:
+                self.avisos.append(
+                    f"{self.store.path}: la instantánea del estado {problema}: se descarta y el "
+                    "estado se reconstruye desde el registro de entradas")
+            self.engine = self.log.replay(self.inicial).engine
+            self.applied = last
 
     def _rebuild(self) -> None:
-        self.engine = self.log.replay(self.inicial).engine
-        self.applied = self.store.last()[0]
+        with self.store.lectura():
+            self.engine = self.log.replay(self.inicial).engine
+            self.applied = self.store.last()[0]
 
     def _catch_up(self) -> None:
         """Apply rows other processes appended since our state (inside the write lock)."""
@@ -273,18 +303,23 @@ class Repositorio:
         return self.store.simulacion
 
     def registrar(self, entrada: inp.Entrada, *, previas: Sequence[FilaPrevia] = (),
-                  numero: int | None = None) -> Respuesta:
+                  numero: int | None = None, origen: str | None = None) -> Respuesta:
         """Append one input: accepted (whole or by rows) or refused with its reason; either
-        way it is recorded. Nothing is half-applied."""
+        way it is recorded. Nothing is half-applied. ``origen`` names where it came from (a
+        file and line), so that the same input from the same place is not recorded twice by
+        accident."""
         cuerpo = inp.encode(entrada)
+        huella = _huella(entrada, origen)
         with self.store.transaction():
             self._catch_up()
             numero = numero or self.store.last()[0] + 1
-            motivo = self._refusal(entrada)
+            motivo = self._repetida(entrada, huella) or self._refusal(entrada) \
+                or _lista_completa_defectuosa(entrada, previas)
             if motivo is None and (entrada.retroactivo or isinstance(entrada, inp.Anulacion)):
-                return self._recompute(entrada, cuerpo, numero, previas)
+                return self._recompute(entrada, cuerpo, numero, previas, huella)
             result = None
             if motivo is None:
+                antes = _copia_si_completa(entrada, self.engine)
                 try:
                     result = self.engine.aplicar(entrada, numero)
                 except EntradaRechazada as exc:
@@ -292,9 +327,12 @@ class Repositorio:
                 except BaseException:
                     self._rebuild()  # never keep a half-applied state in memory
                     raise
+                motivo = motivo or _completa_con_rechazos(entrada, result.rechazos)
+                if motivo and antes is not None:
+                    self.engine, result = antes, None  # a refused input changes nothing
             # The engine's row refusals are not stored: every replay derives them again.
             self.store.append("rechazada" if motivo else "aceptada", motivo, cuerpo,
-                              tuple(previas), numero)
+                              tuple(previas), numero, huella)
             self.applied = numero
             if motivo or result is None:
                 return Respuesta(numero, inp.tipo(entrada), False, motivo)
@@ -304,7 +342,7 @@ class Repositorio:
     def registrar_linea(self, linea: bytes | str, *, numero: int | None = None,
                         archivo: str | None = None) -> Respuesta:
         """Decode and append one JSON line; a malformed line is recorded as refused too, its
-        reason naming ``archivo`` and the line."""
+        reason naming ``archivo`` (the file and the line: also the input's origin)."""
         try:
             entrada = inp.decode(linea, numero)
         except inp.InputError as exc:
@@ -315,7 +353,7 @@ class Repositorio:
                 numero = self.store.append("rechazada", motivo, raw, (), numero)
                 self.applied = numero
             return Respuesta(numero, None, False, motivo)
-        return self.registrar(entrada, numero=numero)
+        return self.registrar(entrada, numero=numero, origen=archivo)
 
     def rechazar(self, cuerpo: bytes, motivo: str) -> Respuesta:
         """Record an input that could not even be built (an unreadable file) as refused."""
@@ -324,6 +362,15 @@ class Repositorio:
             numero = self.store.append("rechazada", motivo, cuerpo)
             self.applied = numero
         return Respuesta(numero, _tipo_of(cuerpo), False, motivo)
+
+    def _repetida(self, entrada: inp.Entrada, huella: str) -> str | None:
+        if entrada.repetida:
+            return None
+        primera = self.store.repetida(huella)
+        if primera is None:
+            return None
+        return (f"la misma entrada ya está registrada como la entrada {primera} (mismo "
+                "contenido y origen); si la repite a propósito, márquela «repetida»")
 
     def _refusal(self, entrada: inp.Entrada) -> str | None:
         motivo = inp.check_actor(entrada)
@@ -354,21 +401,23 @@ class Repositorio:
         return None
 
     def _recompute(self, entrada: inp.Entrada, cuerpo: bytes, numero: int,
-                   previas: Sequence[FilaPrevia]) -> Respuesta:
+                   previas: Sequence[FilaPrevia], huella: str) -> Respuesta:
         """A retroactive input or an annulment: replay the log with it, report what changed."""
         trial = self.log.copy()
         trial.add(numero, entrada)
         trial.cache[numero] = entrada  # not in the store yet
         replayed = trial.replay(self.inicial)
         motivo = replayed.rechazadas.get(numero)
+        paso = replayed.pasos.get(numero)  # None for an annulment: a replay skips it
+        if motivo is None and paso is not None:
+            motivo = _completa_con_rechazos(entrada, paso.rechazos)
         if motivo is not None:
-            self.store.append("rechazada", motivo, cuerpo, tuple(previas), numero)
+            self.store.append("rechazada", motivo, cuerpo, tuple(previas), numero, huella)
             self.applied = numero
             return Respuesta(numero, inp.tipo(entrada), False, motivo)
-        self.store.append("aceptada", None, cuerpo, tuple(previas), numero)
+        self.store.append("aceptada", None, cuerpo, tuple(previas), numero, huella)
         cambios = _changes(self.engine, replayed.engine)
         self.log, self.engine, self.applied = trial, replayed.engine, numero
-        paso = replayed.pasos.get(numero)  # None for an annulment: a replay skips it
         if paso is None:
             return Respuesta(numero, inp.tipo(entrada), True, None, 1, cambios=cambios)
         return Respuesta.de(paso, cambios)
@@ -434,6 +483,45 @@ class Repositorio:
         return sorted(out, key=lambda r: (r.linea, r.fila or 0))
 
 
+def _huella(entrada: inp.Entrada, origen: str | None) -> str:
+    """What identifies an input: its content (not who typed it, nor the mark that repeats it on
+    purpose) and where it came from."""
+    h = hashlib.sha256(inp.encode(msgspec.structs.replace(entrada, usuario=None,
+                                                          repetida=False)))
+    h.update(b"\0" + (origen or "").encode())
+    return h.hexdigest()
+
+
+def _lista_completa_defectuosa(entrada: inp.Entrada, previas: Sequence[FilaPrevia]
+                               ) -> str | None:
+    """A complete list makes everyone absent from it positiva: a bad file must not do that."""
+    if not isinstance(entrada, inp.Opiniones) or not entrada.completo:
+        return None
+    rechazadas = sum(1 for p in previas if not p.aviso)
+    if rechazadas:
+        return (f"lista completa con {rechazadas} filas rechazadas al leerla: nadie pasa a "
+                "positiva por un archivo defectuoso; corrija el archivo y vuelva a importarlo")
+    if not entrada.resultados:
+        return ("lista completa sin ninguna fila: marcaría como positiva a todo el padrón; "
+                "si de verdad nadie está en la lista, regístrela como lista parcial")
+    return None
+
+
+def _copia_si_completa(entrada: inp.Entrada, engine: Engine) -> Engine | None:
+    """The state to restore if a complete list turns out to have refused rows."""
+    if isinstance(entrada, inp.Opiniones) and entrada.completo:
+        return engine.copia()
+    return None
+
+
+def _completa_con_rechazos(entrada: inp.Entrada, rechazos: Sequence[Rechazo]) -> str | None:
+    if not isinstance(entrada, inp.Opiniones) or not entrada.completo or not rechazos:
+        return None
+    return (f"lista completa con {len(rechazos)} filas rechazadas (la primera: "
+            f"{rechazos[0].rfc}: {rechazos[0].motivo}): nadie pasa a positiva por un archivo "
+            "defectuoso; corrija la lista y vuelva a registrarla")
+
+
 class _Origen(msgspec.Struct):
     tipo: str = "?"
     archivo: str | None = None
@@ -474,11 +562,58 @@ def replay_file(path: str | Path, *, calendario: str | Path | None = None) -> Es
     return replay_repo(path, calendario=calendario).estado()
 
 
-def verificar(path: str | Path) -> tuple[int, list[str]]:
-    """(number of inputs, every problem of the hash chain in Spanish) of the store at ``path``,
-    read without replaying it: an edited row must not stop the check."""
+def verificar(path: str | Path) -> Verificacion:
+    """Check the store at ``path``: its hash chain and its mode (read without replaying, so an
+    edited row cannot stop the check), then its snapshot against a replay of the log."""
     store = Store(path)
     try:
-        return store.last()[0], store.verificar()
+        entradas, cabeza = store.last()
+        cadena = store.verificar()
+        snap = store.snapshot()
     finally:
         store.close()
+    modo = [p for p in cadena if p.startswith("el modo del almacén")]
+    cadena = [p for p in cadena if p not in modo]
+    instantanea: list[str] = []
+    problema = _problema_instantanea(snap, entradas, cabeza)
+    if problema:
+        instantanea.append(f"la instantánea del estado {problema}")
+    elif snap is not None and snap.n == entradas and not cadena:
+        repo = Repositorio(Store(path))  # replays: the snapshot is believed only if it matches
+        try:
+            repo.engine = repo.log.replay(repo.inicial).engine
+            if dump(repo.engine) != snap.datos:
+                instantanea.append("la instantánea del estado no coincide con el estado que "
+                                   "resulta del registro de entradas: fue alterada")
+        finally:
+            repo.store.close()
+    return Verificacion(entradas, cadena, modo, instantanea)
+
+
+class Verificacion(msgspec.Struct, frozen=True):
+    """What ``repse verificar`` found: each part empty when it is right."""
+
+    entradas: int
+    cadena: list[str]
+    modo: list[str]
+    instantanea: list[str]
+
+    @property
+    def problemas(self) -> list[str]:
+        return [*self.cadena, *self.modo, *self.instantanea]
+
+
+def _problema_instantanea(snap: Instantanea | None, last: int, cabeza: str) -> str | None:
+    """Why ``snap`` cannot be believed for the log head (``last``, ``cabeza``); None when it
+    can, or when it is only stale (another process appended without saving one: replayed
+    silently)."""
+    if snap is None or snap.n < last:
+        return None
+    if snap.n > last:
+        return (f"nombra la entrada {snap.n}, que no está en el registro (el registro termina "
+                f"en la {last})")
+    if snap.cabeza != cabeza:
+        return f"no corresponde a la entrada {last} del registro (su hash no coincide)"
+    if not snap.integra():
+        return "fue alterada (su resumen no coincide)"
+    return None

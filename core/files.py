@@ -44,7 +44,7 @@ def importar(repo: Repositorio, tipo: str, archivo: str | Path, *, ciclo: str, a
         return repo.rechazar(msgspec.json.encode(intento), motivo)
     previas = [FilaPrevia(x.rfc, x.motivo, x.archivo, x.fila, aviso=isinstance(x, Aviso))
                for x in (*lectura.rechazos, *lectura.avisos)]
-    r = repo.registrar(entrada, previas=previas)
+    r = repo.registrar(entrada, previas=previas, origen=archivo.name)
     if r.aceptada and isinstance(entrada, inp.Opiniones):
         # The engine counts the contractors the input moved (with «completo», also every one
         # absent from the list); the operator is told about the rows of the file.

@@ -104,6 +104,7 @@ class _Entrada(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     actor: Actor
     usuario: str | None = None
     retroactivo: bool = False
+    repetida: bool = False  # the same input from the same origin, recorded again on purpose
     archivo: str | None = None  # the operator's file this input was imported from
 
     def __post_init__(self) -> None:

@@ -8,22 +8,38 @@ Snapshots of the derived state are kept beside it only to reopen fast; they are 
 One transaction per input: a process killed in the middle of an import leaves the store exactly
 as it was before that input. Appends take SQLite's write lock first (``BEGIN IMMEDIATE``), so two
 processes appending at once are serialized and each sees the other's input before deciding.
+Opening reads the log, its head and the snapshot inside one read transaction, so an input another
+process commits meanwhile is either seen whole or not at all.
+
+The store's mode (operation or simulation) is part of the chained record: the first row chains
+to a genesis hash that names the mode, so flipping ``meta.simulacion`` is detected and ignored.
+A snapshot names the exact log head it was computed for (number and hash) and carries a digest
+of itself chained to that head; one that does not match is discarded, never believed.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import msgspec
 
 from .errors import RepseError
 
-SCHEMA_VERSION = "1"
-GENESIS = "0" * 64
+SCHEMA_VERSION = "2"
+MODOS = {True: "simulacion", False: "operacion"}
+NOMBRE_MODO = {True: "simulación", False: "operación"}
+
+
+def genesis(simulacion: bool) -> str:
+    """The hash the first row chains to: it names the store's mode, so the mode cannot be
+    changed without breaking the chain."""
+    return hashlib.sha256(f"repse {SCHEMA_VERSION} {MODOS[simulacion]}".encode()).hexdigest()
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (clave TEXT PRIMARY KEY, valor TEXT NOT NULL);
@@ -33,18 +49,58 @@ CREATE TABLE IF NOT EXISTS entradas (
     motivo TEXT,
     cuerpo BLOB NOT NULL,
     rechazos BLOB NOT NULL,
-    hash TEXT NOT NULL
+    hash TEXT NOT NULL,
+    huella TEXT
 );
+CREATE INDEX IF NOT EXISTS entradas_huella ON entradas (huella);
 CREATE TRIGGER IF NOT EXISTS entradas_sin_cambios BEFORE UPDATE ON entradas
 BEGIN SELECT RAISE(ABORT, 'el registro de entradas solo admite agregar'); END;
 CREATE TRIGGER IF NOT EXISTS entradas_sin_borrar BEFORE DELETE ON entradas
 BEGIN SELECT RAISE(ABORT, 'el registro de entradas solo admite agregar'); END;
-CREATE TABLE IF NOT EXISTS instantanea (n INTEGER PRIMARY KEY, datos BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS instantanea (
+    n INTEGER PRIMARY KEY,  -- the last input it reflects
+    cabeza TEXT NOT NULL,  -- that input's hash: valid for that exact log head only
+    resumen TEXT NOT NULL,  -- sha256(cabeza, datos)
+    datos BLOB NOT NULL
+);
 """
 
 
 class StoreError(RepseError):
     pass
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _legible(method: _F) -> _F:
+    """A damaged database file is an error in Spanish naming the file, never a traceback."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: el almacén está dañado o no es un almacén de repse "
+                             f"({exc}); restáurelo de un respaldo") from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def resumen_instantanea(cabeza: str, datos: bytes) -> str:
+    h = hashlib.sha256(cabeza.encode())
+    h.update(datos)
+    return h.hexdigest()
+
+
+class Instantanea(msgspec.Struct, frozen=True):
+    n: int
+    cabeza: str
+    resumen: str
+    datos: bytes
+
+    def integra(self) -> bool:
+        return resumen_instantanea(self.cabeza, self.datos) == self.resumen
 
 
 class FilaPrevia(msgspec.Struct, frozen=True, omit_defaults=True):
@@ -57,13 +113,6 @@ class FilaPrevia(msgspec.Struct, frozen=True, omit_defaults=True):
     aviso: bool = False
 
 
-class _FilaGuardada(FilaPrevia, frozen=True, omit_defaults=True):
-    """A stored row as earlier versions may have written it: they also stored the refusals the
-    engine found (``motor``). Every replay derives those again, so reading drops them."""
-
-    motor: bool = False
-
-
 class Fila(msgspec.Struct, frozen=True):
     n: int
     estado: str
@@ -74,11 +123,11 @@ class Fila(msgspec.Struct, frozen=True):
 
 
 _rows_encoder = msgspec.json.Encoder()
-_rows_decoder = msgspec.json.Decoder(tuple[_FilaGuardada, ...])
+_rows_decoder = msgspec.json.Decoder(tuple[FilaPrevia, ...])
 
 
 def _previas(blob: bytes) -> tuple[FilaPrevia, ...]:
-    return tuple(r for r in _rows_decoder.decode(blob) if not r.motor)
+    return _rows_decoder.decode(blob)
 
 
 def _blob(value: bytes | str) -> bytes:
@@ -110,6 +159,14 @@ class Store:
         # The TUI works from a background thread; this object is never used by two at once.
         self.db = sqlite3.connect(self.path, isolation_level=None, timeout=60,
                                   check_same_thread=False)
+        try:
+            self._preparar(create, simulacion, memory)
+        except BaseException:
+            self.db.close()
+            raise
+
+    @_legible
+    def _preparar(self, create: bool, simulacion: bool, memory: bool) -> None:
         if not memory:
             self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
@@ -118,79 +175,131 @@ class Store:
             self.db.executescript(
                 f"BEGIN;{_SCHEMA}INSERT INTO meta VALUES ('version', '{SCHEMA_VERSION}');"
                 f"INSERT INTO meta VALUES ('simulacion', '{flag}');COMMIT;")
-        else:
-            try:
-                version = self.meta("version")
-            except sqlite3.DatabaseError as exc:
-                raise StoreError(f"{self.path}: no es un almacén de repse ({exc})") from None
-            if version != SCHEMA_VERSION:
-                raise StoreError(f"{self.path}: versión de almacén {version} no soportada")
+            self.simulacion, self.problema_modo = simulacion, None
+            return
+        version = self.meta("version")
+        if version != SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: versión de almacén {version} no soportada (esta "
+                             f"versión de repse usa la {SCHEMA_VERSION}); cree uno nuevo con "
+                             "«repse init» y registre de nuevo sus entradas")
+        self.simulacion, self.problema_modo = self._modo()
 
+    def _modo(self) -> tuple[bool, str | None]:
+        """The mode the chain names (the first row chains to its mode's genesis), and what is
+        wrong with ``meta.simulacion`` if it says otherwise."""
+        flag = self.meta("simulacion") == "1"
+        first = self.db.execute("SELECT n, estado, motivo, cuerpo, rechazos, hash FROM entradas "
+                                "ORDER BY n LIMIT 1").fetchone()
+        if first is None:
+            return flag, None
+        n, estado, motivo, cuerpo, rechazos, digest = first
+        for mode in (flag, not flag):
+            if chain_hash(genesis(mode), n, estado, motivo, _blob(cuerpo),
+                          _blob(rechazos)) == digest:
+                if mode == flag:
+                    return mode, None
+                return mode, (f"el modo del almacén fue alterado: su marca dice "
+                              f"«{NOMBRE_MODO[flag]}» pero su cadena es de «{NOMBRE_MODO[mode]}»; "
+                              "vale el de la cadena")
+        return flag, None  # the first row itself was edited: the chain check reports it
+
+    @_legible
     def close(self) -> None:
         self.db.close()
 
+    @_legible
     def meta(self, clave: str) -> str | None:
         row = self.db.execute("SELECT valor FROM meta WHERE clave = ?", (clave,)).fetchone()
         return row[0] if row else None
 
-    @property
-    def simulacion(self) -> bool:
-        if not hasattr(self, "_simulacion"):
-            self._simulacion = self.meta("simulacion") == "1"  # fixed at creation
-        return self._simulacion
-
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """An exclusive write transaction: committed whole, or not at all."""
-        self.db.execute("BEGIN IMMEDIATE")
+        with self._en("BEGIN IMMEDIATE"):
+            yield
+
+    @contextmanager
+    def lectura(self) -> Iterator[None]:
+        """A read transaction: every read inside it sees the log as of its first read, whatever
+        other processes commit meanwhile (WAL snapshot isolation)."""
+        with self._en("BEGIN DEFERRED"):
+            yield
+
+    @contextmanager
+    def _en(self, begin: str) -> Iterator[None]:
+        if self.db.in_transaction:  # nested: the outer transaction decides
+            yield
+            return
+        _legible(lambda self: self.db.execute(begin))(self)
         try:
             yield
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
-        self.db.execute("COMMIT")
+        _legible(lambda self: self.db.execute("COMMIT"))(self)
 
+    @_legible
     def last(self) -> tuple[int, str]:
         row = self.db.execute("SELECT n, hash FROM entradas ORDER BY n DESC LIMIT 1").fetchone()
-        return (row[0], row[1]) if row else (0, GENESIS)
+        return (row[0], row[1]) if row else (0, genesis(self.simulacion))
 
+    @_legible
     def append(self, estado: str, motivo: str | None, cuerpo: bytes,
-               rechazos: tuple[FilaPrevia, ...] = (), numero: int | None = None) -> int:
+               rechazos: tuple[FilaPrevia, ...] = (), numero: int | None = None,
+               huella: str | None = None) -> int:
         """Append one input (inside :meth:`transaction`); returns its number, the next one or
-        ``numero`` when given (a file replayed keeps its line numbers)."""
+        ``numero`` when given (a file replayed keeps its line numbers). ``huella`` identifies
+        an accepted input's content and origin (see :meth:`repetida`)."""
         n, prev = self.last()
         if numero is not None and numero <= n:
             raise StoreError(f"número de entrada {numero} no posterior a {n}")
         n = numero or n + 1
         blob = _rows_encoder.encode(rechazos)
         digest = chain_hash(prev, n, estado, motivo, cuerpo, blob)
-        self.db.execute("INSERT INTO entradas VALUES (?, ?, ?, ?, ?, ?)",
-                        (n, estado, motivo, cuerpo, blob, digest))
+        self.db.execute("INSERT INTO entradas VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (n, estado, motivo, cuerpo, blob, digest, huella))
         return n
 
+    @_legible
+    def hash_de(self, n: int) -> str:
+        row = self.db.execute("SELECT hash FROM entradas WHERE n = ?", (n,)).fetchone()
+        if row is None:
+            raise StoreError(f"{self.path}: no existe la entrada {n}")
+        return str(row[0])
+
+    @_legible
+    def repetida(self, huella: str) -> int | None:
+        """The number of an accepted input with this ``huella``, if any."""
+        row = self.db.execute("SELECT min(n) FROM entradas WHERE huella = ? AND "
+                              "estado = 'aceptada'", (huella,)).fetchone()
+        return row[0] if row else None
+
+    @_legible
     def filas(self, desde: int = 0) -> Iterator[Fila]:
         cur = self.db.execute("SELECT n, estado, motivo, cuerpo, rechazos, hash FROM entradas "
                               "WHERE n > ? ORDER BY n", (desde,))
         for n, estado, motivo, cuerpo, rechazos, digest in cur:
             yield Fila(n, estado, motivo, _blob(cuerpo), _previas(_blob(rechazos)), digest)
 
+    @_legible
     def cuerpo(self, n: int) -> bytes:
         row = self.db.execute("SELECT cuerpo FROM entradas WHERE n = ?", (n,)).fetchone()
         if row is None:
             raise StoreError(f"{self.path}: no existe la entrada {n}")
         return _blob(row[0])
 
-    def aceptadas(self) -> Iterator[tuple[int, bytes]]:
+    @_legible
+    def aceptadas(self) -> list[tuple[int, bytes]]:
         """(number, body) of every accepted input, in recording order."""
         cur = self.db.execute("SELECT n, cuerpo FROM entradas WHERE estado = 'aceptada' "
                               "ORDER BY n")
-        for n, cuerpo in cur:
-            yield n, _blob(cuerpo)
+        return [(n, _blob(cuerpo)) for n, cuerpo in cur]
 
+    @_legible
     def verificar(self) -> list[str]:
-        """Every problem of the hash chain, in Spanish; empty when the log is intact."""
-        problems = []
-        prev, expected_n = GENESIS, 1
+        """Every problem of the hash chain and of the mode, in Spanish; empty when intact."""
+        problems = [self.problema_modo] if self.problema_modo else []
+        prev, expected_n = genesis(self.simulacion), 1
         cur = self.db.execute("SELECT n, estado, motivo, cuerpo, rechazos, hash FROM entradas "
                               "ORDER BY n")
         for n, estado, motivo, cuerpo, rechazos, digest in cur:
@@ -202,12 +311,23 @@ class Store:
         return problems
 
     # --- snapshots (derived, disposable) --------------------------------------------------
-    def save_snapshot(self, n: int, datos: bytes) -> None:
+    @_legible
+    def save_snapshot(self, n: int, cabeza: str, datos: bytes) -> None:
         with self.transaction():
             self.db.execute("DELETE FROM instantanea")
-            self.db.execute("INSERT INTO instantanea VALUES (?, ?)", (n, datos))
+            self.db.execute("INSERT INTO instantanea VALUES (?, ?, ?, ?)",
+                            (n, cabeza, resumen_instantanea(cabeza, datos), datos))
 
-    def snapshot(self) -> tuple[int, bytes] | None:
-        row = self.db.execute("SELECT n, datos FROM instantanea ORDER BY n DESC LIMIT 1"
-                              ).fetchone()
-        return (row[0], bytes(row[1])) if row else None
+    @_legible
+    def snapshot(self) -> Instantanea | None:
+        row = self.db.execute("SELECT n, cabeza, resumen, datos FROM instantanea "
+                              "ORDER BY n DESC LIMIT 1").fetchone()
+        if row is None:
+            return None
+        n, cabeza, resumen, datos = row
+        return Instantanea(int(n), str(cabeza), str(resumen), _blob(datos))
+
+    @_legible
+    def discard_snapshot(self) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM instantanea")

@@ -307,7 +307,9 @@ def test_a_failed_check_digit_is_a_warning_not_a_refusal(repo):
 def test_a_renewal_window_opening_is_not_a_deadline(repo):
     # Registered 2023-10-01: its window opens 2026-07-01 and its term ends 2026-10-01.
     repo.registrar(padron("2026-07-27T09:00:00", "2026-2", A, fecha_registro="2023-10-01"))
-    repo.registrar(opiniones("2026-07-27T17:00:00", "2026-2", 1, True))
+    # (A complete list with no rows is refused since issue 10: A is listed positiva instead.)
+    assert repo.registrar(opiniones("2026-07-27T17:00:00", "2026-2", 1, **{A: "positiva"})
+                          ).aceptadas == 1
     assert repo.proximo_vencimiento() == at("2026-10-01T00:00:00")  # fin_vigencia
 
 

@@ -167,24 +167,18 @@ def test_the_store_keeps_the_reader_refusals_not_the_engine_ones(db, tmp_path):
     assert (refusal.linea, refusal.fila, refusal.rfc) == (4, 3, "AEL7407151YA")
 
 
-def test_a_store_written_by_an_earlier_version_shows_each_engine_refusal_once(db, tmp_path):
-    """Earlier versions also stored the refusals the engine found, flagged ``motor``."""
-    from repse.core.store import chain_hash
-
-    cuerpo = json.dumps(OPINIONES_CON_RECHAZO).encode()
-    blob = json.dumps([{"rfc": "AEL7407151YA", "motivo": "RFC desconocido: no está en ningún "
-                        "padrón recibido", "archivo": "r1.csv", "fila": 3, "motor": True}],
-                      separators=(",", ":")).encode()
+def test_a_store_written_by_an_earlier_version_is_refused_in_spanish(db, capsys):
+    """Version 1 chained its first row to zeros (no mode) and also stored the engine's row
+    refusals: it is refused whole, never read half-right."""
     con = sqlite3.connect(db)
-    n, prev = con.execute("SELECT n, hash FROM entradas ORDER BY n DESC LIMIT 1").fetchone()
-    con.execute("INSERT INTO entradas VALUES (?, 'aceptada', NULL, ?, ?, ?)",
-                (n + 1, cuerpo, blob, chain_hash(prev, n + 1, "aceptada", None, cuerpo, blob)))
+    con.execute("DROP TRIGGER IF EXISTS meta_sin_cambios")
+    con.execute("UPDATE meta SET valor = '1' WHERE clave = 'version'")
     con.commit()
     con.close()
-    repo = Repositorio.abrir(db)
-    assert repo.store.verificar() == []
-    assert [(x.linea, x.fila, x.rfc) for x in repo.rechazos() if x.rfc] == [
-        (n + 1, 3, "AEL7407151YA")]
+    capsys.readouterr()
+    assert main(["estado", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert "versión de almacén 1 no soportada" in err and "repse init" in err
 
 
 def test_a_snapshot_in_another_format_is_ignored_and_the_log_replayed(db):
@@ -192,6 +186,6 @@ def test_a_snapshot_in_another_format_is_ignored_and_the_log_replayed(db):
 
     repo = Repositorio.abrir(db)
     expected = dump(repo.engine)
-    repo.store.save_snapshot(repo.store.last()[0], b"\x92\xa1x\x01")  # not this version's
+    repo.store.save_snapshot(*repo.store.last(), b"\x92\xa1x\x01")  # not this version's
     repo.store.close()
     assert dump(Repositorio.abrir(db).engine) == expected

@@ -29,6 +29,8 @@ def open_repo(path: str) -> Repositorio:
 def opened(path: str) -> Iterator[Repositorio]:
     """The repository at ``path``; its snapshot is saved when the command ends."""
     repo = open_repo(path)
+    for aviso in repo.avisos:
+        print(f"repse: aviso: {aviso}", file=sys.stderr)
     try:
         yield repo
     finally:
@@ -197,13 +199,16 @@ def cmd_rechazos(args) -> int:
 
 
 def cmd_verificar(args) -> int:
-    n, problems = verificar(args.db)
-    if problems:
-        for p in problems:
-            print(f"repse: verificación fallida: {p}", file=sys.stderr)
-        return 1
-    print(f"Cadena de hashes íntegra: {n} entradas verificadas.")
-    return 0
+    v = verificar(args.db)
+    for p in v.problemas:
+        print(f"repse: verificación fallida: {p}", file=sys.stderr)
+    if not v.cadena:
+        print(f"Cadena de hashes íntegra: {v.entradas} entradas verificadas.")
+    if not v.modo:
+        print("Modo del almacén: conforme a su cadena.")
+    if not v.instantanea:
+        print("Instantánea del estado: conforme al registro de entradas (o ninguna).")
+    return 1 if v.problemas else 0
 
 
 def cmd_replay(args) -> int:

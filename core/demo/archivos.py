@@ -198,41 +198,36 @@ def _por_opinion(filas: list[Contratista], opinion: dict[str, str]) -> list[Cont
 
 def escribir_opiniones_ronda1(rng: random.Random, destino: Path, filas: list[Contratista],
                                opinion: dict[str, str], plan: PlanCiclo) -> ArchivoDemo:
-    """opiniones_ronda1.csv: Latin-1 with semicolons (as Excel saves "CSV" in Spanish Windows),
-    spellings of the opinion that vary, and one row repeated."""
+    """opiniones_ronda1.csv: Latin-1 with semicolons (as Excel saves "CSV" in Spanish Windows)
+    and spellings of the opinion that vary. No row is refused: it is a complete list, and a
+    complete list with a refused row is refused whole."""
     tabla = _Tabla(["RFC", "Razón social", "Opinión"])
-    ordenadas = _por_opinion(filas, opinion)
-    repetida = rng.randrange(len(ordenadas) - 1)
-    for i, c in enumerate(ordenadas):
+    for c in _por_opinion(filas, opinion):
         valor = rng.choice(_NEGATIVA if opinion[c.rfc] == "negativa" else _SIN_OPINION)
         tabla.fila([c.rfc, c.razon_social, valor])
-        if i == repetida:
-            tabla.fila([c.rfc, c.razon_social, valor], rechazada=True)
     (destino / "opiniones_ronda1.csv").write_bytes(tabla.csv(";").encode("latin-1"))
     return ArchivoDemo(
         "opiniones_ronda1.csv", "opiniones",
         "Opinión de cumplimiento, ronda 1: listados Negativa y Sin opinión (IMSS)",
         a_las(plan.fecha_consulta, 17), "imss", tabla.filas, tuple(tabla.rechazadas),
-        ronda=1, completo=True, formato="Latin-1, separador punto y coma",
-        motivos="un RFC repetido")
+        ronda=1, completo=True, formato="Latin-1, separador punto y coma")
 
 
 def escribir_opiniones_ronda2(destino: Path, filas: list[Contratista], opinion: dict[str, str],
                                plan: PlanCiclo) -> ArchivoDemo:
-    """opiniones_ronda2.xlsx: an XLSX whose opinion column is headed «Resultado», plus a row
-    with a generic RFC."""
+    """opiniones_ronda2.xlsx: an XLSX whose opinion column is headed «Resultado» (a complete
+    list: no refused row)."""
     tabla = _Tabla(["RFC", "Razón social", "Resultado"])
     for c in _por_opinion(filas, opinion):
         tabla.fila([c.rfc, c.razon_social,
                     "Negativa" if opinion[c.rfc] == "negativa" else "Sin opinión"])
-    tabla.fila([sorted(GENERICOS)[1], "EXTRANJERO SIN RFC", "Negativa"], rechazada=True)
     at = a_las(plan.segunda_consulta, 11)
     (destino / "opiniones_ronda2.xlsx").write_bytes(tabla.xlsx("Ronda 2"))
     return ArchivoDemo(
         "opiniones_ronda2.xlsx", "opiniones",
         "Segunda consulta (D2): listados Negativa y Sin opinión (IMSS)", at, "imss",
         tabla.filas, tuple(tabla.rechazadas), ronda=2, completo=True,
-        formato="XLSX, hoja «Ronda 2»", motivos="el RFC genérico XEXX010101000")
+        formato="XLSX, hoja «Ronda 2»")
 
 
 def escribir_opiniones_ronda3(rng: random.Random, destino: Path, filas: list[Contratista],
