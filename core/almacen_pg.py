@@ -34,6 +34,7 @@ from typing import Any
 import psycopg
 from psycopg import conninfo, pq
 
+from .inputs import ACTORES
 from .store import (
     INSTITUCIONES,
     SCHEMA_VERSION,
@@ -55,6 +56,7 @@ def nombre_visible(destino: str) -> str:
     return conninfo.make_conninfo(**partes)
 
 
+_GRUPOS = ", ".join(f"repse_{i}" for i in INSTITUCIONES)
 _DE = "CASE {0} WHEN 'imss' THEN 'del IMSS' WHEN 'stps' THEN 'de la STPS' ELSE 'del GT' END"
 
 # Everything the database enforces. The function bodies use only schema-qualified names and a
@@ -84,6 +86,10 @@ CREATE TABLE repse.instantanea (
 ALTER TABLE repse.instantanea ENABLE ROW LEVEL SECURITY;
 CREATE POLICY propia ON repse.instantanea
     USING (usuario = session_user) WITH CHECK (usuario = session_user);
+
+-- Which institution issues each type of input (core.inputs.ACTORES, filled when prepared):
+-- the API checks it itself, the trigger for rows typed by hand.
+CREATE TABLE repse.emisores (tipo TEXT, actor TEXT, PRIMARY KEY (tipo, actor));
 
 CREATE FUNCTION repse.parte(p BYTEA) RETURNS BYTEA LANGUAGE sql IMMUTABLE
     RETURN int8send(length(p)::BIGINT) || p;
@@ -160,6 +166,19 @@ BEGIN
             RAISE EXCEPTION 'el usuario de una entrada es quien la registra: «%», no «%»',
                 session_user, cuerpo ->> 'usuario';
         END IF;
+        IF NOT EXISTS (SELECT FROM repse.emisores e WHERE e.tipo = cuerpo ->> 'tipo'
+                       AND e.actor = cuerpo ->> 'actor') THEN
+            RAISE EXCEPTION 'actor no autorizado: «%» no la emite «%»', cuerpo ->> 'tipo',
+                cuerpo ->> 'actor' USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        BEGIN
+            PERFORM (cuerpo ->> 'at')::TIMESTAMPTZ;
+        EXCEPTION WHEN OTHERS THEN
+            RAISE EXCEPTION 'fecha no válida «%»', cuerpo ->> 'at';
+        END;
+        IF cuerpo ->> 'at' IS NULL THEN
+            RAISE EXCEPTION 'una entrada aceptada lleva su fecha («at»)';
+        END IF;
         motivo := repse.motivo_institucion(
             cuerpo ->> 'actor',
             CASE WHEN cuerpo ->> 'tipo' = 'anulacion' THEN (cuerpo ->> 'entrada')::BIGINT END);
@@ -193,17 +212,20 @@ CREATE TRIGGER meta_sin_cambios BEFORE UPDATE OR DELETE ON repse.meta
     FOR EACH ROW EXECUTE FUNCTION repse.solo_agregar();
 CREATE TRIGGER meta_sin_vaciar BEFORE TRUNCATE ON repse.meta
     FOR EACH STATEMENT EXECUTE FUNCTION repse.solo_agregar();
+CREATE TRIGGER emisores_sin_cambios BEFORE UPDATE OR DELETE ON repse.emisores
+    FOR EACH ROW EXECUTE FUNCTION repse.solo_agregar();
+CREATE TRIGGER emisores_sin_vaciar BEFORE TRUNCATE ON repse.emisores
+    FOR EACH STATEMENT EXECUTE FUNCTION repse.solo_agregar();
 
 DO $$ BEGIN
     {" ".join(f"IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'repse_{i}') THEN "
               f"CREATE ROLE repse_{i} NOLOGIN; END IF;" for i in INSTITUCIONES)}
 END $$;
 REVOKE ALL ON SCHEMA repse FROM PUBLIC;
-GRANT USAGE ON SCHEMA repse TO {", ".join(f"repse_{i}" for i in INSTITUCIONES)};
-GRANT SELECT ON repse.meta, repse.entradas TO {", ".join(f"repse_{i}" for i in INSTITUCIONES)};
+GRANT USAGE ON SCHEMA repse TO {_GRUPOS};
+GRANT SELECT ON repse.meta, repse.entradas, repse.emisores TO {_GRUPOS};
 GRANT INSERT ON repse.entradas TO repse_imss, repse_stps, repse_gt;
-GRANT SELECT, INSERT, DELETE ON repse.instantanea
-    TO {", ".join(f"repse_{i}" for i in INSTITUCIONES)};
+GRANT SELECT, INSERT, DELETE ON repse.instantanea TO {_GRUPOS};
 """
 
 
@@ -278,6 +300,10 @@ class AlmacenPG(Store):
                 self.db.execute(_ESQUEMA)
                 self.db.execute("INSERT INTO repse.meta VALUES ('version', ?), "
                                 "('simulacion', ?)", (SCHEMA_VERSION, "1" if simulacion else "0"))
+                for tipo, actores in ACTORES.items():
+                    for actor in actores:
+                        self.db.execute("INSERT INTO repse.emisores VALUES (?, ?)",
+                                        (tipo, actor))
         self.db.execute("SET search_path = repse")
         self.login = self.db.execute("SELECT session_user").fetchone()[0]
         version = self.meta("version")

@@ -260,6 +260,9 @@ def test_an_stps_login_cannot_record_an_imss_opinion_by_hand_in_psql(servidor_pg
     opinion = {**OPINIONES, "at": "2026-02-02T10:00:00-06:00", "usuario": "carla"}
     error = a.sql(raw_insert(opinion), login="carla")
     assert "el usuario «carla» no es del IMSS" in error
+    # Nor by declaring itself the issuer of what only the IMSS issues.
+    assert "actor no autorizado: «opiniones» no la emite «stps»" in a.sql(
+        raw_insert({**opinion, "actor": "stps"}), login="carla")
     # Claiming to be someone else is refused before that.
     assert "el usuario de una entrada es quien la registra" in a.sql(
         raw_insert({**opinion, "usuario": "ana"}), login="carla")
