@@ -20,6 +20,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -94,28 +95,45 @@ class ServidorPrueba:
 
 
 def demo() -> None:
-    """Start a server with a prepared simulation store and two users; wait for Enter."""
+    """Start a server with a prepared simulation store, two users and the demo files of a small
+    cycle; print what to type in two terminals; stop and delete it all on Enter."""
     from repse.tui.cli import main
 
     servidor = ServidorPrueba()
     try:
         base = servidor.nueva_base()
         admin = servidor.url(base)
+        archivos = servidor.dir / "archivos"
         main(["servidor", "preparar", admin, "--simulacion"])
         main(["servidor", "usuario", admin, "ana_imss", "--institucion", "imss"])
         main(["servidor", "usuario", admin, "beto_stps", "--institucion", "stps"])
-        repse = Path(os.environ.get("VIRTUAL_ENV", ".venv")) / "bin" / "repse"
+        main(["demo-datos", "--contratistas", "300", "--semilla", "1", "--dir", str(archivos)])
+        repse = Path(sys.executable).parent / "repse"
+        psql = servidor.bin / "psql"
         print(f"""
-Servidor de prueba en marcha (se borra al terminar). Pruebe en dos terminales:
+Servidor PostgreSQL de prueba en marcha (se borra todo al detenerlo). Dos oficinas, dos
+terminales:
 
-  Terminal 1 (IMSS):  {repse} estado "{servidor.url(base, 'ana_imss')}"
-  Terminal 2 (STPS):  {repse} estado "{servidor.url(base, 'beto_stps')}"
+  Terminal 1, STPS:   export STPS="{servidor.url(base, 'beto_stps')}"
+  Terminal 2, IMSS:   export IMSS="{servidor.url(base, 'ana_imss')}"
 
-  La STPS registra el padrón y el IMSS las opiniones, cada quien con su usuario:
-    {repse} registrar "{servidor.url(base, 'beto_stps')}" ARCHIVO.jsonl
-    {repse} importar … "{servidor.url(base, 'ana_imss')}" …
-  Una opinión registrada por beto_stps queda RECHAZADA: no es del IMSS.
-  SQL directo:  {servidor.bin / 'psql'} "{servidor.url(base, 'beto_stps')}"
+  1. La STPS entrega el padrón (terminal 1):
+     {repse} importar padron "$STPS" {archivos}/padron.csv --ciclo 2026-1 \\
+       --at 2026-01-26T09:00 --actor stps
+  2. El IMSS deposita la ronda 1 (terminal 2), sobre el padrón que registró la STPS:
+     {repse} importar opiniones "$IMSS" {archivos}/opiniones_ronda1.csv --ciclo 2026-1 \\
+       --ronda 1 --completo --at 2026-01-26T17:00 --actor imss
+  3. La STPS intenta registrar opiniones (terminal 1): quedan RECHAZADAS, con su usuario:
+     {repse} importar opiniones "$STPS" {archivos}/opiniones_ronda1.csv --ciclo 2026-1 \\
+       --ronda 2 --completo --at 2026-01-27T10:00 --actor imss
+  4. Cualquiera ve quién registró qué, y que la cadena está íntegra:
+     {psql} "$IMSS" -c "SELECT n, estado, usuario, motivo FROM repse.entradas"
+     {repse} verificar "$IMSS"
+  Ni el dueño puede cambiar una entrada:
+     {psql} "{admin}" -c "DELETE FROM repse.entradas"
+
+  El exhorto es del GT: ninguno de los dos lo firma hasta que el administrador lo permita:
+     {repse} servidor usuario "{admin}" ana_imss --institucion imss --institucion gt
 """)
         input("Pulse Enter para detener el servidor… ")
     finally:
