@@ -59,6 +59,12 @@ def nombre_visible(destino: str) -> str:
 _GRUPOS = ", ".join(f"repse_{i}" for i in INSTITUCIONES)
 _DE = "CASE {0} WHEN 'imss' THEN 'del IMSS' WHEN 'stps' THEN 'de la STPS' ELSE 'del GT' END"
 
+_PROTEGIDA = """
+CREATE TRIGGER {0}_sin_cambios BEFORE UPDATE OR DELETE ON repse.{0}
+    FOR EACH ROW EXECUTE FUNCTION repse.solo_agregar();
+CREATE TRIGGER {0}_sin_vaciar BEFORE TRUNCATE ON repse.{0}
+    FOR EACH STATEMENT EXECUTE FUNCTION repse.solo_agregar();"""
+
 # Everything the database enforces. The function bodies use only schema-qualified names and a
 # fixed search_path, so no login can shadow them.
 _ESQUEMA = f"""
@@ -204,19 +210,7 @@ END $$;
 
 CREATE TRIGGER entradas_agregar BEFORE INSERT ON repse.entradas
     FOR EACH ROW EXECUTE FUNCTION repse.antes_de_agregar();
-CREATE TRIGGER entradas_sin_cambios BEFORE UPDATE OR DELETE ON repse.entradas
-    FOR EACH ROW EXECUTE FUNCTION repse.solo_agregar();
-CREATE TRIGGER entradas_sin_vaciar BEFORE TRUNCATE ON repse.entradas
-    FOR EACH STATEMENT EXECUTE FUNCTION repse.solo_agregar();
-CREATE TRIGGER meta_sin_cambios BEFORE UPDATE OR DELETE ON repse.meta
-    FOR EACH ROW EXECUTE FUNCTION repse.solo_agregar();
-CREATE TRIGGER meta_sin_vaciar BEFORE TRUNCATE ON repse.meta
-    FOR EACH STATEMENT EXECUTE FUNCTION repse.solo_agregar();
-CREATE TRIGGER emisores_sin_cambios BEFORE UPDATE OR DELETE ON repse.emisores
-    FOR EACH ROW EXECUTE FUNCTION repse.solo_agregar();
-CREATE TRIGGER emisores_sin_vaciar BEFORE TRUNCATE ON repse.emisores
-    FOR EACH STATEMENT EXECUTE FUNCTION repse.solo_agregar();
-
+{"".join(_PROTEGIDA.format(t) for t in ("entradas", "meta", "emisores"))}
 DO $$ BEGIN
     {" ".join(f"IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'repse_{i}') THEN "
               f"CREATE ROLE repse_{i} NOLOGIN; END IF;" for i in INSTITUCIONES)}

@@ -20,6 +20,7 @@ import pytest
 from repse.core.store import abrir_almacen
 from repse.tui.cli import main
 from tests.pg import ServidorPrueba
+from tests.test_store import WORKER
 
 RFCS = ("MAB9307148T4", "GODE561231GR8", "EES070422UV1")
 PADRON = {"tipo": "padron", "at": "2026-01-26T09:00:00", "actor": "stps", "ciclo": "2026-1",
@@ -172,25 +173,9 @@ def test_the_state_is_the_replay_of_the_log_and_the_same_on_both_engines(almacen
     assert live["transiciones"] > 0
 
 
-WORKER = textwrap.dedent("""
-    import sys
-    from datetime import datetime, timedelta
-    from repse.core import inputs as inp
-    from repse.core.api import Repositorio
-    from repse.core.plazos import MX
-    destino, who = sys.argv[1], int(sys.argv[2])
-    repo = Repositorio.abrir(destino)
-    start = datetime(2026, 8, 2, tzinfo=MX)
-    for k in range(200):
-        at = start + timedelta(minutes=2 * k + who)
-        r = repo.registrar(inp.Reloj(at=at, actor="gt", usuario=f"proceso {who}"))
-        print(r.numero, "ok" if r.aceptada else r.motivo, flush=True)
-    repo.cerrar()
-""")
-
-
 def test_two_offices_appending_200_inputs_each_at_once_lose_none(almacen):
-    procs = [subprocess.Popen([sys.executable, "-c", WORKER, almacen.como(login), str(who)],
+    procs = [subprocess.Popen([sys.executable, "-c", WORKER, almacen.como(login), str(who),
+                               "200"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for who, login in enumerate(("ana", "beto"))]
     outputs = [p.communicate(timeout=240) for p in procs]
