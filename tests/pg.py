@@ -46,7 +46,9 @@ class ServidorPrueba:
 
     def __init__(self) -> None:
         self.bin = binarios()
-        self.dir = Path(tempfile.mkdtemp(prefix="repse-pg-"))
+        # In /tmp whatever TMPDIR says: the postgres user must reach it, and a Unix socket's
+        # path must stay under 108 bytes.
+        self.dir = Path(tempfile.mkdtemp(prefix="repse-pg-", dir="/tmp"))
         self.puerto = _puerto_libre()
         self._como: list[str] = []
         if os.geteuid() == 0:

@@ -323,6 +323,19 @@ def test_usuario_sets_exactly_the_institutions_given(servidor_pg, capsys):
     store.close()
 
 
+def test_a_password_is_stored_hashed_and_reserved_names_are_refused(servidor_pg, capsys,
+                                                                      monkeypatch):
+    a = servidor_pg
+    monkeypatch.setenv("CLAVE_BETO", "una clave larga")
+    assert main(["servidor", "usuario", a.destino, "beto", "--institucion", "stps",
+                 "--contrasena-de", "CLAVE_BETO"]) == 0
+    assert "(contraseña fijada)" in capsys.readouterr().out
+    proc = a.pg.psql(a.destino, "SELECT rolpassword FROM pg_authid WHERE rolname = 'beto'")
+    assert "SCRAM-SHA-256$" in proc.stdout and "una clave larga" not in proc.stdout
+    assert main(["servidor", "usuario", a.destino, "repse_gt", "--institucion", "gt"]) == 2
+    assert "nombre de usuario reservado" in capsys.readouterr().err
+
+
 def test_a_url_works_as_well_as_a_keyword_string(servidor_pg, capsys):
     a = servidor_pg
     url = f"postgresql:///{a.base}?host={a.pg.dir}&port={a.pg.puerto}&user=lola"
