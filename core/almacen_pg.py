@@ -17,8 +17,10 @@ snapshot rules), with what a file cannot give, enforced by the database itself s
   input's body must carry that same ``usuario`` (repse writes the login there before hashing),
   so the chain covers who recorded it and ``verificar`` still checks every byte.
 - **Append only.** Triggers refuse every ``UPDATE``, ``DELETE`` and ``TRUNCATE`` of the log and
-  its ``meta``, the owner's included; only dropping the triggers (an administrator's act, outside
-  repse) lifts that, and the hash chain still reports any row changed.
+  its ``meta``, the owner's included, outside maintenance: a superuser who sets
+  ``repse.mantenimiento`` to the reason may change rows, each kept as it was, with the reason
+  and the login, in ``repse.mantenimiento`` (itself never changed). The hash chain still
+  reports any row changed, in maintenance or by dropping the triggers.
 - **One input at a time.** Every append transaction, and the trigger itself, takes one advisory
   lock first, so two offices appending at once are serialized and each decides on the other's
   input; opening reads inside one ``REPEATABLE READ`` read-only transaction.
@@ -202,22 +204,46 @@ BEGIN
     RETURN NEW;
 END $$;
 
-CREATE FUNCTION repse.solo_agregar() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+-- Maintenance: the only way to change a recorded row without removing the triggers. A superuser
+-- says why (SET repse.mantenimiento = 'motivo') and each row changed is kept here as it was.
+CREATE TABLE repse.mantenimiento (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    usuario TEXT NOT NULL DEFAULT session_user,
+    momento TIMESTAMPTZ NOT NULL DEFAULT now(),
+    motivo TEXT NOT NULL,
+    tabla TEXT NOT NULL,
+    operacion TEXT NOT NULL,
+    fila JSONB NOT NULL
+);
+
+CREATE FUNCTION repse.solo_agregar() RETURNS TRIGGER
+LANGUAGE plpgsql SET search_path = pg_catalog AS $$
+DECLARE
+    motivo TEXT := nullif(trim(current_setting('repse.mantenimiento', true)), '');
 BEGIN
+    IF TG_LEVEL = 'ROW' AND TG_TABLE_NAME <> 'mantenimiento' AND motivo IS NOT NULL
+       AND (SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = session_user) THEN
+        INSERT INTO repse.mantenimiento (motivo, tabla, operacion, fila)
+            VALUES (motivo, TG_TABLE_NAME, TG_OP, to_jsonb(OLD));
+        IF TG_OP = 'DELETE' THEN
+            RETURN OLD;
+        END IF;
+        RETURN NEW;
+    END IF;
     RAISE EXCEPTION 'el registro de entradas solo admite agregar (% en %: rechazado)',
         TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
 END $$;
 
 CREATE TRIGGER entradas_agregar BEFORE INSERT ON repse.entradas
     FOR EACH ROW EXECUTE FUNCTION repse.antes_de_agregar();
-{"".join(_PROTEGIDA.format(t) for t in ("entradas", "meta", "emisores"))}
+{"".join(_PROTEGIDA.format(t) for t in ("entradas", "meta", "emisores", "mantenimiento"))}
 DO $$ BEGIN
     {" ".join(f"IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'repse_{i}') THEN "
               f"CREATE ROLE repse_{i} NOLOGIN; END IF;" for i in INSTITUCIONES)}
 END $$;
 REVOKE ALL ON SCHEMA repse FROM PUBLIC;
 GRANT USAGE ON SCHEMA repse TO {_GRUPOS};
-GRANT SELECT ON repse.meta, repse.entradas, repse.emisores TO {_GRUPOS};
+GRANT SELECT ON repse.meta, repse.entradas, repse.emisores, repse.mantenimiento TO {_GRUPOS};
 GRANT INSERT ON repse.entradas TO repse_imss, repse_stps, repse_gt;
 GRANT SELECT, INSERT, DELETE ON repse.instantanea TO {_GRUPOS};
 """

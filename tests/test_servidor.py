@@ -303,6 +303,26 @@ def test_an_annulment_only_by_the_annulled_inputs_institution_or_the_gt(servidor
          "del GT", "carla"), ("aceptada", None, "beto")]
 
 
+def test_maintenance_is_explicit_and_logged_and_the_chain_still_tells(servidor_pg, tmp_path,
+                                                                      capsys):
+    a = servidor_pg
+    main(["registrar", a.como("carla"), jsonl(tmp_path / "p.jsonl", PADRON)])
+    main(["registrar", a.como("ana"), jsonl(tmp_path / "o.jsonl", OPINIONES)])
+    borrar = "SET repse.mantenimiento = 'padrón de prueba en el almacén de operación'; " \
+             "DELETE FROM repse.entradas WHERE n = 2"
+    assert "permission denied" in a.sql(borrar, login="ana")  # only the administrator
+    assert a.sql(borrar) is None
+    proc = a.pg.psql(a.como("lola"), "SELECT concat_ws(' / ', usuario, motivo, tabla, "
+                                     "operacion, fila->>'n') FROM repse.mantenimiento")
+    assert "postgres / padrón de prueba en el almacén de operación / entradas / DELETE / 2" \
+        in proc.stdout
+    assert "solo admite agregar" in a.sql("SET repse.mantenimiento = 'ocultarlo'; "
+                                          "DELETE FROM repse.mantenimiento")
+    capsys.readouterr()
+    assert main(["verificar", a.como("lola")]) == 1
+    assert "faltan las entradas 2 a 2" in capsys.readouterr().err
+
+
 def test_a_login_can_only_mislead_itself_with_a_snapshot(servidor_pg, tmp_path, capsys):
     a = servidor_pg
     main(["registrar", a.como("carla"), jsonl(tmp_path / "p.jsonl", PADRON)])
