@@ -48,6 +48,7 @@ from .store import (
 
 CLAVE_CANDADO = 0x7265707365  # "repse": the advisory lock every append takes
 
+
 def nombre_visible(destino: str) -> str:
     """The connection string without its password, to name the store in messages."""
     try:
@@ -285,8 +286,12 @@ def _primera_linea(exc: psycopg.Error) -> str:
 
 
 def _sin_permiso(exc: psycopg.Error, pg: psycopg.Connection) -> str:
-    """A trigger's refusal says why; a table the login may not write means a reading login."""
+    """A trigger's refusal says why; a schema the login may not use, a login of no institution;
+    a table it may not write, a reading login."""
     texto = _primera_linea(exc)
+    if texto.startswith("permission denied for schema"):
+        return (f"el usuario «{pg.info.user}» no es de ninguna institución en este almacén; "
+                "el administrador lo da de alta con «repse servidor usuario»")
     if texto.startswith("permission denied"):
         return (f"el usuario «{pg.info.user}» no puede registrar entradas en este almacén "
                 "(solo lectura)")

@@ -369,6 +369,9 @@ def test_server_mistakes_are_said_in_spanish(servidor, capsys):
     assert "la base no tiene un almacén de repse; prepárela con «repse servidor preparar»" \
         in capsys.readouterr().err
     assert main(["servidor", "preparar", vacia]) == 0
+    servidor.psql(vacia, "CREATE ROLE nadie LOGIN")
+    assert main(["estado", vacia.replace("user=postgres", "user=nadie")]) == 2
+    assert "«nadie» no es de ninguna institución en este almacén" in capsys.readouterr().err
     assert main(["servidor", "preparar", vacia]) == 2
     assert "la base ya tiene un almacén de repse" in capsys.readouterr().err
     assert main(["estado", servidor.url("no_existe")]) == 2
