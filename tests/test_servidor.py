@@ -53,7 +53,6 @@ class Almacen:
     """A new store on one engine: ``destino`` as its administrator, :meth:`como` as a login
     (a SQLite file has no logins: the same path)."""
 
-    motor: str
     destino: str
     pg: ServidorPrueba | None = None
     base: str = ""
@@ -88,7 +87,7 @@ def preparado(pg: ServidorPrueba) -> Almacen:
     """A new simulation store on the server with the logins ana (IMSS and GT), beto (STPS and
     GT), carla (STPS) and lola (reads only)."""
     base = pg.nueva_base()
-    a = Almacen("postgresql", pg.url(base), pg, base)
+    a = Almacen(pg.url(base), pg, base)
     assert main(["servidor", "preparar", a.destino, "--simulacion"]) == 0
     for login, *inst in (("ana", "imss", "gt"), ("beto", "stps", "gt"), ("carla", "stps"),
                          ("lola", "lectura")):
@@ -101,7 +100,7 @@ def preparado(pg: ServidorPrueba) -> Almacen:
 def almacen(request, tmp_path, capsys) -> Almacen:
     """A simulation store with its first input, on each engine."""
     if request.param == "sqlite":
-        a = Almacen("sqlite", str(tmp_path / "s.db"))
+        a = Almacen(str(tmp_path / "s.db"))
         assert main(["init", a.destino, "--simulacion"]) == 0
     else:
         a = preparado(request.getfixturevalue("servidor"))
