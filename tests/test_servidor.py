@@ -20,6 +20,7 @@ import pytest
 from repse.core.store import abrir_almacen
 from repse.tui.cli import main
 from tests.pg import ServidorPrueba
+from tests.test_almacen_carrera import leer_mientras_otro_escribe
 from tests.test_store import WORKER
 
 RFCS = ("MAB9307148T4", "GODE561231GR8", "EES070422UV1")
@@ -216,6 +217,12 @@ def test_a_process_killed_in_the_middle_of_an_input_leaves_the_store_as_before(a
     assert after.last() == head
     assert after.verificar() == []
     after.close()
+
+
+def test_opening_while_another_office_commits_never_loses_an_input(servidor_pg):
+    """The race of issue 10 (D1) on the server: each reader opens in one REPEATABLE READ
+    transaction and keeps its own snapshot."""
+    leer_mientras_otro_escribe(servidor_pg.como("carla"), servidor_pg.como("lola"))
 
 
 # --- the institutions, enforced by the server ------------------------------------------------
