@@ -380,8 +380,10 @@ def test_server_mistakes_are_said_in_spanish(servidor, capsys):
     assert "«nadie» no es de ninguna institución en este almacén" in capsys.readouterr().err
     assert main(["servidor", "preparar", vacia]) == 2
     assert "la base ya tiene un almacén de repse" in capsys.readouterr().err
-    assert main(["estado", servidor.url("no_existe")]) == 2
-    assert "no se puede conectar con el servidor PostgreSQL" in capsys.readouterr().err
+    assert main(["estado", servidor.url("no_existe") + " password=secreta"]) == 2
+    err = capsys.readouterr().err
+    assert "no se puede conectar con el servidor PostgreSQL" in err
+    assert "dbname=no_existe" in err and "secreta" not in err  # never a password on screen
     assert main(["servidor", "preparar", "s.db"]) == 2
     assert "no es una base PostgreSQL" in capsys.readouterr().err
 
