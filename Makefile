@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run demo test lint specs bench clean
+.PHONY: run demo test lint specs bench clean servidor-demo
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -23,10 +23,17 @@ demo: $(STAMP)
 	@$(BIN)/repse demo
 
 ## test: lint, the layer contracts (pyproject.toml, [tool.importlinter]), then the whole test suite
+## (it starts its own PostgreSQL, installed from Debian's packages if missing)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
+	@bash scripts/instalar-postgresql
 	$(BIN)/python -m pytest
+
+## servidor-demo: a throw-away PostgreSQL with two users (IMSS, STPS) to try two offices at once
+servidor-demo: $(STAMP)
+	@bash scripts/instalar-postgresql
+	@$(BIN)/python -m tests.pg
 
 ## specs: regenerate specs/ (diagrams and the spec book) from the lifecycle charts
 specs: $(STAMP)

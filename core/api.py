@@ -24,7 +24,8 @@ from .errors import Rechazo
 from .instantanea import dump, load
 from .motor import Desenlace, Engine, EntradaRechazada, epoch, instant
 from .plazos import MX, next_habil_day
-from .store import FilaPrevia, Instantanea, Store
+from .store import INSTITUCIONES as INSTITUCIONES  # the groups a login may belong to
+from .store import FilaPrevia, Instantanea, Store, abrir_almacen
 from .vista import Ancla, EstadoJSON, Vista
 
 # The calendar `repse init` records is in force from before any cycle this software runs.
@@ -213,7 +214,7 @@ class Repositorio:
               ) -> Repositorio:
         """A new store whose first input is the calendar in force (bundled or given)."""
         cals = calendarios(calendario)
-        repo = cls(Store(path, create=True, simulacion=simulacion), ahora=ahora)
+        repo = cls(abrir_almacen(path, create=True, simulacion=simulacion), ahora=ahora)
         repo.registrar(inp.CalendarioVigente(
             at=ORIGEN, actor="gt", usuario="repse init",
             archivo=str(calendario) if calendario else None,
@@ -223,7 +224,7 @@ class Repositorio:
     @classmethod
     def abrir(cls, path: str | Path, *, ahora: Callable[[], datetime] | None = None
               ) -> Repositorio:
-        return cls(Store(path), ahora=ahora)
+        return cls(abrir_almacen(path), ahora=ahora)
 
     def cerrar(self) -> None:
         self.guardar_instantanea()
@@ -308,6 +309,8 @@ class Repositorio:
         way it is recorded. Nothing is half-applied. ``origen`` names where it came from (a
         file and line), so that the same input from the same place is not recorded twice by
         accident."""
+        if self.store.login:  # on a server, who records an input is the login, not a claim
+            entrada = msgspec.structs.replace(entrada, usuario=self.store.login)
         cuerpo = inp.encode(entrada)
         huella = _huella(entrada, origen)
         with self.store.transaction():
@@ -373,7 +376,8 @@ class Repositorio:
                 "contenido y origen); si la repite a propósito, márquela «repetida»")
 
     def _refusal(self, entrada: inp.Entrada) -> str | None:
-        motivo = inp.check_actor(entrada)
+        motivo = inp.check_actor(entrada) or self.store.rechazo_institucion(
+            entrada.actor, entrada.entrada if isinstance(entrada, inp.Anulacion) else None)
         if motivo:
             return motivo
         if not self.simulacion and self.ahora is not None and entrada.at > self.ahora():
@@ -448,7 +452,7 @@ class Repositorio:
     def copia_simulacion(self, path: str | Path = ":memory:") -> Repositorio:
         """A simulation copy of this store (every row, re-chained), for "what if" stepping on an
         operation store without touching it."""
-        copy = Store(path, create=True, simulacion=True)
+        copy = abrir_almacen(path, create=True, simulacion=True)
         with copy.transaction():
             for row in self.store.filas():
                 copy.append(row.estado, row.motivo, row.cuerpo, row.rechazos, row.n)
@@ -565,7 +569,7 @@ def replay_file(path: str | Path, *, calendario: str | Path | None = None) -> Es
 def verificar(path: str | Path) -> Verificacion:
     """Check the store at ``path``: its hash chain and its mode (read without replaying, so an
     edited row cannot stop the check), then its snapshot against a replay of the log."""
-    store = Store(path)
+    store = abrir_almacen(path)
     try:
         entradas, cabeza = store.last()
         cadena = store.verificar()
@@ -579,7 +583,8 @@ def verificar(path: str | Path) -> Verificacion:
     if problema:
         instantanea.append(f"la instantánea del estado {problema}")
     elif snap is not None and snap.n == entradas and not cadena:
-        repo = Repositorio(Store(path))  # replays: the snapshot is believed only if it matches
+        # Replays: the snapshot is believed only if it matches.
+        repo = Repositorio(abrir_almacen(path))
         try:
             repo.engine = repo.log.replay(repo.inicial).engine
             if dump(repo.engine) != snap.datos:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -145,8 +146,35 @@ def chain_hash(prev: str, n: int, estado: str, motivo: str | None, cuerpo: bytes
     return h.hexdigest()
 
 
+def abrir_almacen(destino: str | Path, *, create: bool = False, simulacion: bool = False
+                  ) -> Store:
+    """The store at ``destino``: a SQLite file (the embedded default), or a PostgreSQL database
+    named by a ``postgresql://…`` URL or a libpq keyword string (``host=/run/… dbname=…``)."""
+    if es_servidor(destino):
+        from .almacen_pg import AlmacenPG  # psycopg is imported only for a server
+
+        return AlmacenPG(str(destino), create=create, simulacion=simulacion)
+    return Store(destino, create=create, simulacion=simulacion)
+
+
+# The group roles of a server store are repse_<institución>: "lectura" reads and never writes.
+INSTITUCIONES = ("imss", "stps", "gt", "lectura")
+_LIBPQ = re.compile(r"^\s*(host|hostaddr|port|dbname|user|service|passfile|sslmode)\s*=")
+
+
+def es_servidor(destino: str | Path) -> bool:
+    """Whether ``destino`` names a PostgreSQL database (a URL, or a libpq keyword string such
+    as ``host=/run/postgresql dbname=repse``) rather than a SQLite file."""
+    texto = str(destino)
+    return texto.startswith(("postgresql://", "postgres://")) or bool(_LIBPQ.match(texto))
+
+
 class Store:
-    """An input log in one SQLite file."""
+    """An input log in one SQLite file (:class:`~.almacen_pg.AlmacenPG` runs the same log on a
+    PostgreSQL server)."""
+
+    # A file has no logins: the actor is what the input says, ``usuario`` what the client sent.
+    login: str | None = None
 
     def __init__(self, path: str | Path, *, create: bool = False, simulacion: bool = False
                  ) -> None:
@@ -259,6 +287,11 @@ class Store:
         self.db.execute("INSERT INTO entradas VALUES (?, ?, ?, ?, ?, ?, ?)",
                         (n, estado, motivo, cuerpo, blob, digest, huella))
         return n
+
+    def rechazo_institucion(self, actor: str, anulada: int | None = None) -> str | None:
+        """Why the connected login may not record an input of ``actor`` (annulling input
+        ``anulada``), or None; a file cannot tell who is writing."""
+        return None
 
     @_legible
     def hash_de(self, n: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from repse.core import inputs as inp
 from repse.core.api import Repositorio
@@ -36,12 +37,18 @@ def test_opening_while_another_process_commits_never_loses_an_input(tmp_path):
     applied, and the snapshot it leaves behind must not hide any input from later readers."""
     db = tmp_path / "s.db"
     Repositorio.crear(db, simulacion=True).cerrar()
+    leer_mientras_otro_escribe(db, db)
+
+
+def leer_mientras_otro_escribe(escribe: str | Path, lee: str | Path) -> None:
+    """Two readers open the store at ``lee`` again and again while a writer appends 240 padrón
+    inputs to it at ``escribe`` (the same store; on a server, as two logins)."""
     todos = rfcs(240)
     errores: list[str] = []
     fin = threading.Event()
 
     def escritor() -> None:
-        repo = Repositorio.abrir(db)
+        repo = Repositorio.abrir(escribe)
         try:
             for k, rfc in enumerate(todos, 1):
                 assert repo.registrar(padron_de(rfc, k)).aceptada
@@ -51,20 +58,28 @@ def test_opening_while_another_process_commits_never_loses_an_input(tmp_path):
 
     def lector() -> None:
         while not fin.is_set():
-            repo = Repositorio.abrir(db)
+            repo = Repositorio.abrir(lee)
             vista = repo.vista()
             # Input 1 is the calendar; each later input adds one contractor.
             if len(vista) != max(0, vista.version - 1):
                 errores.append(f"versión {vista.version}: {len(vista)} contratistas")
             repo.cerrar()  # saves its snapshot, as every CLI command does
 
-    hilos = [threading.Thread(target=escritor), threading.Thread(target=lector),
-             threading.Thread(target=lector)]
+    def sin_perder_errores(hacer):
+        def hilo() -> None:
+            try:
+                hacer()
+            except BaseException as exc:  # a thread's exception must fail the test
+                errores.append(f"{hacer.__name__}: {exc!r}")
+                fin.set()
+        return hilo
+
+    hilos = [threading.Thread(target=sin_perder_errores(f)) for f in (escritor, lector, lector)]
     for h in hilos:
         h.start()
     for h in hilos:
         h.join()
     assert errores == []
-    repo = Repositorio.abrir(db)
+    repo = Repositorio.abrir(lee)
     assert len(repo.vista()) == len(todos)
     assert all(repo.vista().posicion(r) is not None for r in todos)

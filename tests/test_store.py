@@ -107,10 +107,10 @@ WORKER = textwrap.dedent("""
     from repse.core import inputs as inp
     from repse.core.api import Repositorio
     from repse.core.plazos import MX
-    db, who = sys.argv[1], int(sys.argv[2])
+    db, who, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     repo = Repositorio.abrir(db)
     start = datetime(2026, 8, 2, tzinfo=MX)
-    for k in range(25):
+    for k in range(count):
         at = start + timedelta(minutes=2 * k + who)
         r = repo.registrar(inp.Reloj(at=at, actor="gt", usuario=f"proceso {who}"))
         print(r.numero, "ok" if r.aceptada else r.motivo, flush=True)
@@ -119,7 +119,7 @@ WORKER = textwrap.dedent("""
 
 
 def test_two_processes_appending_at_once_lose_nothing(db):
-    procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(db), str(who)],
+    procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(db), str(who), "25"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for who in (0, 1)]
     outputs = [p.communicate(timeout=120) for p in procs]
