@@ -15,7 +15,6 @@ from pathlib import Path
 import msgspec
 
 from . import importing
-from . import inputs as inp
 from .api import Repositorio, Respuesta
 from .errors import Aviso, ImportFileError, RepseError
 from .exports import exportar
@@ -45,10 +44,6 @@ def importar(repo: Repositorio, tipo: str, archivo: str | Path, *, ciclo: str, a
     previas = [FilaPrevia(x.rfc, x.motivo, x.archivo, x.fila, aviso=isinstance(x, Aviso))
                for x in (*lectura.rechazos, *lectura.avisos)]
     r = repo.registrar(entrada, previas=previas, origen=archivo.name)
-    if r.aceptada and isinstance(entrada, inp.Opiniones):
-        # The engine counts the contractors the input moved (with «completo», also every one
-        # absent from the list); the operator is told about the rows of the file.
-        r.aceptadas = len(entrada.resultados) - len(r.rechazos)
     r.rechazos = [msgspec.structs.replace(x, linea=r.numero, tipo=tipo)
                   for x in lectura.rechazos] + r.rechazos
     # The engine repeats the check-digit warnings, in the same words.

@@ -62,3 +62,17 @@ def test_an_annulment_prints_what_it_restored_never_a_negative_count(db, tmp_pat
     # annulment fires nothing itself and names the 5 it put back in consulta.
     assert "0 transiciones" in out and "Cambios por recálculo: 5 contratistas" in out
     assert not re.search(r"-\d+ transiciones", out)
+
+
+def test_a_list_sent_as_json_lines_counts_its_rows_too(db, tmp_path, capsys):
+    # One row listed, the rest of the padrón absent from a complete list: 1 accepted row, and
+    # the absent ones still become positiva (al_corriente).
+    lineas = tmp_path / "r1.jsonl"
+    lineas.write_bytes(inp.encode(opiniones("2026-01-26T17:00:00", "2026-1", 1, True,
+                                            **{RFCS[1]: "negativa"})))
+    capsys.readouterr()
+    cli.main(["registrar", str(db), str(lineas)])
+    assert "aceptada — 1 aceptadas, 0 filas rechazadas" in capsys.readouterr().out
+    estados = Repositorio.abrir(db).vista().contratistas()
+    assert estados[RFCS[1]].estado == "senalado"
+    assert {estados[r].estado for r in RFCS if r != RFCS[1]} == {"al_corriente"}

@@ -16,8 +16,6 @@ from ..table import EXPEDIENTE, REGISTRO, CompiledChart
 
 OPINIONES = ("", "positiva", "negativa", "sin_opinion")
 OPINION_CODE = {name: code for code, name in enumerate(OPINIONES)}
-OPINION_EVENT = {"positiva": "opinion_positiva", "negativa": "opinion_negativa",
-                 "sin_opinion": "opinion_sin_opinion"}
 
 
 def _table(chart: CompiledChart) -> np.ndarray:

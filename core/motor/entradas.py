@@ -10,16 +10,15 @@ import numpy as np
 
 from .. import inputs as inp
 from ..calendars import Calendarios, DatosCalendario
-from ..cycle import DIAS_AUDIENCIA, DIAS_EXHORTO, DIAS_REGULARIZACION, Ciclo
-from ..errors import PlanError, Rechazo
+from ..cycle import DIAS_AUDIENCIA, DIAS_EXHORTO, DIAS_REGULARIZACION
+from ..errors import Rechazo
+from ..lifecycle import Expediente, Registro
 from ..plazos import MX, habil_plazo_end, natural_plazo_end, next_habil_day
 from ..rfc import check_rfc_batch, normalize_rfc
 from ..table import REGISTRO
-from .columnas import EXP, OPINION_CODE, OPINION_EVENT, REG, REG_TABLE, CicloEstado
+from .columnas import EXP, OPINION_CODE, REG, REG_TABLE, CicloEstado
 from .estado import Lote, Nota
 from .filas import (
-    AWAITING,
-    RONDA_NOMBRE,
     EnCurso,
     aviso,
     premature,
@@ -106,14 +105,11 @@ class Entradas(Reloj):
 
     def _precheck(self, entrada: inp.Entrada) -> None:
         """Whole-input checks that depend on the state; they pass before the clock moves."""
+        # The cycle was decoded once at the boundary (inputs.Ciclo): here only whether it is open.
         ciclo = getattr(entrada, "ciclo", None)
-        if ciclo is not None:
-            try:
-                parsed = Ciclo.parse(ciclo)
-            except PlanError as exc:
-                raise EntradaRechazada(str(exc)) from None
-            if not isinstance(entrada, inp.Padron) and str(parsed) not in self.ciclos:
-                raise EntradaRechazada(f"el ciclo {parsed} no se ha abierto: falta su padrón")
+        if ciclo is not None and not isinstance(entrada, inp.Padron) \
+                and str(ciclo) not in self.ciclos:
+            raise EntradaRechazada(f"el ciclo {ciclo} no se ha abierto: falta su padrón")
         filas, rfcs = getattr(entrada, "filas", None), getattr(entrada, "rfcs", None)
         if filas is not None and rfcs is not None and len(filas) != len(rfcs):
             raise EntradaRechazada("«filas» y «rfcs» deben tener la misma longitud")
@@ -140,7 +136,7 @@ class Entradas(Reloj):
             self._set_audiencia(c, positions, notified)
 
     def _on_padron(self, entrada: inp.Padron, result: EnCurso, numero: int) -> None:
-        ciclo = Ciclo.parse(entrada.ciclo)
+        ciclo = entrada.ciclo
         c = self.ciclos.get(str(ciclo))
         rows = entrada.contratistas
         rfcs, errors, avisos = check_rfc_batch([r.rfc for r in rows])
@@ -250,9 +246,10 @@ class Entradas(Reloj):
             [self.registro, np.full(len(rows), REG["registro_vigente"], np.int8)])
 
     def _on_opiniones(self, entrada: inp.Opiniones, result: EnCurso, numero: int) -> None:
-        c = self.ciclos[str(Ciclo.parse(entrada.ciclo))]
+        c = self.ciclos[str(entrada.ciclo)]
         ronda = entrada.ronda
-        esperado = AWAITING[ronda]
+        consulta = Expediente.rondas[ronda]
+        esperado = consulta.espera
         t = epoch(entrada.at)
         today = dia(entrada.at)
         rows = entrada.resultados
@@ -264,7 +261,7 @@ class Entradas(Reloj):
         for j, (p, k) in enumerate(zip(positions.tolist(), kept, strict=True)):
             reason = early.get(p)
             if reason is None and c.estado[p] != EXP[esperado]:
-                reason = state_reason(c, p, f"una opinión de la {RONDA_NOMBRE[ronda]}",
+                reason = state_reason(c, p, f"una opinión de la {consulta.nombre}",
                                             esperado)
             if reason:
                 ok[j] = False
@@ -272,6 +269,8 @@ class Entradas(Reloj):
                                                reason, entrada.archivo, filas[k]))
         positions = positions[ok]
         kept = [k for k, good in zip(kept, ok.tolist(), strict=True) if good]
+        # The rows of the list accepted (a complete list also moves the absent, below).
+        result.aceptadas = len(kept)
         codes = np.array([OPINION_CODE[rows[k].opinion] for k in kept], dtype=np.int8)
         if entrada.completo:
             # IMSS deposits the Negativa and Sin opinión lists: everyone awaiting this round
@@ -297,18 +296,17 @@ class Entradas(Reloj):
         c.opinion[positions] = codes
         for name, code in OPINION_CODE.items():
             if name:
-                self._fire(c, positions[codes == code], OPINION_EVENT[name], t, numero)
+                self._fire(c, positions[codes == code], Expediente.opiniones[name], t, numero)
         if ronda == 3:
             # STPS cancels the same day as the third consultation (numeral 6).
             bad = positions[codes != OPINION_CODE["positiva"]]
             c.limite_cancelacion[bad] = today
         if ronda == "diaria":  # a positiva ends the daily updates for that contractor
             c.suspendida_hasta[positions[codes == OPINION_CODE["positiva"]]] = today
-        result.aceptadas = len(positions)
 
     def _rfc_act(self, entrada: inp._ActoRfcs, result: EnCurso, numero: int, event: str,
                  accion: str, esperado: str) -> tuple[CicloEstado, np.ndarray]:
-        c = self.ciclos[str(Ciclo.parse(entrada.ciclo))]
+        c = self.ciclos[str(entrada.ciclo)]
         filas = list(entrada.filas) if entrada.filas else [None] * len(entrada.rfcs)
         positions, rows = resolve(self.index, entrada, result, numero, c, entrada.rfcs, filas)
         positions, rows = refuse_not_allowed(
@@ -380,7 +378,7 @@ class Entradas(Reloj):
 
     def _on_manifestacion(self, entrada: inp.Manifestacion, result: EnCurso,
                           numero: int) -> None:
-        c = self.ciclos[str(Ciclo.parse(entrada.ciclo))]
+        c = self.ciclos[str(entrada.ciclo)]
         positions, _ = resolve(self.index, entrada, result, numero, c, [entrada.rfc], [None])
         for p in positions.tolist():
             self.notas.append(Nota(numero, epoch(entrada.at), c.nombre, int(c.contratista[p]),
@@ -414,8 +412,7 @@ class Entradas(Reloj):
     def _on_renovacion(self, entrada: inp.Renovacion, result: EnCurso, numero: int) -> None:
         rfc = normalize_rfc(entrada.rfc)
         i = self.index.get(rfc)
-        event = {"solicitada": "renovacion_solicitada", "otorgada": "renovacion_otorgada",
-                 "negada": "renovacion_negada"}[entrada.resultado]
+        event = Registro.renovaciones[entrada.resultado]
         # Refused as a row, not as a whole input: the clock has already moved to ``at``, and
         # a whole refusal would leave that move in memory but not in the log.
         motivo = None

@@ -11,16 +11,11 @@ import numpy as np
 from .. import inputs as inp
 from ..cycle import DIAS_REGULARIZACION
 from ..errors import Rechazo
+from ..lifecycle import Expediente
 from ..rfc import check_rfcs, normalize_rfc
 from ..table import EXPEDIENTE
 from .columnas import EXP, EXP_FINAL, EXP_TABLE, CicloEstado
 from .tiempo import fecha, instant
-
-# The state a contractor must be in for each round of opinions (DOMAIN.md, numerales 1, 3, 5, 7).
-AWAITING = {1: "en_consulta", 2: "segunda_consulta", 3: "tercera_consulta",
-            "diaria": "cancelacion_suspendida"}
-RONDA_NOMBRE = {1: "ronda 1", 2: "ronda 2 (segunda consulta)", 3: "ronda 3 (tercera consulta)",
-                "diaria": "actualización diaria"}
 
 
 @dataclass
@@ -87,9 +82,10 @@ def premature(c: CicloEstado, positions: np.ndarray, ronda, today: int) -> dict[
     plazo = ("de regularización (30 días naturales)" if ronda == 2
              else "para manifestar (5 días hábiles)")
     nombre = "segunda" if ronda == 2 else "tercera"
+    espera = EXP[Expediente.rondas[ronda].espera]
     for p in positions.tolist():
         state = c.estado[p]
-        if state == EXP[running] or (state == EXP[AWAITING[ronda]] and consult[p] > today):
+        if state == EXP[running] or (state == espera and consult[p] > today):
             last = int(c.fin_plazo[p])
             extra = ""
             if ronda == 2:
