@@ -62,6 +62,7 @@ class Respuesta(msgspec.Struct):
     transiciones: int = 0
     cambios: list[Cambio] = msgspec.field(default_factory=list)
     disparos: list[Disparo] = msgspec.field(default_factory=list)
+    notas: list[str] = msgspec.field(default_factory=list)  # how an operator's file was read
 
     @classmethod
     def de(cls, paso: Desenlace, cambios: Iterable[Cambio] = ()) -> Respuesta:

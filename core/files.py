@@ -27,17 +27,21 @@ Progreso = Callable[[int, int | None], None]
 
 def importar(repo: Repositorio, tipo: str, archivo: str | Path, *, ciclo: str, at: datetime,
              actor: str | None = None, ronda: int | str | None = None, completo: bool = False,
-             motivo: str | None = None, usuario: str | None = None,
-             progreso: Progreso | None = None) -> Respuesta:
-    """Load one operator's file as one input of the engine."""
+             motivo: str | None = None, usuario: str | None = None, hoja: str | None = None,
+             repetida: bool = False, progreso: Progreso | None = None) -> Respuesta:
+    """Load one operator's file as one input of the engine. ``hoja`` names the sheet of a
+    workbook; ``repetida`` records again, on purpose, a file already recorded."""
     archivo = Path(archivo)
     try:
-        lectura = importing.leer(tipo, archivo, progreso)
+        lectura = importing.leer(tipo, archivo, progreso, hoja=hoja)
+        _completa_de_una_hoja(lectura, completo)
         entrada = importing.entrada(tipo, lectura, ciclo=ciclo, at=at, actor=actor, ronda=ronda,
                                     completo=completo, motivo=motivo, usuario=usuario)
+        if repetida:
+            entrada = msgspec.structs.replace(entrada, repetida=True)
     except RepseError as exc:
         intento = {"tipo": tipo, "at": at.isoformat(), "actor": actor, "ciclo": str(ciclo),
-                   "ronda": ronda, "archivo": archivo.name, "usuario": usuario}
+                   "ronda": ronda, "archivo": archivo.name, "hoja": hoja, "usuario": usuario}
         # A file that cannot be read names itself already; a bad argument does not.
         motivo = str(exc) if isinstance(exc, ImportFileError) else f"{archivo.name}: {exc}"
         return repo.rechazar(msgspec.json.encode(intento), motivo)
@@ -49,4 +53,17 @@ def importar(repo: Repositorio, tipo: str, archivo: str | Path, *, ciclo: str, a
     # The engine repeats the check-digit warnings, in the same words.
     avisos = [f"{a.archivo}, fila {a.fila}: {a.rfc}: {a.motivo}" for a in lectura.avisos]
     r.avisos = list(dict.fromkeys(avisos + r.avisos))
+    r.notas = list(lectura.notas)  # how it was read: the sheet, the encoding…
     return r
+
+
+def _completa_de_una_hoja(lectura: importing.Lectura, completo: bool) -> None:
+    """A complete list read from one sheet of a workbook whose other sheets hold data would make
+    the contractors listed there positiva (ATTACKS.md D3: Negativa on one sheet, Sin opinión on
+    another)."""
+    if completo and lectura.otras_hojas_con_datos:
+        otras = ", ".join(f"«{h}»" for h in lectura.otras_hojas_con_datos)
+        raise ImportFileError(
+            lectura.archivo, f"se pidió como lista completa la hoja «{lectura.hoja}», pero el "
+            f"libro tiene otras hojas con datos ({otras}): quienes figuren en ellas pasarían a "
+            "positiva; importe cada hoja como lista parcial, o reúna las listas en una hoja")

@@ -122,6 +122,7 @@ class Lectura(msgspec.Struct, Generic[T], frozen=True):
     filas_leidas: int
     notas: tuple[str, ...] = ()  # how the file was read: encoding, separator, sheet…
     hoja: str | None = None  # the sheet read, for a workbook
+    otras_hojas_con_datos: tuple[str, ...] = ()  # other sheets of that workbook that hold data
 
     def resumen(self) -> str:
         """The one-line Spanish summary an import ends with."""
@@ -229,6 +230,7 @@ class _Tabla:
     notas: list[str]
     texto: bool  # delimited text (cells are str; a short row is truncated) vs. XLSX
     hoja: str | None = None  # the sheet read, for a workbook
+    otras_hojas_con_datos: tuple[str, ...] = ()  # of a workbook whose sheet was named
     # Rows (line numbers) where a quoted cell opens and does not close in a record of the
     # header's shape; filled while ``registros`` is consumed.
     cortadas: set[int] = field(default_factory=set)
@@ -391,6 +393,8 @@ def _tabla_xlsx(data: bytes, archivo: str, hoja: str | None) -> _Tabla:
         nombre, hoja_leida = _elegir_hoja(libro, hoja, archivo)
         # Leading empty rows are kept, so that row numbers are the sheet's own.
         valores = hoja_leida.to_python(skip_empty_area=False)
+        con_datos = tuple(h for h in libro.sheet_names
+                          if h != nombre and libro.get_sheet_by_name(h).height)
     except ImportFileError:
         raise
     except Exception:  # a damaged file raises many kinds, with messages in English
@@ -400,7 +404,8 @@ def _tabla_xlsx(data: bytes, archivo: str, hoja: str | None) -> _Tabla:
         que = "las otras hojas" if hoja is not None else "las otras hojas, sin datos"
         notas.append(f"no se leen {que}: {_lista(otras)}")
     registros = ((fila, list(celdas)) for fila, celdas in enumerate(valores, start=1))
-    return _Tabla(registros, len(valores), notas, texto=False, hoja=nombre)
+    return _Tabla(registros, len(valores), notas, texto=False, hoja=nombre,
+                  otras_hojas_con_datos=con_datos)
 
 
 _XLSX_ILEGIBLE = ("no es un libro XLSX legible: el archivo está dañado o tiene otro formato; "
@@ -670,7 +675,8 @@ def _leer(path: str | Path, esquema: _Esquema, progreso: Progreso | None,
                           esquema.construir)
     if progreso is not None:
         progreso(len(filas), len(filas))  # the total is now known
-    return msgspec.structs.replace(lectura, notas=tuple(notas), hoja=tabla.hoja)
+    return msgspec.structs.replace(lectura, notas=tuple(notas), hoja=tabla.hoja,
+                                   otras_hojas_con_datos=tabla.otras_hojas_con_datos)
 
 
 _CORTADA = (f"una celda entre comillas empieza en esta fila y no se cierra en ella (abarca más de "

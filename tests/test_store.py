@@ -150,7 +150,7 @@ def test_registrar_json_answers_with_what_the_input_did(db, tmp_path, capsys):
                  "--json"]) == 1  # a refused row
     [answer] = json.loads(capsys.readouterr().out)
     assert list(answer) == ["numero", "tipo", "aceptada", "motivo", "aceptadas", "rechazos",
-                            "avisos", "transiciones", "cambios", "disparos"]
+                            "avisos", "transiciones", "cambios", "disparos", "notas"]
     assert (answer["aceptadas"], answer["transiciones"]) == (1, 1)
     assert [(x["archivo"], x["fila"], x["rfc"]) for x in answer["rechazos"]] == [
         ("r1.csv", 3, "AEL7407151YA")]

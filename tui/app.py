@@ -399,7 +399,8 @@ class RepseApp(App):
         detalle = f", {pedido.ronda!s}" if pedido.ronda is not None else ""
         if not await self.push_screen_wait(Confirmar(
                 "Importar", f"Archivo: {pedido.archivo}\nTipo: {ENTRADA[pedido.tipo]}{detalle}"
-                f"{' (completo)' if pedido.completo else ''}\nCiclo: {pedido.ciclo}\n"
+                f"{' (completo)' if pedido.completo else ''}"
+                f"{f', hoja «{pedido.hoja}»' if pedido.hoja else ''}\nCiclo: {pedido.ciclo}\n"
                 f"Fecha efectiva: {momento(pedido.at)}\n\nSe registra como una entrada del "
                 "almacén; los rechazos quedan con su motivo.", "Importar")):
             return
@@ -412,7 +413,7 @@ class RepseApp(App):
             r = importar(repo, pedido.tipo, pedido.archivo, ciclo=pedido.ciclo, at=pedido.at,
                          actor=inp.emisor(pedido.tipo), ronda=pedido.ronda,
                          completo=pedido.completo, motivo=pedido.motivo, usuario=usuario,
-                         progreso=progreso)
+                         hoja=pedido.hoja, progreso=progreso)
             return m.EntradaRegistrada(
                 f"{mayuscula(ENTRADA[pedido.tipo])} — {pedido.archivo.name}", r,
                 _preparada(repo.vista()))
@@ -457,7 +458,8 @@ class RepseApp(App):
                                        [r.motivo or ""], correcto=False))
             return
         head = [f"Entrada {r.numero}: {numero(r.aceptadas)} aceptadas, "
-                f"{numero(len(r.rechazos))} rechazadas, {numero(r.transiciones)} transiciones."]
+                f"{numero(len(r.rechazos))} rechazadas, {numero(r.transiciones)} transiciones.",
+                *(f"Leído: {n}" for n in r.notas)]
         extra = [f"Aviso: {a}" for a in r.avisos[:20]]
         if len(r.avisos) > 20:
             extra.append(f"… y {len(r.avisos) - 20} avisos más")

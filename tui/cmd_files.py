@@ -58,7 +58,8 @@ def cmd_importar(args) -> int:
         r = importar(repo, args.tipo, args.archivo, ciclo=args.ciclo,
                      at=parse_instant(args.at, "--at"), actor=args.actor,
                      ronda=parse_ronda(args.ronda), completo=args.completo, motivo=args.motivo,
-                     usuario=args.usuario, progreso=progress)
+                     usuario=args.usuario, hoja=args.hoja, repetida=args.repetida,
+                     progreso=progress)
         progress.close()
         for text in format_respuesta(r):
             print(text)
@@ -124,6 +125,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="cuándo ocurrió (hora de la Ciudad de México si no lleva desfase)")
     p.add_argument("--actor", choices=("imss", "stps", "gt"))
     p.add_argument("--motivo", help="motivo (cancelación impedida)")
+    p.add_argument("--hoja", help="la hoja del libro XLSX que se lee (obligatoria si el libro "
+                                  "tiene varias hojas con datos o alguna oculta)")
+    p.add_argument("--repetida", action="store_true",
+                   help="registra de nuevo, a propósito, un archivo ya registrado")
     p.add_argument("--usuario")
     p.set_defaults(func=cmd_importar)
 

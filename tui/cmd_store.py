@@ -62,6 +62,7 @@ def format_respuesta(r: Respuesta) -> list[str]:
         return [head + f"RECHAZADA — {r.motivo}"]
     lines = [head + f"aceptada — {r.aceptadas} aceptadas, {len(r.rechazos)} filas rechazadas, "
              f"{r.transiciones} transiciones"]
+    lines += [f"  leído: {n}" for n in r.notas]
     lines += [f"  {d.evento} ({d.ciclo or 'registro'}): {d.contratistas}" for d in r.disparos]
     lines += [format_rechazo(x) for x in r.rechazos]
     lines += [f"  aviso: {a}" for a in r.avisos]

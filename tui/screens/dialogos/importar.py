@@ -29,6 +29,7 @@ class PedidoImportar:
     ronda: int | str | None
     completo: bool
     motivo: str | None
+    hoja: str | None = None  # the sheet of a workbook
 
 
 class Importar(Dialogo[PedidoImportar | None]):
@@ -50,6 +51,8 @@ class Importar(Dialogo[PedidoImportar | None]):
             yield Select(RONDAS, value="1", allow_blank=False, id="ronda")
             yield Checkbox("Completo: quien falte en la lista es positiva", id="completo")
             yield Input("", placeholder="motivo (cancelación impedida)", id="motivo")
+            yield Input("", placeholder="hoja del libro XLSX (si tiene varias con datos)",
+                        id="hoja")
             yield from self.pie("Importar…")
 
     def on_mount(self) -> None:
@@ -80,4 +83,5 @@ class Importar(Dialogo[PedidoImportar | None]):
         self.dismiss(PedidoImportar(
             tipo, archivo, self.query_one("#ciclo", Input).value.strip(), at,
             ronda(str(self.query_one("#ronda", Select).value)) if tipo == "opiniones" else None,
-            tipo == "opiniones" and self.query_one("#completo", Checkbox).value, motivo))
+            tipo == "opiniones" and self.query_one("#completo", Checkbox).value, motivo,
+            self.query_one("#hoja", Input).value.strip() or None))
