@@ -20,12 +20,12 @@ import msgspec
 
 from . import inputs as inp
 from .calendars import Calendarios, calendarios
-from .errors import Rechazo
+from .errors import Aviso, Rechazo
 from .instantanea import dump, load
 from .motor import Desenlace, Engine, EntradaRechazada, epoch, instant
 from .plazos import MX, next_habil_day
 from .store import INSTITUCIONES as INSTITUCIONES  # the groups a login may belong to
-from .store import FilaPrevia, Instantanea, Store, abrir_almacen
+from .store import Instantanea, Store, abrir_almacen
 from .vista import Ancla, EstadoJSON, Vista
 
 # The calendar `repse init` records is in force from before any cycle this software runs.
@@ -58,7 +58,7 @@ class Respuesta(msgspec.Struct):
     motivo: str | None = None
     aceptadas: int = 0
     rechazos: list[Rechazo] = msgspec.field(default_factory=list)
-    avisos: list[str] = msgspec.field(default_factory=list)
+    avisos: list[Aviso] = msgspec.field(default_factory=list)
     transiciones: int = 0
     cambios: list[Cambio] = msgspec.field(default_factory=list)
     disparos: list[Disparo] = msgspec.field(default_factory=list)
@@ -304,7 +304,7 @@ class Repositorio:
     def simulacion(self) -> bool:
         return self.store.simulacion
 
-    def registrar(self, entrada: inp.Entrada, *, previas: Sequence[FilaPrevia] = (),
+    def registrar(self, entrada: inp.Entrada, *, previas: Sequence[Rechazo | Aviso] = (),
                   numero: int | None = None, origen: str | None = None) -> Respuesta:
         """Append one input: accepted (whole or by rows) or refused with its reason; either
         way it is recorded. Nothing is half-applied. ``origen`` names where it came from (a
@@ -406,7 +406,7 @@ class Repositorio:
         return None
 
     def _recompute(self, entrada: inp.Entrada, cuerpo: bytes, numero: int,
-                   previas: Sequence[FilaPrevia], huella: str) -> Respuesta:
+                   previas: Sequence[Rechazo | Aviso], huella: str) -> Respuesta:
         """A retroactive input or an annulment: replay the log with it, report what changed."""
         trial = self.log.copy()
         trial.add(numero, entrada)
@@ -456,7 +456,7 @@ class Repositorio:
         copy = abrir_almacen(path, create=True, simulacion=True)
         with copy.transaction():
             for row in self.store.filas():
-                copy.append(row.estado, row.motivo, row.cuerpo, row.rechazos, row.n)
+                copy.append(row.estado, row.motivo, row.cuerpo, row.observaciones, row.n)
         return Repositorio(copy, inicial=self.inicial)
 
     # --- reading ----------------------------------------------------------------------------
@@ -482,8 +482,8 @@ class Repositorio:
             tipo = origen.tipo
             if row.estado == "rechazada":
                 out.append(Rechazo(row.n, tipo, None, row.motivo or "", origen.archivo))
-            out.extend(Rechazo(row.n, tipo, p.rfc, p.motivo, p.archivo, p.fila)
-                       for p in row.rechazos if not p.aviso)
+            out.extend(msgspec.structs.replace(p, tipo=tipo) for p in row.observaciones
+                       if isinstance(p, Rechazo))
         out.extend(self.engine.rechazos)
         return sorted(out, key=lambda r: (r.linea, r.fila or 0))
 
@@ -497,12 +497,12 @@ def _huella(entrada: inp.Entrada, origen: str | None) -> str:
     return h.hexdigest()
 
 
-def _lista_completa_defectuosa(entrada: inp.Entrada, previas: Sequence[FilaPrevia]
+def _lista_completa_defectuosa(entrada: inp.Entrada, previas: Sequence[Rechazo | Aviso]
                                ) -> str | None:
     """A complete list makes everyone absent from it positiva: a bad file must not do that."""
     if not isinstance(entrada, inp.Opiniones) or not entrada.completo:
         return None
-    rechazadas = sum(1 for p in previas if not p.aviso)
+    rechazadas = sum(1 for p in previas if isinstance(p, Rechazo))
     if rechazadas:
         return (f"lista completa con {rechazadas} filas rechazadas al leerla: nadie pasa a "
                 "positiva por un archivo defectuoso; corrija el archivo y vuelva a importarlo")

@@ -27,13 +27,21 @@ class _Observacion(msgspec.Struct, frozen=True, omit_defaults=True):
     def __str__(self) -> str:
         return f"{self.archivo}, fila {self.fila}: {self.motivo}" if self.fila else self.motivo
 
+    def descripcion(self) -> str:
+        """``padron.csv, fila 9: MAB9307148T5: dígito verificador…``: where, which RFC, what
+        (what applies of it), as the answer to an input shows it."""
+        donde = (f"{self.archivo}, fila {self.fila}" if self.archivo and self.fila
+                 else f"fila {self.fila}" if self.fila else "")
+        return ": ".join(x for x in (donde, self.rfc, self.motivo) if x)
+
 
 class Rechazo(_Observacion, frozen=True):
     """A refused input or row: the one record from the reader to the store to the screen."""
 
 
 class Aviso(_Observacion, frozen=True):
-    """A warning on an accepted row (a row may have several)."""
+    """A warning on an accepted row (a row may have several) or on a whole input (``rfc`` and
+    ``fila`` None): the one record from the reader and the engine to the screen."""
 
 
 class CalendarFileError(RepseError):

@@ -16,9 +16,8 @@ import msgspec
 
 from . import importing
 from .api import Repositorio, Respuesta
-from .errors import Aviso, ImportFileError, RepseError
+from .errors import ImportFileError, RepseError
 from .exports import exportar
-from .store import FilaPrevia
 
 __all__ = ["exportar", "importar"]
 
@@ -45,13 +44,12 @@ def importar(repo: Repositorio, tipo: str, archivo: str | Path, *, ciclo: str, a
         # A file that cannot be read names itself already; a bad argument does not.
         motivo = str(exc) if isinstance(exc, ImportFileError) else f"{archivo.name}: {exc}"
         return repo.rechazar(msgspec.json.encode(intento), motivo)
-    previas = [FilaPrevia(x.rfc, x.motivo, x.archivo, x.fila, aviso=isinstance(x, Aviso))
-               for x in (*lectura.rechazos, *lectura.avisos)]
-    r = repo.registrar(entrada, previas=previas, origen=archivo.name)
+    r = repo.registrar(entrada, previas=(*lectura.rechazos, *lectura.avisos),
+                       origen=archivo.name)
     r.rechazos = [msgspec.structs.replace(x, linea=r.numero, tipo=tipo)
                   for x in lectura.rechazos] + r.rechazos
     # The engine repeats the check-digit warnings, in the same words.
-    avisos = [f"{a.archivo}, fila {a.fila}: {a.rfc}: {a.motivo}" for a in lectura.avisos]
+    avisos = [msgspec.structs.replace(a, linea=r.numero, tipo=tipo) for a in lectura.avisos]
     r.avisos = list(dict.fromkeys(avisos + r.avisos))
     r.notas = list(lectura.notas)  # how it was read: the sheet, the encoding…
     return r

@@ -23,14 +23,14 @@ import functools
 import hashlib
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 import msgspec
 
-from .errors import RepseError
+from .errors import Aviso, Rechazo, RepseError
 
 SCHEMA_VERSION = "2"
 MODOS = {True: "simulacion", False: "operacion"}
@@ -104,8 +104,9 @@ class Instantanea(msgspec.Struct, frozen=True):
         return resumen_instantanea(self.cabeza, self.datos) == self.resumen
 
 
-class FilaPrevia(msgspec.Struct, frozen=True, omit_defaults=True):
-    """A row refused (or warned) while reading the operator's file, before the engine."""
+class _Observada(msgspec.Struct, frozen=True, omit_defaults=True):
+    """How the log keeps a row the reader refused (or warned about) in the operator's file: the
+    input's number and type are the row's own, so they are not repeated."""
 
     rfc: str | None
     motivo: str
@@ -119,16 +120,23 @@ class Fila(msgspec.Struct, frozen=True):
     estado: str
     motivo: str | None
     cuerpo: bytes
-    rechazos: tuple[FilaPrevia, ...]
+    observaciones: tuple[Rechazo | Aviso, ...]  # the reader's, numbered; ``tipo`` left ""
     hash: str
 
 
 _rows_encoder = msgspec.json.Encoder()
-_rows_decoder = msgspec.json.Decoder(tuple[FilaPrevia, ...])
+_rows_decoder = msgspec.json.Decoder(tuple[_Observada, ...])
 
 
-def _previas(blob: bytes) -> tuple[FilaPrevia, ...]:
-    return _rows_decoder.decode(blob)
+def codificar_observaciones(observaciones: Sequence[Rechazo | Aviso]) -> bytes:
+    return _rows_encoder.encode(tuple(
+        _Observada(o.rfc, o.motivo, o.archivo, o.fila, isinstance(o, Aviso))
+        for o in observaciones))
+
+
+def _observaciones(blob: bytes, n: int) -> tuple[Rechazo | Aviso, ...]:
+    return tuple((Aviso if o.aviso else Rechazo)(n, "", o.rfc, o.motivo, o.archivo, o.fila)
+                 for o in _rows_decoder.decode(blob))
 
 
 def _blob(value: bytes | str) -> bytes:
@@ -273,7 +281,7 @@ class Store:
 
     @_legible
     def append(self, estado: str, motivo: str | None, cuerpo: bytes,
-               rechazos: tuple[FilaPrevia, ...] = (), numero: int | None = None,
+               observaciones: Sequence[Rechazo | Aviso] = (), numero: int | None = None,
                huella: str | None = None) -> int:
         """Append one input (inside :meth:`transaction`); returns its number, the next one or
         ``numero`` when given (a file replayed keeps its line numbers). ``huella`` identifies
@@ -282,7 +290,7 @@ class Store:
         if numero is not None and numero <= n:
             raise StoreError(f"número de entrada {numero} no posterior a {n}")
         n = numero or n + 1
-        blob = _rows_encoder.encode(rechazos)
+        blob = codificar_observaciones(observaciones)
         digest = chain_hash(prev, n, estado, motivo, cuerpo, blob)
         self.db.execute("INSERT INTO entradas VALUES (?, ?, ?, ?, ?, ?, ?)",
                         (n, estado, motivo, cuerpo, blob, digest, huella))
@@ -312,7 +320,7 @@ class Store:
         cur = self.db.execute("SELECT n, estado, motivo, cuerpo, rechazos, hash FROM entradas "
                               "WHERE n > ? ORDER BY n", (desde,))
         for n, estado, motivo, cuerpo, rechazos, digest in cur:
-            yield Fila(n, estado, motivo, _blob(cuerpo), _previas(_blob(rechazos)), digest)
+            yield Fila(n, estado, motivo, _blob(cuerpo), _observaciones(_blob(rechazos), n), digest)
 
     @_legible
     def cuerpo(self, n: int) -> bytes:

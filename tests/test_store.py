@@ -161,7 +161,7 @@ def test_registrar_json_answers_with_what_the_input_did(db, tmp_path, capsys):
 def test_the_store_keeps_the_reader_refusals_not_the_engine_ones(db, tmp_path):
     main(["registrar", str(db), jsonl(tmp_path / "o.jsonl", OPINIONES_CON_RECHAZO)])
     store = Store(db)
-    assert [row.rechazos for row in store.filas()][-1] == ()  # the engine derives it again
+    assert [row.observaciones for row in store.filas()][-1] == ()  # the engine derives it again
     store.close()
     [refusal] = [x for x in Repositorio.abrir(db).rechazos() if x.rfc]
     assert (refusal.linea, refusal.fila, refusal.rfc) == (4, 3, "AEL7407151YA")

@@ -460,7 +460,7 @@ class RepseApp(App):
         head = [f"Entrada {r.numero}: {numero(r.aceptadas)} aceptadas, "
                 f"{numero(len(r.rechazos))} rechazadas, {numero(r.transiciones)} transiciones.",
                 *(f"Leído: {n}" for n in r.notas)]
-        extra = [f"Aviso: {a}" for a in r.avisos[:20]]
+        extra = [f"Aviso: {a.descripcion()}" for a in r.avisos[:20]]
         if len(r.avisos) > 20:
             extra.append(f"… y {len(r.avisos) - 20} avisos más")
         if r.cambios:

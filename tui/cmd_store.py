@@ -65,7 +65,7 @@ def format_respuesta(r: Respuesta) -> list[str]:
     lines += [f"  leído: {n}" for n in r.notas]
     lines += [f"  {d.evento} ({d.ciclo or 'registro'}): {d.contratistas}" for d in r.disparos]
     lines += [format_rechazo(x) for x in r.rechazos]
-    lines += [f"  aviso: {a}" for a in r.avisos]
+    lines += [f"  aviso: {a.descripcion()}" for a in r.avisos]
     if r.cambios:
         lines.append(f"  Cambios por recálculo: {len(r.cambios)} contratistas")
         lines += [f"    {c.rfc}: {c.antes or '—'} → {c.despues or '—'}" for c in r.cambios[:50]]

@@ -11,7 +11,7 @@ import numpy as np
 from .. import inputs as inp
 from ..calendars import Calendarios, DatosCalendario
 from ..cycle import DIAS_AUDIENCIA, DIAS_EXHORTO, DIAS_REGULARIZACION
-from ..errors import Rechazo
+from ..errors import Aviso, Rechazo
 from ..lifecycle import Expediente, Registro
 from ..plazos import MX, habil_plazo_end, natural_plazo_end, next_habil_day
 from ..rfc import check_rfc_batch, normalize_rfc
@@ -42,7 +42,7 @@ class Desenlace:
     aceptadas: int
     lotes: tuple[Lote, ...]
     rechazos: tuple[Rechazo, ...]
-    avisos: tuple[str, ...]
+    avisos: tuple[Aviso, ...]
 
     @property
     def transiciones(self) -> int:
@@ -149,8 +149,8 @@ class Entradas(Reloj):
             # The common case of a first padrón: every row is new and valid.
             new_rows = list(range(len(rows)))
             member_ids: list[int] = []
-            result.avisos.extend(aviso(entrada.archivo, rows[k].fila, k, rfcs[k], texto)
-                                 for k, texto in sorted(avisos.items()))
+            result.avisos.extend(aviso(numero, "padron", entrada.archivo, rows[k].fila, k,
+                                       rfcs[k], texto) for k, texto in sorted(avisos.items()))
         else:
             new_rows, member_ids = self._padron_rows(entrada, result, numero, c, rfcs, errors,
                                                      avisos, starts, vences_arr.tolist(), today)
@@ -161,8 +161,9 @@ class Entradas(Reloj):
             c = self.ciclos[str(ciclo)] = CicloEstado(ciclo)
             c.padron_recibido_en = epoch(entrada.at)
             if not self.cal.conjunto().es_habil(ciclo.fecha_consulta):
-                result.avisos.append(f"La fecha de consulta {ciclo.fecha_consulta} no es día "
-                                     "hábil: se mantiene (numeral 1).")
+                result.avisos.append(Aviso(numero, "padron", None, (
+                    f"La fecha de consulta {ciclo.fecha_consulta} no es día hábil: se mantiene "
+                    "(numeral 1).")))
         c.grow_index(len(self.rfcs))
         for other in self.ciclos.values():
             other.grow_index(len(self.rfcs))
@@ -208,7 +209,8 @@ class Entradas(Reloj):
                 continue
             seen[rfc] = row.fila if row.fila is not None else k + 1
             if k in avisos:
-                result.avisos.append(aviso(entrada.archivo, row.fila, k, rfc, avisos[k]))
+                result.avisos.append(aviso(numero, "padron", entrada.archivo, row.fila, k, rfc,
+                                           avisos[k]))
             if i is None:
                 new_rows.append(k)
             else:
@@ -344,8 +346,9 @@ class Entradas(Reloj):
         c.cancelacion_iniciada_en[positions] = epoch(entrada.at)
         notified = entrada.at.astimezone(MX).date()
         if not self.cal.stps("cancelacion").es_habil(notified) and len(positions):
-            result.avisos.append(f"El inicio de la cancelación se notifica en día inhábil para "
-                                 f"la STPS ({fecha(notified.toordinal())}).")
+            result.avisos.append(Aviso(numero, "inicio_cancelacion", None, (
+                f"El inicio de la cancelación se notifica en día inhábil para la STPS "
+                f"({fecha(notified.toordinal())}).")))
         self._set_audiencia(c, positions, notified)
         self._fire(c, positions, "inicio_cancelacion", epoch(entrada.at), numero)
 

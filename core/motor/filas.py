@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import inputs as inp
 from ..cycle import DIAS_REGULARIZACION
-from ..errors import Rechazo
+from ..errors import Aviso, Rechazo
 from ..lifecycle import Expediente
 from ..rfc import check_rfcs, normalize_rfc
 from ..table import EXPEDIENTE
@@ -24,7 +24,7 @@ class EnCurso:
 
     aceptadas: int = 0
     rechazos: list[Rechazo] = field(default_factory=list)
-    avisos: list[str] = field(default_factory=list)
+    avisos: list[Aviso] = field(default_factory=list)
 
 
 def resolve(index: dict[str, int], entrada: inp.Entrada, result: EnCurso, numero: int,
@@ -117,7 +117,8 @@ def state_reason(c: CicloEstado, p: int, accion: str, esperado: str) -> str:
     return f"{accion} no procede en el estado «{estado}» (procede en «{esperado}»)"
 
 
-def aviso(archivo: str | None, fila: int | None, k: int, rfc: str, texto: str) -> str:
-    """A row warning as the operator reads it: where it is, which RFC, what."""
-    where = f"{archivo}, fila {fila}" if archivo and fila else f"fila {fila or k + 1}"
-    return f"{where}: {rfc}: {texto}"
+def aviso(numero: int, tipo: str, archivo: str | None, fila: int | None, k: int, rfc: str,
+          texto: str) -> Aviso:
+    """A row warning: where it is (the file's row, or the ``k``-th of the input), which RFC,
+    what."""
+    return Aviso(numero, tipo, rfc, texto, archivo, fila or k + 1)
