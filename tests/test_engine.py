@@ -300,8 +300,9 @@ def test_padron_rows_are_refused_with_their_reason(repo):
 def test_a_failed_check_digit_is_a_warning_not_a_refusal(repo):
     r = repo.registrar(padron("2026-07-27T09:00:00", "2026-2", "MAB9307148T5"))
     assert r.aceptadas == 1 and not r.rechazos
-    assert [a.descripcion() for a in r.avisos] == ["fila 1: MAB9307148T5: dígito verificador no coincide (se esperaba 4); "
-                        "el SAT acepta algunos RFC así"]
+    assert [a.descripcion() for a in r.avisos] == [
+        "fila 1: MAB9307148T5: dígito verificador no coincide (se esperaba 4); "
+        "el SAT acepta algunos RFC así"]
 
 
 def test_a_renewal_window_opening_is_not_a_deadline(repo):
@@ -359,8 +360,9 @@ def test_a_retroactive_padron_answers_with_its_warnings(repo):
     late = padron("2026-07-27T10:00:00", "2026-2", "MAB9307148T5")
     r = repo.registrar(msgspec.structs.replace(late, retroactivo=True))
     assert r.aceptada and r.aceptadas == 1 and not r.rechazos
-    assert [a.descripcion() for a in r.avisos] == ["fila 1: MAB9307148T5: dígito verificador no coincide (se esperaba 4); "
-                        "el SAT acepta algunos RFC así"]
+    assert [a.descripcion() for a in r.avisos] == [
+        "fila 1: MAB9307148T5: dígito verificador no coincide (se esperaba 4); "
+        "el SAT acepta algunos RFC así"]
     # The complete round-1 list of 17:00 did not name it: positiva, so al corriente.
     assert [(c.rfc, c.antes, c.despues) for c in r.cambios] == [
         ("MAB9307148T5", None, "al_corriente")]
