@@ -323,7 +323,6 @@ class Repositorio:
                 return self._recompute(entrada, cuerpo, numero, previas, huella)
             result = None
             if motivo is None:
-                antes = _copia_si_completa(entrada, self.engine)
                 try:
                     result = self.engine.aplicar(entrada, numero)
                 except EntradaRechazada as exc:
@@ -332,8 +331,11 @@ class Repositorio:
                     self._rebuild()  # never keep a half-applied state in memory
                     raise
                 motivo = motivo or _completa_con_rechazos(entrada, result.rechazos)
-                if motivo and antes is not None:
-                    self.engine, result = antes, None  # a refused input changes nothing
+                if motivo and result is not None:
+                    # A refused input changes nothing: the state is rebuilt without it. Rare (a
+                    # complete list with a bad row), so cheaper than a copy before every list.
+                    self._rebuild()
+                    result = None
             # The engine's row refusals are not stored: every replay derives them again.
             self.store.append("rechazada" if motivo else "aceptada", motivo, cuerpo,
                               tuple(previas), numero, huella)
@@ -509,13 +511,6 @@ def _lista_completa_defectuosa(entrada: inp.Entrada, previas: Sequence[Rechazo |
     if not entrada.resultados:
         return ("lista completa sin ninguna fila: marcaría como positiva a todo el padrón; "
                 "si de verdad nadie está en la lista, regístrela como lista parcial")
-    return None
-
-
-def _copia_si_completa(entrada: inp.Entrada, engine: Engine) -> Engine | None:
-    """The state to restore if a complete list turns out to have refused rows."""
-    if isinstance(entrada, inp.Opiniones) and entrada.completo:
-        return engine.copia()
     return None
 
 
