@@ -339,7 +339,7 @@ def test_xlsx_is_recognized_by_content_not_by_name(tmp_path):
     assert [r.opinion for r in leer_opiniones(tmp_path / "opiniones.csv").filas] == ["negativa"]
 
 
-# --- what an adversarial run found (ISSUE 10, ../shared/ATTACKS.md) ---------------------------
+# --- what an adversarial run found (issue 10) ---------------------------
 
 def libro(tmp_path: Path, hojas: list[tuple[str, list[list], str]],
           nombre: str = "opiniones.xlsx") -> Path:
