@@ -7,6 +7,7 @@ import getpass
 import os
 
 from ..core.api import INSTITUCIONES
+from .cmd_store import opciones_de_almacen_nuevo
 from .texto import UsageError, now
 
 
@@ -49,9 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = cmds.add_parser("preparar", help="crea el almacén, los grupos de cada institución y "
                         "la primera entrada en una base vacía")
     p.add_argument("url", metavar="URL", help="postgresql://… o «host=… dbname=…»")
-    p.add_argument("--calendario", metavar="ARCHIVO", help="cierres que sustituyen al incluido")
-    p.add_argument("--simulacion", action="store_true",
-                   help="almacén de simulación: el reloj puede pasar del presente (ensayos)")
+    opciones_de_almacen_nuevo(p)
     p.set_defaults(func=cmd_preparar)
 
     p = cmds.add_parser("usuario", help="crea un usuario (o cambia sus instituciones)")

@@ -226,12 +226,18 @@ def cmd_replay(args) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("init", help="crea un almacén de entradas")
-    p.add_argument("db", metavar="DB")
+def opciones_de_almacen_nuevo(p: argparse.ArgumentParser) -> None:
+    """What a new store is created with, on a file (``init``) or a server (``servidor
+    preparar``)."""
     p.add_argument("--calendario", metavar="ARCHIVO", help="cierres que sustituyen al incluido")
     p.add_argument("--simulacion", action="store_true",
                    help="almacén de simulación: el reloj puede pasar del presente (ensayos)")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("init", help="crea un almacén de entradas")
+    p.add_argument("db", metavar="DB")
+    opciones_de_almacen_nuevo(p)
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("registrar", help="agrega entradas desde un archivo JSON Lines")
