@@ -45,6 +45,7 @@ lint: $(STAMP)
 
 ## bench: a full cycle at 150,000 and 1,000,000 contractors, with baselines
 bench: $(STAMP)
+	@bash scripts/instalar-postgresql
 	$(BIN)/python -m bench
 
 clean:

@@ -1,14 +1,15 @@
 """A full cycle at padrón scale, measured against two baselines in the same run.
 
 For each size (150,000 and 1,000,000 by default) a fresh process runs every input of a cycle
-through the repository API with a SQLite store (persistence included), then reports wall time,
+through the repository API with a SQLite store (persistence included) — and, at 150,000, with a
+PostgreSQL store on a throw-away local server (tests/pg.py) — then reports wall time,
 peak memory (max RSS), transitions per second, the time to reopen the store, and the time of a
 retroactive input and of an annulment. In the same run it measures the transition work of
 (a) one python-statemachine instance per contractor on a sample, and (b) a bare dict-lookup loop
 over the same events — the pure-Python floor — and prints the ratios.
 
-    make bench                        # 150,000 and 1,000,000
-    python -m bench --sizes 20000     # a quick look
+    make bench                        # 150,000 and 1,000,000; PostgreSQL at 150,000
+    python -m bench --sizes 20000 --servidor 20000     # a quick look
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -114,7 +117,27 @@ def event_sequences(n: int, flagged, engine) -> list[list[str]]:
     return seqs
 
 
-def run_size(n: int) -> dict:
+@contextmanager
+def almacen_nuevo(tmp: Path, servidor: bool) -> Iterator[tuple[str, Callable[[], float]]]:
+    """(where a new store goes, its size in MB afterwards): a SQLite file, or a database on a
+    throw-away PostgreSQL server."""
+    if not servidor:
+        db = tmp / "bench.db"
+        yield str(db), lambda: db.stat().st_size / 2**20
+        return
+    from tests.pg import ServidorPrueba
+
+    pg = ServidorPrueba()
+    try:
+        base = pg.nueva_base()
+        url = pg.url(base)
+        tamano = f"SELECT pg_database_size('{base}')"
+        yield url, lambda: int(pg.psql(url, tamano).stdout.split()[2]) / 2**20  # header, ---
+    finally:
+        pg.parar()
+
+
+def run_size(n: int, servidor: bool = False) -> dict:
     from repse.core import inputs as inp
     from repse.core import motor
     from repse.core.api import Repositorio
@@ -129,8 +152,7 @@ def run_size(n: int) -> dict:
 
     motor.Engine._fire = timed_fire
     inputs, rfcs, flagged = cycle_inputs(n)
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.db"
+    with tempfile.TemporaryDirectory() as tmp, almacen_nuevo(Path(tmp), servidor) as (db, mb):
         empty = Path(tmp) / "vacio.toml"
         empty.write_text("")
         t0 = time.perf_counter()
@@ -160,11 +182,12 @@ def run_size(n: int) -> dict:
         annul_s = time.perf_counter() - t0
         assert r.aceptada, r.motivo
         seqs = event_sequences(n, flagged, repo.engine)
-        db_mb = db.stat().st_size / 2**20
         repo.store.close()
+        db_mb = mb()
     dict_s = dict_loop(seqs)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"n": n, "cycle_s": cycle_s, "transitions": transitions, "fire_s": fire_time[0],
+    return {"n": n, "almacen": "PostgreSQL" if servidor else "SQLite", "cycle_s": cycle_s,
+            "transitions": transitions, "fire_s": fire_time[0],
             "reopen_s": reopen_s, "retro_s": retro_s, "annul_s": annul_s, "peak_mb": peak_mb,
             "db_mb": db_mb, "dict_s": dict_s,
             "procedure_transitions": sum(len(s) for s in seqs)}
@@ -201,21 +224,23 @@ def statemachine_sample(seqs: list[list[str]], sample: int = 2000) -> tuple[floa
     return time.perf_counter() - t0, count
 
 
-def child(n: int) -> None:
-    print(json.dumps(run_size(n)))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--sizes", default="150000,1000000")
+    parser.add_argument("--servidor", default="150000",
+                        help="sizes also run on PostgreSQL (empty: none)")
     parser.add_argument("--child", type=int)
+    parser.add_argument("--en-servidor", action="store_true")
     args = parser.parse_args()
     if args.child:
-        child(args.child)
+        print(json.dumps(run_size(args.child, args.en_servidor)))
         return
+    runs = [(int(s), False) for s in args.sizes.split(",")]
+    runs += [(int(s), True) for s in args.servidor.split(",") if s]
     results = []
-    for n in (int(s) for s in args.sizes.split(",")):
-        out = subprocess.run([sys.executable, "-m", "bench", "--child", str(n)],
+    for n, servidor in runs:
+        out = subprocess.run([sys.executable, "-m", "bench", "--child", str(n),
+                              *(["--en-servidor"] if servidor else [])],
                              capture_output=True, text=True, check=True)
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
     # The statemachine baseline on a sample of the smallest size's event sequences.
@@ -231,7 +256,7 @@ def main() -> None:
         per_t = r["fire_s"] / r["procedure_transitions"]
         dict_per_t = r["dict_s"] / r["procedure_transitions"]
         print()
-        print(f"== {r['n']:,} contratistas ==")
+        print(f"== {r['n']:,} contratistas, {r['almacen']} ==")
         print(f"ciclo completo persistido: {r['cycle_s']:.2f} s; memoria máxima "
               f"{r['peak_mb']:.0f} MB; almacén {r['db_mb']:.0f} MB")
         print(f"transiciones: {r['transitions']:,} ({r['transitions'] / r['cycle_s']:,.0f}/s "
