@@ -27,12 +27,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
-	@bash scripts/instalar-postgresql
+	@bash tests/instalar-postgresql
 	$(BIN)/python -m pytest
 
 ## servidor-demo: a throw-away PostgreSQL with two users (IMSS, STPS) to try two offices at once
 servidor-demo: $(STAMP)
-	@bash scripts/instalar-postgresql
+	@bash tests/instalar-postgresql
 	@$(BIN)/python -m tests.pg
 
 ## specs: regenerate specs/ (diagrams and the spec book) from the lifecycle charts
@@ -45,7 +45,7 @@ lint: $(STAMP)
 
 ## bench: a full cycle at 150,000 and 1,000,000 contractors, with baselines
 bench: $(STAMP)
-	@bash scripts/instalar-postgresql
+	@bash tests/instalar-postgresql
 	$(BIN)/python -m bench
 
 clean:

@@ -5,7 +5,7 @@ the ``postgres`` OS user (created if missing) through ``runuser``, in a temporar
 listening only on a Unix socket there (trust authentication: whoever can reach the socket may
 name any login, which is what lets one test act as two offices). The binaries are Debian's
 (``/usr/lib/postgresql/*/bin``), which ``make test`` installs when they are missing
-(``scripts/instalar-postgresql``).
+(``tests/instalar-postgresql``).
 
 ``python -m tests.pg`` starts one with two users (IMSS and STPS) on a prepared store, prints the
 commands to try the two-office mode in two terminals, and stops it on Enter.
@@ -31,7 +31,7 @@ def binarios() -> Path:
                          key=lambda p: int(Path(p).parent.parent.name))
     if not encontrados:
         raise RuntimeError("PostgreSQL no está instalado: «make test» lo instala con "
-                           "scripts/instalar-postgresql")
+                           "tests/instalar-postgresql")
     return Path(encontrados[-1]).parent
 
 
