@@ -25,7 +25,7 @@ from .instantanea import dump, load
 from .motor import Desenlace, Engine, EntradaRechazada, epoch, instant
 from .plazos import MX, next_habil_day
 from .store import INSTITUCIONES as INSTITUCIONES  # the groups a login may belong to
-from .store import Instantanea, Store, abrir_almacen
+from .store import Asiento, Instantanea, Store, StoreError, abrir_almacen
 from .vista import Ancla, EstadoJSON, Vista
 
 # The calendar `repse init` records is in force from before any cycle this software runs.
@@ -75,13 +75,36 @@ class Respuesta(msgspec.Struct):
                    [Disparo(e, c, n) for (e, c), n in counts.items()])
 
 
+class EntradaRegistrada(msgspec.Struct, frozen=True):
+    """One input of the log, as ``repse entradas`` lists it. ``aceptadas`` and ``rechazadas``
+    count rows as the current replay applies the input (an annulled one applies none), plus the
+    rows refused while reading its file; ``anulada`` names the annulment in effect."""
+
+    numero: int
+    tipo: str | None  # None: a line that was not even an input
+    ciclo: str | None
+    at: datetime | None
+    actor: str | None
+    usuario: str | None  # on a server, the login that recorded it
+    aceptada: bool
+    aceptadas: int
+    rechazadas: int
+    anulada: int | None
+    archivo: str | None
+    hash: str
+
+
 class _Cabecera(msgspec.Struct):
-    """What ordering a replay needs of a stored input, decoded without its rows."""
+    """What ordering a replay and listing the log need of a stored input, decoded without its
+    rows."""
 
     tipo: str
     at: datetime
     actor: str
     entrada: int | None = None  # an annulment's target
+    ciclo: str | None = None
+    usuario: str | None = None
+    archivo: str | None = None
 
 
 _cabecera = msgspec.json.Decoder(_Cabecera)
@@ -93,6 +116,10 @@ class _Row(NamedTuple):
     at: int  # epoch seconds
     actor: str
     anula: int | None  # for an annulment, the input it names
+    tipo: str
+    ciclo: str | None
+    usuario: str | None  # as the input says (on a server, the login: it writes it there)
+    archivo: str | None
 
 
 @dataclass
@@ -106,7 +133,10 @@ class _Log:
 
     def add(self, n: int, entrada: inp.Entrada) -> None:
         anula = entrada.entrada if isinstance(entrada, inp.Anulacion) else None
-        self.rows.append(_Row(n, epoch(entrada.at), entrada.actor, anula))
+        ciclo = getattr(entrada, "ciclo", None)
+        self.rows.append(_Row(n, epoch(entrada.at), entrada.actor, anula, inp.tipo(entrada),
+                              None if ciclo is None else str(ciclo), entrada.usuario,
+                              entrada.archivo))
         if self.loader is None or _size(entrada) <= _LARGE:
             self.cache[n] = entrada
 
@@ -114,7 +144,8 @@ class _Log:
         """Index a stored input by its header alone."""
         head = _cabecera.decode(cuerpo)
         anula = head.entrada if head.tipo == "anulacion" else None
-        self.rows.append(_Row(n, epoch(head.at), head.actor, anula))
+        self.rows.append(_Row(n, epoch(head.at), head.actor, anula, head.tipo, head.ciclo,
+                              head.usuario, head.archivo))
 
     def entrada(self, n: int) -> inp.Entrada:
         cached = self.cache.get(n)
@@ -133,8 +164,9 @@ class _Log:
     def actor(self, n: int) -> str | None:
         return next((r.actor for r in self.rows if r.n == n), None)
 
-    def annulled(self) -> set[int]:
-        """Inputs annulled by an effective annulment (an annulled annulment restores)."""
+    def annulled(self) -> dict[int, int]:
+        """Inputs annulled by an effective annulment (an annulled annulment restores), each
+        with the first annulment in effect that names it."""
         anulaciones = {r.n: r.anula for r in self.rows if r.anula is not None}
         memo: dict[int, bool] = {}
 
@@ -145,7 +177,11 @@ class _Log:
                                   for a, target in anulaciones.items())
             return memo[n]
 
-        return {target for a, target in anulaciones.items() if effective(a)}
+        out: dict[int, int] = {}
+        for a, target in anulaciones.items():
+            if effective(a):
+                out.setdefault(target, a)
+        return out
 
     def replay(self, initial: Calendarios) -> _Repeticion:
         """The state: every accepted, non-annulled input in effective-time order. An input that
@@ -489,6 +525,33 @@ class Repositorio:
         out.extend(self.engine.rechazos)
         return sorted(out, key=lambda r: (r.linea, r.fila or 0))
 
+    def entradas(self) -> list[EntradaRegistrada]:
+        """Every input of the log up to the last one applied, with what the current replay
+        makes of it. Accepted inputs are described from the log's index (a padrón's body is
+        decoded only by the replay); refused ones from their body."""
+        with self.store.lectura():
+            repeticion = self.log.replay(self.inicial)
+            asientos = list(self.store.asientos(self.applied))
+        anuladas = self.log.annulled()
+        cabeceras = {r.n: r for r in self.log.rows}
+        out: list[EntradaRegistrada] = []
+        for a in asientos:
+            lector = sum(isinstance(o, Rechazo) for o in a.observaciones)
+            row = cabeceras.get(a.n)
+            if a.estado != "aceptada" or row is None:
+                out.append(_rechazada(a, lector))
+                continue
+            paso = repeticion.pasos.get(a.n)
+            if paso is not None:
+                aceptadas, rechazadas = paso.aceptadas, len(paso.rechazos) + lector
+            else:  # an annulment (in effect: 1), annulled, or no longer fitting: nothing
+                en_vigor = row.anula is not None and a.n not in anuladas
+                aceptadas, rechazadas = int(en_vigor), lector
+            out.append(EntradaRegistrada(
+                a.n, row.tipo, row.ciclo, instant(row.at), row.actor, a.usuario or row.usuario,
+                True, aceptadas, rechazadas, anuladas.get(a.n), row.archivo, a.hash))
+        return out
+
 
 def _huella(entrada: inp.Entrada, origen: str | None) -> str:
     """What identifies an input: its content (not who typed it, nor the mark that repeats it on
@@ -539,6 +602,22 @@ def _origen_of(cuerpo: bytes) -> _Origen:
         return _Origen()
 
 
+def _rechazada(a: Asiento, lector: int) -> EntradaRegistrada:
+    """A refused input, described from its body as far as it can be read (a malformed line may
+    not even be JSON)."""
+    try:
+        head = _cabecera.decode(a.cuerpo or b"")
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        origen = _origen_of(a.cuerpo or b"")
+        tipo = None if origen.tipo == "?" else origen.tipo
+        return EntradaRegistrada(a.n, tipo, None, None, None, a.usuario, False, 0, lector, None,
+                                 origen.archivo, a.hash)
+    at = head.at if head.at.tzinfo else head.at.replace(tzinfo=MX)
+    return EntradaRegistrada(a.n, head.tipo, head.ciclo, at.astimezone(MX), head.actor,
+                             a.usuario or head.usuario, False, 0, lector, None, head.archivo,
+                             a.hash)
+
+
 def _tipo_of(cuerpo: bytes) -> str:
     return _origen_of(cuerpo).tipo
 
@@ -562,13 +641,16 @@ def replay_file(path: str | Path, *, calendario: str | Path | None = None) -> Es
     return replay_repo(path, calendario=calendario).estado()
 
 
-def verificar(path: str | Path) -> Verificacion:
+def verificar(path: str | Path, anclas: Sequence[Ancla] = ()) -> Verificacion:
     """Check the store at ``path``: its hash chain and its mode (read without replaying, so an
-    edited row cannot stop the check), then its snapshot against a replay of the log."""
+    edited row cannot stop the check), each anchor printed on paper (the log must still hold
+    that input with that hash: a chain recomputed after truncating or rewriting its tail is
+    intact, but not the one the paper saw), then its snapshot against a replay of the log."""
     store = abrir_almacen(path)
     try:
         entradas, cabeza = store.last()
         cadena = store.verificar()
+        ancladas = [p for p in (_problema_ancla(store, a) for a in anclas) if p]
         snap = store.snapshot()
     finally:
         store.close()
@@ -588,7 +670,23 @@ def verificar(path: str | Path) -> Verificacion:
                                    "resulta del registro de entradas: fue alterada")
         finally:
             repo.store.close()
-    return Verificacion(entradas, cadena, modo, instantanea)
+    return Verificacion(entradas, cadena, modo, instantanea, ancladas)
+
+
+def _problema_ancla(store: Store, ancla: Ancla) -> str | None:
+    with store.lectura():
+        ultima = store.last()[0]
+        if ancla.numero > ultima:
+            return (f"el ancla {ancla} nombra la entrada {ancla.numero}, pero el registro "
+                    f"termina en la {ultima}: se le quitaron entradas del final")
+        try:
+            digest = store.hash_de(ancla.numero)
+        except StoreError:
+            return f"el ancla {ancla} nombra la entrada {ancla.numero}, que falta en el registro"
+    if digest != ancla.hash:
+        return (f"el ancla {ancla} no coincide: la entrada {ancla.numero} del registro tiene "
+                f"otro hash ({digest}); el registro fue reescrito en ella o antes")
+    return None
 
 
 class Verificacion(msgspec.Struct, frozen=True):
@@ -598,10 +696,11 @@ class Verificacion(msgspec.Struct, frozen=True):
     cadena: list[str]
     modo: list[str]
     instantanea: list[str]
+    anclas: list[str]
 
     @property
     def problemas(self) -> list[str]:
-        return [*self.cadena, *self.modo, *self.instantanea]
+        return [*self.cadena, *self.modo, *self.anclas, *self.instantanea]
 
 
 def _problema_instantanea(snap: Instantanea | None, last: int, cabeza: str) -> str | None:

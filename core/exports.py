@@ -80,12 +80,22 @@ def _celda(value: object) -> object:
     return "'" + value if isinstance(value, str) and value.startswith(_FORMULA) else value
 
 
-def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """UTF-8 with BOM (so spreadsheet programs show Ñ and accents), comma-separated."""
+def _con_ancla(headers: Sequence[str], ancla: Ancla | None) -> list[str]:
+    """The header row, with the log's anchor as one more cell over an empty column: the first
+    thing a spreadsheet shows, and a column an import does not know, so it ignores it (a line
+    after the table would be read as one more row)."""
+    return [*headers, ancla.leyenda()] if ancla else list(headers)
+
+
+def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]],
+              ancla: Ancla | None = None) -> bytes:
+    """UTF-8 with BOM (so spreadsheet programs show Ñ and accents), comma-separated; with
+    ``ancla``, every row has as many cells as the header."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([_celda(v) for v in headers])
-    writer.writerows([_celda(v) for v in row] for row in rows)
+    writer.writerow([_celda(v) for v in _con_ancla(headers, ancla)])
+    vacia = [""] if ancla else []
+    writer.writerows([*(_celda(v) for v in row), *vacia] for row in rows)
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -93,9 +103,11 @@ _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 
 
-def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[object]],
+               ancla: Ancla | None = None) -> bytes:
     """An XLSX workbook with one sheet, byte-for-byte reproducible: openpyxl stamps the
-    creation time in docProps/core.xml and the zip entries, so both are fixed here."""
+    creation time in docProps/core.xml and the zip entries, so both are fixed here. ``ancla``
+    is a header cell (see :func:`_con_ancla`) and the document's identifier."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -108,8 +120,10 @@ def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[objec
         return cell
 
     wb = Workbook(write_only=True)
+    if ancla:
+        wb.properties.identifier = str(ancla)
     ws = wb.create_sheet(title=title[:31])
-    ws.append([texto(v) for v in headers])
+    ws.append([texto(v) for v in _con_ancla(headers, ancla)])
     for row in rows:
         ws.append([texto(v) for v in row])
     raw = io.BytesIO()
@@ -216,10 +230,15 @@ Dirección de Incorporación y Recaudación
 
 Por la Secretaría del Trabajo y Previsión Social\\
 Unidad de Trabajo Digno
-"""
+{_pie(vista.ancla)}"""
 
 
-def oficio_tercera(ciclo: Ciclo, lists: Sequence[Listado]) -> str:
+def _pie(ancla: Ancla | None) -> str:
+    """The closing line of a letter or an oficio: the last input of the log it reflects."""
+    return f"\n---\n\n{ancla.leyenda()}\n" if ancla else ""
+
+
+def oficio_tercera(ciclo: Ciclo, lists: Sequence[Listado], ancla: Ancla | None) -> str:
     """IMSS's oficio to STPS with the round-3 list of registrations to cancel (numerales 6, 9)."""
     consulta = lists[0].consulta if lists else None
     total = sum(len(lst.filas) for lst in lists)
@@ -249,7 +268,7 @@ def oficio_tercera(ciclo: Ciclo, lists: Sequence[Listado]) -> str:
         else:
             lines.append("(ninguno)")
     lines += ["", "Atentamente,", "", "Dirección de Incorporación y Recaudación, IMSS", ""]
-    return "\n".join(lines)
+    return "\n".join(lines) + _pie(ancla)
 
 
 def agenda_csv(vista: Vista, ciclo: str) -> bytes:
@@ -257,7 +276,7 @@ def agenda_csv(vista: Vista, ciclo: str) -> bytes:
              o.cumplida_en.isoformat() if o.cumplida_en else "", o.contratistas, o.pendientes)
             for o in vista.agenda(ciclo)]
     return csv_bytes(("Límite", "Obligación", "Responsable", "Estado", "Cumplida en",
-                      "Contratistas", "Pendientes"), rows)
+                      "Contratistas", "Pendientes"), rows, vista.ancla)
 
 
 def estadisticas_md(vista: Vista, ciclo: str) -> str:
@@ -281,7 +300,7 @@ def estadisticas_md(vista: Vista, ciclo: str) -> str:
     lines += [f"| {k} | {v} |" for k, v in rows]
     lines += ["", "## Expedientes por estado", "", "| Estado | Expedientes |", "|---|---:|"]
     lines += [f"| {s} | {n} |" for s, n in e.por_estado.items()]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + _pie(vista.ancla)
 
 
 # --------------------------------------------------------------------------------------------
@@ -321,10 +340,11 @@ def exportar(vista: Vista, ciclo: str, destino: Path, *, ronda: int | str | None
             lists = vista.listados(name, ronda)
             for lst in lists:
                 rows = _list_rows(lst)
-                write(f"{_list_name(lst)}.csv", csv_bytes(LIST_HEADERS, rows), len(rows))
+                write(f"{_list_name(lst)}.csv", csv_bytes(LIST_HEADERS, rows, vista.ancla),
+                      len(rows))
                 write(f"{_list_name(lst)}.xlsx",
                       xlsx_bytes(f"{OPINION_TITULO[lst.opinion]} ronda {lst.ronda}",
-                                 LIST_HEADERS, rows), len(rows))
+                                 LIST_HEADERS, rows, vista.ancla), len(rows))
             if ronda == 1:
                 if notificacion is None:
                     notificacion = plan_ciclo(c, vista.calendario).exhorto
@@ -335,7 +355,7 @@ def exportar(vista: Vista, ciclo: str, destino: Path, *, ronda: int | str | None
                     if progreso and k % 1000 == 0:
                         progreso(k, len(exhortados))
             if ronda == 3:
-                write("oficio_ronda3_cancelacion.md", oficio_tercera(c, lists))
+                write("oficio_ronda3_cancelacion.md", oficio_tercera(c, lists, vista.ancla))
         write("agenda.csv", agenda_csv(vista, name))
         write("estadisticas.md", estadisticas_md(vista, name))
         if progreso:

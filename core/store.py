@@ -124,6 +124,19 @@ class Fila(msgspec.Struct, frozen=True):
     hash: str
 
 
+class Asiento(msgspec.Struct, frozen=True):
+    """A row of the log as listed (``repse entradas``): a refused row's body only (an accepted
+    one's header is already indexed by the repository), and on a server the login that
+    recorded it."""
+
+    n: int
+    estado: str
+    cuerpo: bytes | None
+    observaciones: tuple[Rechazo | Aviso, ...]
+    hash: str
+    usuario: str | None
+
+
 _rows_encoder = msgspec.json.Encoder()
 _rows_decoder = msgspec.json.Decoder(tuple[_Observada, ...])
 
@@ -321,6 +334,19 @@ class Store:
                               "WHERE n > ? ORDER BY n", (desde,))
         for n, estado, motivo, cuerpo, rechazos, digest in cur:
             yield Fila(n, estado, motivo, _blob(cuerpo), _observaciones(_blob(rechazos), n), digest)
+
+    @_legible
+    def asientos(self, hasta: int) -> Iterator[Asiento]:
+        """The rows up to ``hasta`` without the bodies of accepted inputs (a padrón holds
+        150,000 rows). A store with logins (a server) keeps who recorded each row; a file
+        does not."""
+        usuario = "usuario" if self.login else "NULL"
+        cur = self.db.execute(
+            "SELECT n, estado, CASE WHEN estado = 'rechazada' THEN cuerpo END, rechazos, hash, "
+            f"{usuario} FROM entradas WHERE n <= ? ORDER BY n", (hasta,))
+        for n, estado, cuerpo, rechazos, digest, login in cur:
+            yield Asiento(n, estado, None if cuerpo is None else _blob(cuerpo),
+                          _observaciones(_blob(rechazos), n), digest, login)
 
     @_legible
     def cuerpo(self, n: int) -> bytes:

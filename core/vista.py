@@ -109,11 +109,32 @@ class EstadoJSON(msgspec.Struct):
     transiciones: int
 
 
+_ANCLA = re.compile(r"\s*(\d+):([0-9a-fA-F]{64})\s*")
+
+
 class Ancla(msgspec.Struct, frozen=True):
-    """The last input of the log a Vista reflects: its number and its hash in the chain."""
+    """The last input of the log a Vista reflects: its number and its hash in the chain.
+    Every export prints it (``NUMERO:HASH``), so that ``repse verificar --ancla`` can check a
+    log against paper."""
 
     numero: int
     hash: str
+
+    def __str__(self) -> str:
+        return f"{self.numero}:{self.hash}"
+
+    def leyenda(self) -> str:
+        """The line exports print."""
+        return (f"Ancla del registro de entradas: {self} (refleja hasta la entrada "
+                f"{self.numero:,})")
+
+    @classmethod
+    def parse(cls, texto: str) -> Ancla:
+        m = _ANCLA.fullmatch(texto)
+        if m is None:
+            raise ValueError(f"ancla no válida «{texto}»: se espera NUMERO:HASH (el número de "
+                             "la entrada y sus 64 dígitos hexadecimales)")
+        return cls(int(m[1]), m[2].lower())
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,11 @@ def test_exports_are_deterministic_and_pinned(repo, tmp_path, snapshot, ronda):
         else:
             body = path.read_bytes().decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n")
         text.append(f"===== {rel} =====\n{body}")
-    assert "\n".join(text) == snapshot
+    # Every file names the last input it reflects; its hash chains the store's path (the
+    # calendar's file), which changes per run, so the snapshot names it.
+    ancla = repo.vista().ancla
+    assert all(str(ancla) in t for t in text)
+    assert "\n".join(text).replace(ancla.hash, "<hash>") == snapshot
 
 
 def test_the_exported_lists_match_the_states_the_engine_reports(repo, tmp_path):
@@ -173,6 +177,28 @@ def test_the_manifest_lists_every_file_its_hash_and_the_log_anchor(repo, tmp_pat
     assert listed["listado_ronda3_sin_opinion.xlsx"]["filas"] == 1
 
 
+@pytest.mark.parametrize("sufijo", ["csv", "xlsx"])
+def test_an_exported_list_names_its_anchor_and_reads_back_as_a_list(repo, tmp_path, sufijo):
+    from repse.core.importing import leer
+
+    exportar(repo.vista(), "2026-1", tmp_path / "salidas", ronda=1)
+    path = tmp_path / "salidas" / f"listado_ronda1_negativa.{sufijo}"
+    ancla = repo.vista().ancla
+    if sufijo == "csv":
+        header = read_csv(path)[0]
+    else:
+        book = load_workbook(path)
+        header = [c.value for c in next(book.active.iter_rows(max_row=1))]
+        assert book.properties.identifier == f"{ancla.numero}:{ancla.hash}"
+    assert header[-1] == (f"Ancla del registro de entradas: {ancla.numero}:{ancla.hash} "
+                          f"(refleja hasta la entrada {ancla.numero})")
+    # Imported again, as the round's opinions or as the RFCs of an act, the anchor is no row.
+    for tipo in ("opiniones", "exhorto"):
+        lectura = leer(tipo, path)
+        assert (len(lectura.filas), lectura.rechazos) == (2, ()), tipo
+        assert {f.rfc for f in lectura.filas} == {RFCS[1], RFCS[3]}
+
+
 def test_a_folder_that_is_not_an_export_is_never_replaced(repo, tmp_path):
     from repse.core.exports import ExportError
 
@@ -227,7 +253,8 @@ def test_letters_and_the_oficio_escape_what_an_input_brings(repo):
                         "social"})
     assert "Calle 1 ## Sección falsa\\" in carta.splitlines()  # one line, not a heading
     oficio = oficio_tercera(ciclo, [Listado(3, "negativa", date(2026, 3, 11),
-                                            [("XAXX010101AB1", ATAQUE, "F|1")])])
+                                            [("XAXX010101AB1", ATAQUE, "F|1")])],
+                            repo.vista().ancla)
     markup_free(oficio, {"# Oficio: listado de contratistas para cancelación del registro REPSE",
                          "## Opinión «Negativa» (1)"})
     [row] = [ln for ln in oficio.splitlines() if ln.startswith("| XAXX010101AB1")]

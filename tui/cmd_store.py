@@ -1,5 +1,5 @@
-"""``repse init | registrar | avanzar | estado | historial | agenda | rechazos | verificar |
-replay``: the engine's command line, over the same API the Textual app uses."""
+"""``repse init | registrar | avanzar | estado | historial | agenda | rechazos | entradas |
+verificar | replay``: the engine's command line, over the same API the Textual app uses."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import msgspec
 
-from ..core.api import Repositorio, Respuesta, replay_file, verificar
+from ..core.api import EntradaRegistrada, Repositorio, Respuesta, replay_file, verificar
 from ..core.errors import Rechazo
-from ..core.vista import Vista
+from ..core.vista import Ancla, Vista
 from .texto import UsageError, now, parse_instant
 
 ESTADO_OBLIGACION = {"pendiente": "pendiente", "cumplida": "cumplida",
@@ -199,14 +199,55 @@ def cmd_rechazos(args) -> int:
         return 0
 
 
+ENTRADAS_COLUMNAS = ("Núm.", "Tipo", "Ciclo", "Fecha", "Actor", "Usuario", "Aceptada",
+                     "Aceptadas", "Rechazadas", "Anulada por", "Archivo", "Hash")
+_A_LA_DERECHA = {0, 7, 8, 9}  # numbers
+
+
+def _fila_entrada(e: EntradaRegistrada) -> tuple[str, ...]:
+    return (f"{e.numero:,}", e.tipo or "ilegible", e.ciclo or "—",
+            f"{e.at:%Y-%m-%d %H:%M}" if e.at else "—", RESPONSABLE.get(e.actor or "", "—"),
+            e.usuario or "—", "sí" if e.aceptada else "no", f"{e.aceptadas:,}",
+            f"{e.rechazadas:,}", f"{e.anulada:,}" if e.anulada else "—", e.archivo or "—",
+            e.hash)
+
+
+def cmd_entradas(args) -> int:
+    with opened(args.db) as repo:
+        entradas = repo.entradas()
+    if args.json:
+        emit_json(entradas)
+        return 0
+    filas = [ENTRADAS_COLUMNAS, *(_fila_entrada(e) for e in entradas)]
+    anchos = [max(len(f[i]) for f in filas) for i in range(len(ENTRADAS_COLUMNAS))]
+    for fila in filas:
+        print("  ".join(c.rjust(w) if i in _A_LA_DERECHA else c.ljust(w)
+                        for i, (c, w) in enumerate(zip(fila, anchos, strict=True))).rstrip())
+    aceptadas = sum(e.aceptada for e in entradas)
+    anuladas = sum(e.anulada is not None for e in entradas)
+    print(f"{len(entradas):,} entradas: {aceptadas:,} aceptadas ({anuladas:,} anuladas), "
+          f"{len(entradas) - aceptadas:,} rechazadas.")
+    return 0
+
+
+def _ancla(texto: str) -> Ancla:
+    try:
+        return Ancla.parse(texto)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def cmd_verificar(args) -> int:
-    v = verificar(args.db)
+    v = verificar(args.db, args.ancla)
     for p in v.problemas:
         print(f"repse: verificación fallida: {p}", file=sys.stderr)
     if not v.cadena:
         print(f"Cadena de hashes íntegra: {v.entradas} entradas verificadas.")
     if not v.modo:
         print("Modo del almacén: conforme a su cadena.")
+    if args.ancla and not v.anclas:
+        numeros = ", ".join(str(a.numero) for a in args.ancla)
+        print(f"Anclas conformes: el registro conserva con su hash la entrada {numeros}.")
     if not v.instantanea:
         print("Instantánea del estado: conforme al registro de entradas (o ninguna).")
     return 1 if v.problemas else 0
@@ -276,8 +317,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_rechazos)
 
+    p = sub.add_parser("entradas", help="todas las entradas del registro: quién, cuándo, "
+                       "qué se aceptó y su hash")
+    p.add_argument("db", metavar="DB")
+    p.add_argument("--json", action="store_true", help="una lista JSON de las entradas")
+    p.set_defaults(func=cmd_entradas)
+
     p = sub.add_parser("verificar", help="comprueba la cadena de hashes del almacén")
     p.add_argument("db", metavar="DB")
+    p.add_argument("--ancla", action="append", default=[], type=_ancla, metavar="NUMERO:HASH",
+                   help="el ancla impresa en un listado, carta u oficio: el registro debe "
+                   "conservar esa entrada con ese hash (repetible)")
     p.set_defaults(func=cmd_verificar)
 
     p = sub.add_parser("replay", help="ejecuta un archivo JSON Lines en memoria")
