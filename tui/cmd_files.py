@@ -97,8 +97,9 @@ def cmd_exportar(args) -> int:
         print(f"  {f.relative_to(args.dir)}")
     if letters:
         print(f"  exhortos/: {letters} cartas de exhorto")
-    print(f"  {MANIFIESTO}: tamaño y SHA-256 de cada archivo; refleja el registro hasta la "
-          f"entrada {vista.ancla.numero}")
+    print(f"  {MANIFIESTO}: tamaño y SHA-256 de cada archivo")
+    print(f"{vista.ancla.leyenda()}; compruébela con «repse verificar {args.db} --ancla "
+          f"{vista.ancla}»")
     return 0
 
 
