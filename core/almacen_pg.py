@@ -25,6 +25,9 @@ snapshot rules), with what a file cannot give, enforced by the database itself s
   lock first, so two offices appending at once are serialized and each decides on the other's
   input; opening reads inside one ``REPEATABLE READ`` read-only transaction.
 - **Snapshots** are kept per login (row-level security): a login can only ever mislead itself.
+- **Who is following.** Each input committed sends ``NOTIFY repse_entradas`` with its number
+  (a trigger, so a row typed in ``psql`` too); :class:`Escucha` is the connection a terminal UI
+  keeps LISTENing on to catch up at once.
 """
 
 from __future__ import annotations

@@ -116,6 +116,8 @@ class RepseApp(App):
         self.conexion: str | None = None  # why the store cannot be reached, while it cannot
         self._reabrir = False  # a store call failed: reopen the store before the next one
         self._parar = threading.Event()  # the app is closing: the follower stops
+        self._espera = SONDEO  # before the follower's next attempt to reach a lost store
+        self._perdida = False  # the follower lost the store and has not reached it since
         self.listo = asyncio.Event()
 
     # --- the state shown ------------------------------------------------------------------
@@ -207,43 +209,44 @@ class RepseApp(App):
     # --- other offices: following the store -----------------------------------------------
     @work(thread=True, group="seguimiento")
     def _seguir(self) -> None:
-        """Follow the inputs other offices append: woken by the server, or polling a file's
-        head every second; a lost connection is said and retried, waiting 1, 2, 4 … 30 s."""
-        espera = SONDEO
+        """Follow the inputs other offices append; a lost connection is said and retried,
+        waiting 1, 2, 4 … 30 s (back to 1 s once it answers)."""
         while not self._parar.is_set():
             try:
-                escucha = escuchar(self.db)
+                self._escuchar()
             except RepseError as exc:
+                self._perdida = True
                 self.post_message(m.Conexion(str(exc)))
-                self._parar.wait(espera)
-                espera = min(2 * espera, ESPERA_MAXIMA)
-                continue
-            try:
-                self._al_dia()  # whatever was appended while nobody listened
-                if self.conexion is not None:
-                    self.post_message(m.Conexion(None))
-                espera = SONDEO
-                while not self._parar.is_set():
-                    if escucha is None:
-                        self._parar.wait(SONDEO)
-                    elif not escucha.esperar(SONDEO) and not self._reabrir:
-                        continue
-                    self._al_dia()
-            except RepseError as exc:
-                self.post_message(m.Conexion(str(exc)))
-                self._parar.wait(espera)
-                espera = min(2 * espera, ESPERA_MAXIMA)
-            finally:
-                if escucha is not None:
-                    escucha.cerrar()
+                self._parar.wait(self._espera)
+                self._espera = min(2 * self._espera, ESPERA_MAXIMA)
+
+    def _escuchar(self) -> None:
+        """Until the app closes: woken by the server, or polling a file's head every second."""
+        escucha = escuchar(self.db)
+        try:
+            self._al_dia()  # whatever was appended while nobody listened
+            self._espera = SONDEO
+            if self._perdida:
+                self._perdida = False
+                self.post_message(m.Conexion(None))
+            while not self._parar.is_set():
+                if escucha is None:
+                    self._parar.wait(SONDEO)
+                elif not escucha.esperar(SONDEO) and not self._reabrir:
+                    continue
+                self._al_dia()
+        finally:
+            if escucha is not None:
+                escucha.cerrar()
 
     def _al_dia(self) -> None:
         with self._almacen:
+            if self._parar.is_set():  # the app is closing the store
+                return
             try:
                 self._reabierto()
                 real = self.real
-                if real is None or self._parar.is_set():
-                    return
+                assert real is not None  # followed only once open
                 nuevas = real.al_dia()
                 if nuevas:
                     self.post_message(m.Novedades(nuevas, _preparada(real.vista())))
