@@ -25,6 +25,9 @@ snapshot rules), with what a file cannot give, enforced by the database itself s
   lock first, so two offices appending at once are serialized and each decides on the other's
   input; opening reads inside one ``REPEATABLE READ`` read-only transaction.
 - **Snapshots** are kept per login (row-level security): a login can only ever mislead itself.
+- **Who is following.** Each input committed sends ``NOTIFY repse_entradas`` with its number
+  (a trigger, so a row typed in ``psql`` too); :class:`Escucha` is the connection a terminal UI
+  keeps LISTENing on to catch up at once.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from .store import (
 )
 
 CLAVE_CANDADO = 0x7265707365  # "repse": the advisory lock every append takes
+CANAL = "repse_entradas"  # NOTIFY channel: the number of each input appended, at its commit
 
 
 def nombre_visible(destino: str) -> str:
@@ -237,6 +241,17 @@ END $$;
 
 CREATE TRIGGER entradas_agregar BEFORE INSERT ON repse.entradas
     FOR EACH ROW EXECUTE FUNCTION repse.antes_de_agregar();
+
+-- Every office following the store is woken by the server (LISTEN), even for a row typed in
+-- psql; PostgreSQL delivers a notification only when its transaction commits.
+CREATE FUNCTION repse.avisar() RETURNS TRIGGER
+LANGUAGE plpgsql SET search_path = pg_catalog AS $$
+BEGIN
+    PERFORM pg_notify('{CANAL}', NEW.n::TEXT);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER entradas_avisar AFTER INSERT ON repse.entradas
+    FOR EACH ROW EXECUTE FUNCTION repse.avisar();
 {"".join(_PROTEGIDA.format(t) for t in ("entradas", "meta", "emisores", "mantenimiento"))}
 DO $$ BEGIN
     {" ".join(f"IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'repse_{i}') THEN "
@@ -279,6 +294,30 @@ class ConexionPG:
 
     def close(self) -> None:
         self.pg.close()
+
+
+class Escucha:
+    """A connection of its own that LISTENs on :data:`CANAL`: the server wakes it when any
+    office commits an input. Separate from the store's connection, which a long input keeps
+    busy."""
+
+    def __init__(self, destino: str) -> None:
+        self.nombre = nombre_visible(destino)
+        self.db = ConexionPG(destino, self.nombre)
+        self.db.execute(f"LISTEN {CANAL}")
+
+    def esperar(self, segundos: float) -> list[int]:
+        """The numbers of the inputs committed since the last call, waiting up to ``segundos``
+        for one; a lost connection is a :class:`StoreError`."""
+        try:
+            return [int(aviso.payload)
+                    for aviso in self.db.pg.notifies(timeout=segundos, stop_after=1)]
+        except psycopg.Error as exc:
+            raise StoreError(f"{self.nombre}: se perdió la conexión con el servidor "
+                             f"({_primera_linea(exc)})") from None
+
+    def cerrar(self) -> None:
+        self.db.close()
 
 
 def _primera_linea(exc: psycopg.Error) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import msgspec
 
@@ -26,7 +26,11 @@ from .motor import Desenlace, Engine, EntradaRechazada, epoch, instant
 from .plazos import MX, next_habil_day
 from .store import INSTITUCIONES as INSTITUCIONES  # the groups a login may belong to
 from .store import Asiento, Instantanea, Store, StoreError, abrir_almacen
+from .store import es_servidor as es_servidor  # a server's URL or keywords, not a file
 from .vista import Ancla, EstadoJSON, Vista
+
+if TYPE_CHECKING:
+    from .almacen_pg import Escucha
 
 # The calendar `repse init` records is in force from before any cycle this software runs.
 ORIGEN = datetime(2000, 1, 1, tzinfo=MX)
@@ -92,6 +96,15 @@ class EntradaRegistrada(msgspec.Struct, frozen=True):
     anulada: int | None
     archivo: str | None
     hash: str
+
+
+class Nueva(msgspec.Struct, frozen=True):
+    """An input another process appended, as catching up with it found it."""
+
+    numero: int
+    tipo: str  # "?" for a refused line that is not even JSON
+    usuario: str | None  # on a server, the login that recorded it
+    aceptada: bool
 
 
 class _Cabecera(msgspec.Struct):
@@ -242,6 +255,7 @@ class Repositorio:
         self._vista: Vista | None = None  # the last one handed out (its search index is reused)
         self.avisos: list[str] = []  # what opening found and mended (a discarded snapshot)
         self._instantanea: tuple[int, str] | None = None  # the snapshot known to be saved
+        self.ajenas: list[Nueva] = []  # other processes' inputs caught up with, not yet told
         self._open()
 
     # --- lifecycle --------------------------------------------------------------------------
@@ -318,12 +332,16 @@ class Repositorio:
             self.applied = self.store.last()[0]
 
     def _catch_up(self) -> None:
-        """Apply rows other processes appended since our state (inside the write lock)."""
+        """Apply rows other processes appended since our state (inside the write lock, or a
+        read transaction), noting each in :attr:`ajenas`."""
         new = list(self.store.filas(self.applied))
         if not new:
             return
         rebuild = False
         for row in new:
+            origen = _origen_of(row.cuerpo)
+            self.ajenas.append(Nueva(row.n, origen.tipo, origen.usuario,
+                                     row.estado == "aceptada"))
             if row.estado != "aceptada":
                 continue
             entrada = inp.decode(row.cuerpo, row.n)
@@ -334,6 +352,17 @@ class Repositorio:
         if rebuild:
             self._rebuild()
         self.applied = new[-1].n
+
+    def al_dia(self) -> list[Nueva]:
+        """Catch up with the inputs other processes appended since our state (read inside one
+        read transaction, so a row being committed is seen whole or not at all) and return
+        them, with those one of our own inputs caught up with since the last call, oldest
+        first. Reads only the log's head when nothing was appended."""
+        if self.store.last()[0] != self.applied:
+            with self.store.lectura():
+                self._catch_up()
+        nuevas, self.ajenas = self.ajenas, []
+        return nuevas
 
     # --- appending --------------------------------------------------------------------------
     @property
@@ -588,6 +617,7 @@ def _completa_con_rechazos(entrada: inp.Entrada, rechazos: Sequence[Rechazo]) ->
 class _Origen(msgspec.Struct):
     tipo: str = "?"
     archivo: str | None = None
+    usuario: str | None = None
 
 
 _origen = msgspec.json.Decoder(_Origen)
@@ -620,6 +650,26 @@ def _rechazada(a: Asiento, lector: int) -> EntradaRegistrada:
 
 def _tipo_of(cuerpo: bytes) -> str:
     return _origen_of(cuerpo).tipo
+
+
+def nombre_almacen(destino: str | Path) -> str:
+    """How a store is named on screen: a file by its name, a server by its connection string
+    without the password it may carry."""
+    if es_servidor(destino):
+        from .almacen_pg import nombre_visible
+
+        return nombre_visible(str(destino))
+    return Path(destino).name
+
+
+def escuchar(destino: str | Path) -> Escucha | None:
+    """For a server store, a connection the server wakes whenever any office commits an input
+    (LISTEN/NOTIFY); None for a file, which has nobody to wake a reader: poll :meth:`al_dia`."""
+    if not es_servidor(destino):
+        return None
+    from .almacen_pg import Escucha
+
+    return Escucha(str(destino))
 
 
 def estado_json(engine: Engine, rechazos: Iterable[Rechazo]) -> EstadoJSON:

@@ -18,7 +18,7 @@ from repse.tui.screens.dialogos.importar import Importar
 from repse.tui.screens.dialogos.momento import PedirMomento
 from repse.tui.screens.dialogos.resultado import Resultado
 
-from .tui_apoyo import at, crear, esperar, pantalla, sincrono
+from .tui_apoyo import at, crear, esperar, pantalla, quieta, sincrono
 
 CICLO = "2026-1"
 AHORA = at("2026-11-21T12:00:00")
@@ -72,7 +72,7 @@ async def confirmar_y_leer(pilot) -> Resultado:
 async def cerrar(pilot) -> None:
     await pilot.press("escape")
     await esperar(pilot, lambda: not isinstance(pilot.app.screen, Resultado))
-    await esperar(pilot, lambda: not pilot.app.ocupado and not pilot.app.workers._workers)
+    await esperar(pilot, lambda: quieta(pilot.app))
 
 
 async def importar(pilot, tipo: str, archivo: Path, cuando: str, ronda: str | None = None,
@@ -126,7 +126,7 @@ async def avanzar_hasta(pilot, estado: str, maximo: int = 8) -> None:
         reloj = pilot.app.vista.reloj
         await pilot.press("n")
         await esperar(pilot, lambda r=reloj: pilot.app.vista.reloj > r)
-        await esperar(pilot, lambda: not pilot.app.ocupado and not pilot.app.workers._workers)
+        await esperar(pilot, lambda: quieta(pilot.app))
     raise AssertionError(f"nadie llegó a «{estado}»")
 
 

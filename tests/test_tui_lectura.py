@@ -16,7 +16,7 @@ from repse.tui.screens.dialogos.resultado import Resultado
 from repse.tui.widgets.etiquetas import ESTADO, OPINION
 from repse.tui.widgets.tabla_padron import TablaPadron, anchos
 
-from .tui_apoyo import at, crear, esperar, pantalla, sincrono
+from .tui_apoyo import at, crear, esperar, pantalla, quieta, sincrono
 
 N = 400  # about 13 pages of the table at 120×40
 
@@ -117,7 +117,7 @@ async def test_durante_una_importacion_la_tabla_muestra_antes_o_despues_nunca_un
         await esperar(pilot, lambda: isinstance(app.screen, Resultado))
         despues = renglones(app.vista)
         await pilot.press("escape")
-        await esperar(pilot, lambda: not app.ocupado and not app.workers._workers)
+        await esperar(pilot, lambda: quieta(app))
         assert app.screen.query_one(TablaPadron).vista is app.vista
         luego = await recorrer(pilot)
 

@@ -51,6 +51,12 @@ async def esperar(pilot, cond: Callable[[], bool], segundos: float = 20.0) -> No
         await pilot.pause(0.02)
 
 
+def quieta(app) -> bool:
+    """Nothing running but the follower of other offices' inputs, which runs while the app
+    does."""
+    return not app.ocupado and all(w.group == "seguimiento" for w in app.workers)
+
+
 def sincrono(test):
     """Run an ``async def`` test with ``asyncio.run`` (the suite has no async plugin)."""
     import functools

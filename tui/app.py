@@ -2,14 +2,21 @@
 loading what the institutions deliver and producing what they must send.
 
 The app shows a read model (a :class:`Vista`, never the engine) and calls ``repse.core``'s public
-API in thread workers, one at a time (the repository's SQLite connection is shared). Each worker
-posts a message (:mod:`.mensajes`) with its answer and the new Vista; the Vista shown changes only
-when that message is handled, on the UI thread, so a screen never reads a state being changed.
+API in thread workers, one at a time (the repository's connection is shared). Each worker posts a
+message (:mod:`.mensajes`) with its answer and the new Vista; the Vista shown changes only when
+that message is handled, on the UI thread, so a screen never reads a state being changed.
+
+Another office may append to the same store at any moment: a follower thread is woken by the
+server (LISTEN/NOTIFY) or, on a SQLite file, polls the log's head every second, catches up on the
+repository under the same lock, and tells who recorded what. A lost connection is said in the top
+line and retried with backoff; a store call that failed offers to run again, with what the
+operator typed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import getpass
 import threading
@@ -27,7 +34,7 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from ..core import inputs as inp
-from ..core.api import Repositorio, Respuesta
+from ..core.api import Repositorio, Respuesta, es_servidor, escuchar, nombre_almacen
 from ..core.errors import RepseError
 from ..core.exports import exportar
 from ..core.files import importar as importar_archivo
@@ -52,6 +59,8 @@ from .widgets.tabla_padron import TablaPadron
 # Actions that write to the store: unavailable while looking at a past instant.
 ESCRITURA = {"proximo", "dia_habil", "ir_a_fecha", "importar", "acto", "simulacion"}
 TEMAS = ("textual-dark", "textual-light")
+SONDEO = 1.0  # seconds between looks at the log for other offices' inputs
+ESPERA_MAXIMA = 30.0  # the longest wait between two attempts to reach a lost server
 
 
 class RepseApp(App):
@@ -88,9 +97,12 @@ class RepseApp(App):
                  datos: Path | None = None, usuario: str | None = None,
                  importar: Callable[..., Respuesta] = importar_archivo) -> None:
         super().__init__()
-        self.db = Path(db)
+        self.db = str(db)  # a SQLite path, or a server's URL or keywords (may hold a password)
+        self.nombre = nombre_almacen(db)  # what the screen calls it: never the password
+        carpeta = Path.cwd() if es_servidor(db) else Path(db).parent
+        self.datos = datos or carpeta  # where the import dialog looks for files
+        self.salidas = carpeta / "salidas"  # where exports go by default
         self.ahora = ahora
-        self.datos = datos or self.db.parent  # where the import dialog looks for files
         self.usuario = usuario or _usuario()
         self._importar = importar  # injectable (tests)
         self._almacen = threading.Lock()  # held by the one worker using the repository
@@ -101,12 +113,23 @@ class RepseApp(App):
         self.simulacion = False  # the store on disk is a simulation store
         self.ocupado = False  # a store worker is running
         self.ultimo: tuple[str, list[str]] | None = None  # the last step: title, what fired
+        self.conexion: str | None = None  # why the store cannot be reached, while it cannot
+        self._reabrir = False  # a store call failed: reopen the store before the next one
+        self._parar = threading.Event()  # the app is closing: the follower stops
+        self._espera = SONDEO  # before the follower's next attempt to reach a lost store
+        self._perdida = False  # the follower lost the store and has not reached it since
         self.listo = asyncio.Event()
 
     # --- the state shown ------------------------------------------------------------------
     @property
     def vista(self) -> Vista | None:
         return self.pasado[1] if self.pasado is not None else self.presente
+
+    def _repo(self) -> Repositorio:
+        """Where inputs go, read when a store call runs (under the lock): after a lost
+        connection, the store reopened."""
+        assert self.repo is not None
+        return self.repo
 
     @property
     def es_copia(self) -> bool:
@@ -124,35 +147,132 @@ class RepseApp(App):
         ciclo = vista.ciclo_actual if vista else None
         parts = [f"Reloj {momento(reloj)}" if reloj else "Reloj sin iniciar",
                  f"Ciclo {ciclo}" if ciclo else "Sin ciclo abierto"]
+        if self.conexion is not None:
+            return (f"SIN CONEXIÓN con el almacén, reintentando · {' · '.join(parts)} · "
+                    f"{self.conexion}", "sinconexion")
         if self.pasado is not None:
             return (f"PASADO (solo lectura) · {' · '.join(parts)} · m: volver al presente",
                     "pasado")
         if self.es_copia:
-            return (f"COPIA DE SIMULACIÓN — nada se guarda en {self.db.name} · "
+            return (f"COPIA DE SIMULACIÓN — nada se guarda en {self.nombre} · "
                     f"{' · '.join(parts)} · s: salir", "copia")
         kind = "simulación" if self.simulacion else "operación"
-        return f"{' · '.join(parts)} · almacén de {kind}: {self.db.name}", (
+        return f"{' · '.join(parts)} · almacén de {kind}: {self.nombre}", (
             "simulacion" if self.simulacion else "operacion")
 
     # --- the store workers ----------------------------------------------------------------
     def llamar_almacen(self, texto: str, hacer: Callable[[], Message],
                    fallo: str = "No se pudo completar") -> None:
         """Run ``hacer`` (store calls that return the message with their answer) in a worker,
-        with the activity bar showing ``texto`` until it ends."""
+        with the activity bar showing ``texto`` until it ends. ``hacer`` reads ``self.repo``
+        when it runs: a retry after a lost connection runs on the store reopened."""
         self.ocupado = True
         self.actividad = (texto, 0, None)
-        self._llamada(hacer, fallo)
+        self._llamada(texto, hacer, fallo)
 
     @work(thread=True, exclusive=True, group="almacen")
-    def _llamada(self, hacer: Callable[[], Message], fallo: str) -> None:
+    def _llamada(self, texto: str, hacer: Callable[[], Message], fallo: str) -> None:
         # The lock, not ``exclusive``, keeps the repository to one thread: cancelling a thread
-        # worker does not stop it.
-        try:
-            with self._almacen:
+        # worker does not stop it. The message is posted under it, so that the follower's
+        # newer state is never overtaken by an older one.
+        with self._almacen:
+            try:
+                self._reabierto()
                 mensaje = hacer()
-        except (RepseError, OSError) as exc:
-            mensaje = m.Fallo(fallo, str(exc))
-        self.post_message(mensaje)
+            except (RepseError, OSError) as exc:
+                # Whatever the call left in memory (an input applied, then not stored) must
+                # not stay: the store is read again before the next call.
+                self._reabrir = self.repo is self.real
+                mensaje = m.Fallo(fallo, str(exc), (texto, hacer, fallo))
+            self.post_message(mensaje)
+
+    def _reabierto(self) -> None:
+        """(Under the lock.) After a failed store call, the store read again from where it
+        lives; the new state is posted."""
+        viejo = self.real
+        if not self._reabrir or viejo is None:
+            return
+        nuevo = Repositorio.abrir(self.db, ahora=self.ahora)
+        with contextlib.suppress(RepseError):  # its connection may be gone; no snapshot of it
+            viejo.store.close()
+        self.real, self._reabrir = nuevo, False
+        if self.repo is viejo:
+            self.repo = nuevo
+        self.post_message(m.Reabierto(_preparada(nuevo.vista())))
+
+    @on(m.Reabierto)
+    def _reabierto_mostrar(self, msg: m.Reabierto) -> None:
+        if not self.es_copia:
+            self.presente = msg.vista
+            self._mostrar()
+
+    # --- other offices: following the store -----------------------------------------------
+    @work(thread=True, group="seguimiento")
+    def _seguir(self) -> None:
+        """Follow the inputs other offices append; a lost connection is said and retried,
+        waiting 1, 2, 4 … 30 s (back to 1 s once it answers)."""
+        while not self._parar.is_set():
+            try:
+                self._escuchar()
+            except RepseError as exc:
+                self._perdida = True
+                self.post_message(m.Conexion(str(exc)))
+                self._parar.wait(self._espera)
+                self._espera = min(2 * self._espera, ESPERA_MAXIMA)
+
+    def _escuchar(self) -> None:
+        """Until the app closes: woken by the server, or polling a file's head every second."""
+        escucha = escuchar(self.db)
+        try:
+            self._al_dia()  # whatever was appended while nobody listened
+            self._espera = SONDEO
+            if self._perdida:
+                self._perdida = False
+                self.post_message(m.Conexion(None))
+            while not self._parar.is_set():
+                if escucha is None:
+                    self._parar.wait(SONDEO)
+                elif not escucha.esperar(SONDEO) and not self._reabrir:
+                    continue
+                self._al_dia()
+        finally:
+            if escucha is not None:
+                escucha.cerrar()
+
+    def _al_dia(self) -> None:
+        with self._almacen:
+            if self._parar.is_set():  # the app is closing the store
+                return
+            try:
+                self._reabierto()
+                real = self.real
+                assert real is not None  # followed only once open
+                nuevas = real.al_dia()
+                if nuevas:
+                    self.post_message(m.Novedades(nuevas, _preparada(real.vista())))
+            except RepseError:
+                self._reabrir = True  # its connection is gone: a new one when it answers
+                raise
+
+    @on(m.Conexion)
+    def _conexion(self, msg: m.Conexion) -> None:
+        if msg.motivo is None and self.conexion is not None:
+            self.notify("Conexión con el almacén restablecida.", title="Conexión")
+        self.conexion = msg.motivo
+        self.resumen = self._resumen()
+
+    @on(m.Novedades)
+    def _novedades(self, msg: m.Novedades) -> None:
+        if not self.es_copia:
+            self.presente = msg.vista
+            self._mostrar()
+        lineas = [f"Entrada {n.numero}: {ENTRADA.get(n.tipo, n.tipo)}"
+                  f"{'' if n.aceptada else ' (RECHAZADA)'}, registrada por "
+                  f"{n.usuario or 'alguien sin nombre'}" for n in msg.nuevas[-5:]]
+        if len(msg.nuevas) > 5:
+            lineas.insert(0, f"… y {len(msg.nuevas) - 5} entradas antes")
+        self.notify("\n".join(lineas), title="Registrado en otra oficina",
+                    timeout=10 if len(lineas) == 1 else 15)
 
     @on(Worker.StateChanged)
     def _llamada_terminada(self, event: Worker.StateChanged) -> None:
@@ -174,7 +294,19 @@ class RepseApp(App):
 
     @on(m.Fallo)
     def _fallo(self, msg: m.Fallo) -> None:
-        self.push_screen(Resultado(msg.titulo, [msg.motivo], correcto=False))
+        # Not through ``lanzar``: the failed call's worker is still ending.
+        self.run_worker(self._reintentar(msg), group="acciones")
+
+    async def _reintentar(self, msg: m.Fallo) -> None:
+        """A failed store call is said, never dropped: what the operator typed is kept in it,
+        to run again now or once the store answers."""
+        if await self.push_screen_wait(Confirmar(
+                msg.titulo, f"{msg.motivo}\n\nNo se completó: nada de esta operación quedó "
+                "registrado. Lo que escribió se conserva; puede reintentarla ahora o cuando "
+                "vuelva la conexión (la línea de arriba lo dice).", "Reintentar")):
+            while self.ocupado:  # another call started meanwhile: after it
+                await asyncio.sleep(0.1)
+            self.llamar_almacen(*msg.reintento)
 
     def on_mount(self) -> None:
         self.theme = TEMAS[0]
@@ -185,9 +317,10 @@ class RepseApp(App):
                 repo = Repositorio.abrir(db, ahora=ahora)
             except RepseError as exc:
                 return m.NoSeAbrio(str(exc))
-            return m.AlmacenAbierto(repo, repo.simulacion, _preparada(repo.vista()))
+            self.real = self.repo = repo  # under the lock: the follower's next look sees it
+            return m.AlmacenAbierto(repo.simulacion, _preparada(repo.vista()))
 
-        self.llamar_almacen(f"Abriendo {db}…", abrir)
+        self.llamar_almacen(f"Abriendo {self.nombre}…", abrir)
 
     @on(m.NoSeAbrio)
     def _no_se_abrio(self, msg: m.NoSeAbrio) -> None:
@@ -195,19 +328,25 @@ class RepseApp(App):
 
     @on(m.AlmacenAbierto)
     def _abierto(self, msg: m.AlmacenAbierto) -> None:
-        self.real = self.repo = msg.repo
         self.simulacion = msg.simulacion
         self.presente = msg.vista
         self._mostrar()
         self.listo.set()
+        self._seguir()
 
     async def on_unmount(self) -> None:
+        self._parar.set()
         await asyncio.to_thread(self._cerrar)
 
     def _cerrar(self) -> None:
         with self._almacen:  # after the worker still running, if any
             for repo in {r for r in (self.real, self.repo) if r is not None}:
-                repo.cerrar()
+                with contextlib.suppress(RepseError):  # a server gone: nothing to save
+                    if self._reabrir and repo is self.real:
+                        # Its memory may hold an input the store did not record: no snapshot.
+                        repo.store.close()
+                    else:
+                        repo.cerrar()
 
     # --- actions --------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -278,8 +417,7 @@ class RepseApp(App):
     async def _avanzar(self, t: datetime, que: str) -> None:
         """Step the clock to ``t``; on an operation store, past the real present only in a
         simulation copy (offered first)."""
-        repo, real, usuario = self.repo, self.real, self.usuario
-        assert repo is not None and real is not None
+        usuario = self.usuario
         en_copia = not (self.simulacion or self.es_copia or t <= self.ahora())
         if en_copia and not await self.push_screen_wait(Confirmar(
                 "El reloj no puede pasar del presente",
@@ -290,9 +428,9 @@ class RepseApp(App):
             return
 
         def avanzar() -> Message:
-            destino = repo
-            if en_copia:
-                destino = real.copia_simulacion()
+            destino = self._repo()
+            if en_copia:  # ``destino`` is the store itself: a copy of it takes the step
+                destino = destino.copia_simulacion()
                 self.post_message(m.CopiaAbierta(destino, _preparada(destino.vista())))
             r = destino.avanzar(t, usuario=usuario)
             return m.RelojAvanzado(t, r, _preparada(destino.vista()))
@@ -316,16 +454,15 @@ class RepseApp(App):
         self.lanzar(self._simulacion())
 
     async def _simulacion(self) -> None:
-        copia, real = self.repo, self.real
-        assert copia is not None and real is not None
         if self.es_copia:
             if await self.push_screen_wait(Confirmar(
                     "Salir de la copia de simulación",
                     "Se descarta la copia y todo lo ensayado en ella; se vuelve al almacén.",
                     "Descartar la copia")):
                 def descartar() -> Message:
-                    copia.cerrar()
-                    return m.CopiaDescartada(_preparada(real.vista()))
+                    self._repo().cerrar()
+                    assert self.real is not None
+                    return m.CopiaDescartada(_preparada(self.real.vista()))
 
                 self.llamar_almacen("Descartando la copia…", descartar)
             return
@@ -334,7 +471,7 @@ class RepseApp(App):
             return
 
         def copiar() -> Message:
-            c = real.copia_simulacion()
+            c = self._repo().copia_simulacion()
             return m.CopiaAbierta(c, _preparada(c.vista()))
 
         self.llamar_almacen("Copiando el almacén para ensayar…", copiar)
@@ -361,8 +498,7 @@ class RepseApp(App):
         self.lanzar(self._momento())
 
     async def _momento(self) -> None:
-        repo = self.repo
-        assert repo is not None and self.presente is not None
+        assert self.presente is not None
         reloj = self.presente.reloj
         t = await self.push_screen_wait(PedirMomento(
             "Ver un momento pasado", "El estado tal como era en ese instante (solo lectura).",
@@ -371,7 +507,7 @@ class RepseApp(App):
             return
         # The replayed engine is this worker's alone: the Vista can own it without a copy.
         self.llamar_almacen(f"Reconstruyendo el {momento(t)}…", lambda: m.InstantePasado(
-            t, _preparada(Vista(repo.en_instante(t), 0, congelado=True))))
+            t, _preparada(Vista(self._repo().en_instante(t), 0, congelado=True))))
 
     @on(m.InstantePasado)
     def _instante_pasado(self, msg: m.InstantePasado) -> None:
@@ -404,12 +540,12 @@ class RepseApp(App):
                 f"Fecha efectiva: {momento(pedido.at)}\n\nSe registra como una entrada del "
                 "almacén; los rechazos quedan con su motivo.", "Importar")):
             return
-        repo, importar, usuario = self.repo, self._importar, self.usuario
-        assert repo is not None
+        importar, usuario = self._importar, self.usuario
         texto = f"Importando {pedido.archivo.name}…"
         progreso = self.progreso(texto)
 
         def importar_archivo() -> Message:
+            repo = self._repo()
             r = importar(repo, pedido.tipo, pedido.archivo, ciclo=pedido.ciclo, at=pedido.at,
                          actor=inp.emisor(pedido.tipo), ronda=pedido.ronda,
                          completo=pedido.completo, motivo=pedido.motivo, usuario=usuario,
@@ -442,11 +578,14 @@ class RepseApp(App):
         except (ValueError, RepseError) as exc:
             self.push_screen(Resultado("Entrada no válida", [str(exc)], correcto=False))
             return
-        repo = self.repo
-        assert repo is not None
         titulo = mayuscula(ENTRADA[pedido.tipo])
-        self.llamar_almacen(f"Registrando {ENTRADA[pedido.tipo]}…", lambda: m.EntradaRegistrada(
-            titulo, repo.registrar(entrada), _preparada(repo.vista())))
+
+        def registrar() -> Message:
+            repo = self._repo()
+            return m.EntradaRegistrada(titulo, repo.registrar(entrada), _preparada(repo.vista()))
+
+        self.llamar_almacen(f"Registrando {ENTRADA[pedido.tipo]}…", registrar,
+                            f"{titulo}: no se registró")
 
     @on(m.EntradaRegistrada)
     def _entrada_registrada(self, msg: m.EntradaRegistrada) -> None:
@@ -482,7 +621,7 @@ class RepseApp(App):
         if vista is None or not ciclo:
             self.notify("No hay ciclo abierto que exportar.", severity="warning")
             return
-        pedido = await self.push_screen_wait(Exportar(ciclo, self.db.parent / "salidas" / ciclo))
+        pedido = await self.push_screen_wait(Exportar(ciclo, self.salidas / ciclo))
         if pedido is None:
             return
         ronda = pedido.ronda
@@ -514,9 +653,8 @@ class RepseApp(App):
         self.lanzar(self._rechazos())
 
     async def _rechazos(self) -> None:
-        repo = self.repo
-        assert repo is not None
-        self.llamar_almacen("Leyendo los rechazos…", lambda: m.RechazosLeidos(repo.rechazos()))
+        self.llamar_almacen("Leyendo los rechazos…",
+                            lambda: m.RechazosLeidos(self._repo().rechazos()))
 
     @on(m.RechazosLeidos)
     def _rechazos_leidos(self, msg: m.RechazosLeidos) -> None:

@@ -7,6 +7,7 @@ import argparse
 import time
 from pathlib import Path
 
+from ..core.api import es_servidor
 from .cmd_files import Progress
 from .texto import UsageError, parse_instant
 
@@ -17,13 +18,13 @@ DEMO_PADRON_AT = parse_instant("2026-01-26T09:00", "demo")  # D0 of 2026-1, befo
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    db = Path(args.db)
-    if not db.exists():
-        raise UsageError(f"{db}: no existe; créelo con «repse init» o pruebe «repse demo»")
-    return _run(db, datos=Path(args.datos) if args.datos else None)
+    # A server's URL is checked by connecting (a password it carries is never printed).
+    if not es_servidor(args.db) and not Path(args.db).exists():
+        raise UsageError(f"{args.db}: no existe; créelo con «repse init» o pruebe «repse demo»")
+    return _run(args.db, datos=Path(args.datos) if args.datos else None)
 
 
-def _run(db: Path, datos: Path | None = None) -> int:
+def _run(db: str | Path, datos: Path | None = None) -> int:
     from .app import RepseApp  # Textual only when the TUI starts
 
     app = RepseApp(db, datos=datos)
@@ -70,9 +71,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("tui", help="interfaz de terminal para operar el ciclo",
                        description="Interfaz de terminal (Textual) sobre un almacén: tablero, "
                                    "contratistas, detalle, agenda, reloj, importar y exportar.")
-    p.add_argument("db", metavar="DB")
+    p.add_argument("db", metavar="DB", help="un archivo SQLite, o un servidor PostgreSQL: "
+                   "«postgresql://usuario@servidor/base» o «host=… dbname=… user=…»")
     p.add_argument("--datos", metavar="CARPETA",
-                   help="carpeta donde buscar los archivos a importar (por omisión, la del DB)")
+                   help="carpeta donde buscar los archivos a importar (por omisión, la del DB; "
+                        "con un servidor, la actual)")
     p.set_defaults(func=cmd_tui)
 
     p = sub.add_parser("demo", help="genera un padrón de demostración y abre la interfaz",

@@ -3,20 +3,20 @@ when the state changed, the new read model (a finished :class:`Vista` no thread 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from textual.message import Message
 
-from ..core.api import Repositorio, Respuesta
+from ..core.api import Nueva, Repositorio, Respuesta
 from ..core.errors import Rechazo
 from ..core.vista import Vista
 
 
 @dataclass
 class AlmacenAbierto(Message):
-    repo: Repositorio
     simulacion: bool
     vista: Vista
 
@@ -74,10 +74,35 @@ class RechazosLeidos(Message):
 
 @dataclass
 class Fallo(Message):
-    """A store call that could not run (an unreadable file, a folder not writable)."""
+    """A store call that could not run (an unreadable file, a folder not writable, a lost
+    connection); ``reintento``: how to run it again (``llamar_almacen``'s arguments), with what
+    the operator typed."""
 
     titulo: str
     motivo: str
+    reintento: tuple[str, Callable[[], Message], str]
+
+
+@dataclass
+class Reabierto(Message):
+    """The store read again after a failed call; its state."""
+
+    vista: Vista
+
+
+@dataclass
+class Novedades(Message):
+    """Inputs another office appended, caught up with, and the state after them."""
+
+    nuevas: list[Nueva]
+    vista: Vista
+
+
+@dataclass
+class Conexion(Message):
+    """The store cannot be reached (why), or can again (None)."""
+
+    motivo: str | None
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""The top line of every screen: simulated clock, current cycle, kind of store and view."""
+"""The top line of every screen: simulated clock, current cycle, kind of store and view, and a
+store that cannot be reached."""
 
 from __future__ import annotations
 
@@ -15,5 +16,5 @@ class BarraEstado(Static):
     def _cambio(self, resumen: tuple[str, str]) -> None:
         texto, modo = resumen
         self.update(texto)
-        for m in ("operacion", "simulacion", "copia", "pasado"):
+        for m in ("operacion", "simulacion", "copia", "pasado", "sinconexion"):
             self.set_class(m == modo, f"-{m}")
