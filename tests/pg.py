@@ -129,8 +129,13 @@ terminales:
      {repse} importar opiniones "$STPS" {archivos}/opiniones_ronda1.csv --ciclo 2026-1 \\
        --ronda 2 --completo --at 2026-01-27T10:00 --actor imss
   4. Cualquiera ve quién registró qué, y que la cadena está íntegra:
+     {repse} entradas "$IMSS"
      {psql} "$IMSS" -c "SELECT n, estado, usuario, motivo FROM repse.entradas"
      {repse} verificar "$IMSS"
+  5. Las dos oficinas en la interfaz, a la vez: lo que una registra aparece en la otra en un
+     segundo, con su usuario (q para salir):
+     {repse} tui "$STPS" --datos {archivos}        (terminal 1)
+     {repse} tui "$IMSS" --datos {archivos}        (terminal 2)
   Ni el dueño puede cambiar una entrada:
      {psql} "{admin}" -c "DELETE FROM repse.entradas"
 
