@@ -154,8 +154,14 @@ class _Log:
             self.cache[n] = entrada
 
     def add_stored(self, n: int, cuerpo: bytes) -> None:
-        """Index a stored input by its header alone."""
-        head = _cabecera.decode(cuerpo)
+        """Index a stored input by its header alone. One that is not even that (typed by hand
+        into a server's table) is indexed first in time: the replay refuses it with its
+        reason."""
+        try:
+            head = _cabecera.decode(cuerpo)
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            self.rows.append(_Row(n, 0, "?", None, "?", None, None, None))
+            return
         anula = head.entrada if head.tipo == "anulacion" else None
         self.rows.append(_Row(n, epoch(head.at), head.actor, anula, head.tipo, head.ciclo,
                               head.usuario, head.archivo))
@@ -204,7 +210,15 @@ class _Log:
         for row in sorted(self.rows, key=lambda r: (r.at, r.n)):
             if row.n in skip or row.anula is not None:
                 continue
-            paso = _aplicar_aceptada(out.engine, self.entrada(row.n), row.n)
+            try:
+                entrada = self.entrada(row.n)
+            except inp.InputError as exc:
+                motivo = (f"la entrada aceptada {row.n} del registro no es una entrada válida "
+                          f"({exc.motivo}): no se aplica; anúlela y registre la correcta")
+                out.engine.rechazos.append(Rechazo(row.n, row.tipo, None, motivo))
+                out.rechazadas[row.n] = motivo
+                continue
+            paso = _aplicar_aceptada(out.engine, entrada, row.n)
             if isinstance(paso, str):
                 out.rechazadas[row.n] = paso
             else:
@@ -344,7 +358,12 @@ class Repositorio:
                                      row.estado == "aceptada"))
             if row.estado != "aceptada":
                 continue
-            entrada = inp.decode(row.cuerpo, row.n)
+            try:
+                entrada = inp.decode(row.cuerpo, row.n)
+            except inp.InputError:  # typed by hand into a server's table: the replay says why
+                self.log.add_stored(row.n, row.cuerpo)
+                rebuild = True
+                continue
             self.log.add(row.n, entrada)
             rebuild = rebuild or entrada.retroactivo or isinstance(entrada, inp.Anulacion)
             if not rebuild:

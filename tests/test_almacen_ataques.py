@@ -118,3 +118,25 @@ def test_a_complete_list_with_refused_rows_or_no_rows_is_refused_whole(db, tmp_p
     # Nobody turned positiva because of a bad file, and the clock did not move.
     assert {c["estado"] for c in estado["contratistas"].values()} == {"en_consulta"}
     assert estado["reloj"].startswith("2026-01-26T09:00:00")
+
+
+# --- a row typed by hand that is not an input ------------------------------------------------
+def test_an_accepted_row_that_is_not_an_input_is_refused_by_the_replay_not_fatal(db, capsys):
+    """On a server a login may INSERT by hand a row of the right type and actor that lacks a
+    field: every command must go on, and the refusal must be said."""
+    from repse.core.store import chain_hash
+
+    cuerpo = json.dumps({"tipo": "padron", "at": "2026-01-26T10:00:00", "actor": "stps",
+                         "contratistas": []}).encode()  # no «ciclo»
+    con = sqlite3.connect(db)
+    n, prev = con.execute("SELECT n, hash FROM entradas ORDER BY n DESC LIMIT 1").fetchone()
+    con.execute("INSERT INTO entradas VALUES (?, 'aceptada', NULL, ?, ?, ?, NULL)",
+                (n + 1, cuerpo, b"[]", chain_hash(prev, n + 1, "aceptada", None, cuerpo, b"[]")))
+    con.commit()
+    con.close()
+    sql(db, "DELETE FROM instantanea")
+    assert main(["estado", str(db), RFCS[0]]) == 0
+    assert "EMPRESA 0" in capsys.readouterr().out
+    assert main(["rechazos", str(db)]) == 0
+    assert "no es una entrada válida" in capsys.readouterr().out
+    assert main(["verificar", str(db)]) == 0
