@@ -37,10 +37,16 @@ def app_de(db, **kw) -> RepseApp:
 
 
 async def abierta(pilot) -> None:
+    """The app open and its screen settled: a DataTable sizes its columns to its rows on a
+    refresh after they arrive, later on a loaded machine; wait until three looks agree."""
     await pilot.app.listo.wait()
-    # Two rounds: a DataTable sizes its columns to its rows on the refresh after they arrive.
-    await pilot.pause()
-    await pilot.pause()
+    vistas: list[str] = []
+    for _ in range(250):
+        await pilot.pause(0.02)
+        vistas = [*vistas[-2:], pantalla(pilot.app)]
+        if len(vistas) == 3 and len(set(vistas)) == 1:
+            return
+    raise AssertionError("la pantalla no se asentó en 5 s")
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
