@@ -200,8 +200,9 @@ ESCENARIOS: Mapping[str, Escenario] = {e.clave: e for e in (
         "exhorto y no se solicita la renovación. El registro vencido termina el expediente; la "
         "STPS cancela después el registro no renovado.",
         (
-            _reg("inicio_ventana_renovacion", "reloj", "2025-11-20T00:00-06:00",
-                 "Empiezan los tres meses anteriores al fin de la vigencia."),
+            _reg("inicio_ventana_renovacion", "reloj", "2025-11-01T00:00-06:00",
+                 "Abre la ventana de renovación: noviembre a enero, los tres meses naturales "
+                 "anteriores al mes del aniversario."),
             *_inicio()[:3],
             _reg("fin_vigencia", "reloj", "2026-02-20T00:00-06:00",
                  "Termina la vigencia de tres años sin renovación solicitada."),
