@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 
 import numpy as np
 
+from ..calendars import VentanaRenovacion
 from ..cycle import fecha_corta
 from ..plazos import MX
 
@@ -68,7 +69,7 @@ def aniversario(start: date) -> int:
     return int(add_months(np.array([start.toordinal()], dtype=np.int32), 12 * TERM_YEARS)[0])
 
 
-def ventana_renovacion(inicio: np.ndarray, vence: np.ndarray, politica: str
+def ventana_renovacion(inicio: np.ndarray, vence: np.ndarray, politica: VentanaRenovacion
                        ) -> tuple[np.ndarray, np.ndarray]:
     """(first day, last day) of the renewal window of terms that started on ``inicio`` and end
     at 00:00 of ``vence`` (ordinals, vectorized), by the policy ``ventana_renovacion``.
