@@ -35,6 +35,10 @@ Procedimiento = Literal["mecanismo", "cancelacion", "renovacion"]
 PROCEDIMIENTOS: tuple[Procedimiento, ...] = ("mecanismo", "cancelacion", "renovacion")
 
 BaseInhabiles = Literal["lft74", "lfpa28"]
+# The renewal window (Acuerdo REPSE, DÉCIMO SEXTO): the three calendar months before the month in
+# which the term ends, as the 2024 reform's calendar publishes it; or the 2021 text read day to
+# day, from the same day three months before the anniversary until the term ends.
+VentanaRenovacion = Literal["meses_calendario", "tres_meses"]
 
 AUTORIDAD_NOMBRE = {"imss": "IMSS", "stps": "STPS", "conjunto": "IMSS y STPS"}
 DE_AUTORIDAD = {"imss": "del IMSS", "stps": "de la STPS"}
@@ -291,6 +295,7 @@ class Politicas(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     base_inhabiles: BaseInhabiles = "lft74"
     # Rule 2: a natural-day plazo whose last day is inhábil extends to the next hábil day.
     prorroga_plazo_natural: bool = True
+    ventana_renovacion: VentanaRenovacion = "meses_calendario"
 
 
 @dataclass(frozen=True)

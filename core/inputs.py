@@ -216,6 +216,9 @@ class Manifestacion(_Entrada, frozen=True, kw_only=True, tag="manifestacion"):
 
 
 class Renovacion(_Entrada, frozen=True, kw_only=True, tag="renovacion"):
+    """A renewal recorded by STPS: the request (inside the renewal window), its resolution, or
+    the contractor's requerimiento of a resolution once STPS's 20 hábil days passed."""
+
     rfc: Rfc
     resultado: ResultadoRenovacion
 

@@ -10,9 +10,9 @@ import numpy as np
 from .calendars import Calendarios, DatosCalendario, Politicas
 from .cycle import Ciclo
 from .errors import Rechazo
-from .motor import CicloEstado, Engine, Lote, Nota
+from .motor import COLUMNAS_REGISTRO, CicloEstado, Engine, Lote, Nota
 
-FORMATO = 2  # 2: domain-named columns, no engine refusals in the store
+FORMATO = 3  # 2: domain-named columns, no engine refusals in the store; 3: renewal plazos
 
 
 class _LoteS(msgspec.Struct, array_like=True):
@@ -52,10 +52,6 @@ class _EngineS(msgspec.Struct, array_like=True):
     transiciones: int
 
 
-_ENGINE_ARRAYS = {"fecha_registro": np.int32, "vence": np.int32, "ventana": np.int32,
-                  "registro": np.int8}
-
-
 def dump(engine: Engine) -> bytes:
     ciclos = [
         _CicloS(c.nombre, {name: getattr(c, name).tobytes() for name in c.columnas()},
@@ -68,7 +64,7 @@ def dump(engine: Engine) -> bytes:
     state = _EngineS(
         FORMATO, engine.cal.datos, engine.cal.politicas, engine.reloj, engine.rfcs,
         engine.razon_social, engine.folio, engine.correo, engine.domicilio,
-        {name: getattr(engine, name).tobytes() for name in _ENGINE_ARRAYS}, ciclos, lotes,
+        {name: getattr(engine, name).tobytes() for name in COLUMNAS_REGISTRO}, ciclos, lotes,
         [(n.entrada, n.at, n.ciclo, n.idx, n.texto) for n in engine.notas], engine.rechazos,
         engine.transiciones)
     return msgspec.msgpack.encode(state)
@@ -87,7 +83,8 @@ def load(data: bytes) -> Engine | None:
     engine.rfcs, engine.razon_social, engine.folio = s.rfcs, s.razon_social, s.folio
     engine.correo, engine.domicilio = s.correo, s.domicilio
     engine.index = {rfc: i for i, rfc in enumerate(s.rfcs)}
-    for name, dtype in _ENGINE_ARRAYS.items():
+    for name in COLUMNAS_REGISTRO:
+        dtype = getattr(engine, name).dtype
         setattr(engine, name, np.frombuffer(s.arrays[name], dtype=dtype).copy())
     for cs in s.ciclos:
         c = CicloEstado(Ciclo.parse(cs.nombre))

@@ -44,7 +44,9 @@ Ronda = Literal[1, 2, 3, "diaria"]
 suspended cancellation (numeral 7)."""
 RONDAS: tuple[Ronda, ...] = (1, 2, 3, "diaria")
 Opinion = Literal["positiva", "negativa", "sin_opinion"]
-ResultadoRenovacion = Literal["solicitada", "otorgada", "negada"]
+ResultadoRenovacion = Literal["solicitada", "otorgada", "negada", "requerimiento"]
+"""What a renewal input records: the request, STPS's resolution, or the contractor's
+requerimiento of a resolution once STPS's 20 hábil days passed (STPS records the filing)."""
 
 ACTOR_NOMBRE: Mapping[str, str] = {
     "imss": "IMSS",
@@ -279,7 +281,16 @@ PLAZO_DIARIO = (
     "(numeral 7); calendario conjunto IMSS y STPS."
 )
 TERMINA_TODO = "Termina: todo plazo en curso del expediente."
-TERMINA_RESOLVER = "Termina: los 20 días hábiles de la STPS para resolver la renovación."
+TERMINA_RESOLVER = "Termina: el plazo de la STPS para resolver la renovación."
+PLAZO_RESOLVER = (
+    "Inicia: la STPS resuelve en 20 días hábiles, desde el día siguiente a la solicitud (LFT "
+    "art. 15, tercer párrafo, «veinte días»; Acuerdo REPSE, que los cuenta hábiles; LFPA art. "
+    "28; regla 3); calendario de la STPS, procedimiento de renovación (un cierre que exceptúa "
+    "las renovaciones no los detiene)."
+)
+NUEVA_VIGENCIA = " Inicia: una nueva vigencia de tres años, contada desde el fin de la anterior."
+CANCELA_STPS = ("LFT art. 15 (la STPS cancelará en cualquier tiempo); Acuerdo REPSE, DÉCIMO "
+                "QUINTO; Mecanismo, numeral 6")
 
 # The rules of a negativa and of a sin opinión, which follow the same path.
 _NO_POSITIVA: Mapping[str, Regla] = {
@@ -556,19 +567,34 @@ class Registro(Chart):
     registro_vigente = Estado(
         "Vigente",
         "Registro REPSE vigente: tres años desde el inicio de su periodo vigente (Acuerdo REPSE, "
-        "DÉCIMO TERCERO); la «fecha_registro» del padrón es ese inicio.",
+        "DÉCIMO TERCERO); la «fecha_registro» del padrón es ese inicio. La vigencia termina a "
+        "las 00:00 del aniversario (un registro del 29 de febrero, el 1 de marzo).",
         initial=True,
     )
     registro_por_renovar = Estado(
         "Por renovar",
-        "Corren los tres meses anteriores al fin de la vigencia: solo en esta ventana puede "
-        "solicitarse la renovación (Acuerdo REPSE, DÉCIMO SEXTO, reforma DOF 21-02-2024).",
+        "Abrió la ventana de renovación: los tres meses naturales anteriores al mes en que "
+        "termina la vigencia (Acuerdo REPSE, DÉCIMO SEXTO, y su calendario, reforma DOF "
+        "21-02-2024: un registro otorgado el 10-09-2021 renueva del 01-06-2024 al 31-08-2024). "
+        "Una solicitud fuera de la ventana se rechaza. Sin solicitud, o con la renovación "
+        "negada, la vigencia corre hasta su fin.",
     )
     registro_en_renovacion = Estado(
         "En renovación",
         "Renovación solicitada en tiempo: la STPS debe resolver en 20 días hábiles (LFT art. "
-        "15; LFPA art. 28). El reloj no hace vencer el registro en este estado: la solicitud "
-        "espera su resolución.",
+        "15, tercer párrafo; el Acuerdo REPSE los cuenta hábiles). El registro no vence "
+        "mientras la solicitud espera su resolución.",
+    )
+    registro_sin_respuesta = Estado(
+        "Sin respuesta",
+        "Pasaron los 20 días hábiles sin resolución de la STPS: el contratista puede requerirle "
+        "que resuelva (LFT art. 15, tercer párrafo). El registro no vence mientras tanto.",
+    )
+    registro_requerido = Estado(
+        "Requerido",
+        "El contratista requirió a la STPS la resolución: la STPS tiene tres días hábiles; "
+        "transcurridos sin que se notifique la resolución, la renovación se tiene por "
+        "efectuada (afirmativa ficta, LFT art. 15, tercer párrafo).",
     )
     registro_vencido = Estado(
         "Vencido",
@@ -589,11 +615,26 @@ class Registro(Chart):
     renovacion_solicitada = Event(
         registro_por_renovar.to(registro_en_renovacion), name="Renovación solicitada"
     )
+    # STPS may resolve until the afirmativa ficta takes effect.
     renovacion_otorgada = Event(
-        registro_en_renovacion.to(registro_vigente), name="Renovación otorgada"
+        registro_vigente.from_(registro_en_renovacion, registro_sin_respuesta,
+                               registro_requerido),
+        name="Renovación otorgada",
     )
     renovacion_negada = Event(
-        registro_en_renovacion.to(registro_por_renovar), name="Renovación negada"
+        registro_por_renovar.from_(registro_en_renovacion, registro_sin_respuesta,
+                                   registro_requerido),
+        name="Renovación negada",
+    )
+    fin_plazo_resolucion = Event(
+        registro_en_renovacion.to(registro_sin_respuesta),
+        name="Fin del plazo para resolver la renovación",
+    )
+    renovacion_requerida = Event(
+        registro_sin_respuesta.to(registro_requerido), name="Requerimiento de resolución"
+    )
+    afirmativa_ficta = Event(
+        registro_requerido.to(registro_vigente), name="Afirmativa ficta"
     )
     fin_vigencia = Event(registro_por_renovar.to(registro_vencido), name="Fin de la vigencia")
     cancelacion_registro = Event(
@@ -602,46 +643,56 @@ class Registro(Chart):
 
     reglas: ClassVar[Mapping[str, Regla | Mapping[str, Regla]]] = {
         "inicio_ventana_renovacion": Regla(
-            "reloj", "Acuerdo REPSE, DÉCIMO SEXTO (reforma DOF 21-02-2024)",
-            "Inicia: la ventana de renovación, los tres meses anteriores al fin de la vigencia.",
+            "reloj", "Acuerdo REPSE, DÉCIMO SEXTO (calendario de la reforma DOF 21-02-2024)",
+            "Inicia: la ventana de renovación, a las 00:00 del primer día del tercer mes "
+            "anterior al mes del aniversario; cierra el último día del mes anterior al del "
+            "aniversario. Un registro del 29 de febrero renueva como los de febrero (el "
+            "calendario los lista por mes de otorgamiento). Con la política «ventana_renovacion» "
+            "= «tres_meses»: desde el mismo día tres meses antes del aniversario (o el último "
+            "de ese mes) hasta el fin de la vigencia.",
         ),
         "renovacion_solicitada": Regla(
-            "stps", "LFT art. 15; Acuerdo REPSE, DÉCIMO SEXTO",
-            "Inicia: la STPS resuelve en 20 días hábiles (LFT art. 15, «veinte días»; LFPA art. "
-            "28 descuenta los inhábiles; regla 3); calendario de la STPS, procedimiento de "
-            "renovación.",
+            "stps", "LFT art. 15; Acuerdo REPSE, DÉCIMO SEXTO", PLAZO_RESOLVER,
         ),
         "renovacion_otorgada": Regla(
             "stps",
             "LFT art. 15 («deberá ser renovado cada tres años»); Acuerdo REPSE, DÉCIMO TERCERO",
-            TERMINA_RESOLVER + " Inicia: una nueva vigencia de tres años, contada desde el fin "
-            "de la anterior.",
+            TERMINA_RESOLVER + NUEVA_VIGENCIA,
         ),
         "renovacion_negada": Regla(
             "stps", "LFT art. 15 (la STPS negará el registro a quien no cumpla los requisitos)",
-            TERMINA_RESOLVER + " La ventana de renovación sigue corriendo: puede solicitarse "
-            "otra vez.",
+            TERMINA_RESOLVER + " La vigencia corre hasta su fin (si ya terminó, el registro "
+            "vence en ese momento); dentro de la ventana puede solicitarse otra vez.",
+        ),
+        "fin_plazo_resolucion": Regla(
+            "reloj", "LFT art. 15, tercer párrafo; Acuerdo REPSE (renovación)",
+            "Termina: los 20 días hábiles de la STPS para resolver, a las 00:00 del día "
+            "siguiente al último. Desde ahí el contratista puede requerir la resolución.",
+        ),
+        "renovacion_requerida": Regla(
+            "stps", "LFT art. 15, tercer párrafo (la STPS registra el requerimiento del "
+            "contratista)",
+            "Inicia: tres días hábiles para notificar la resolución, desde el día siguiente al "
+            "requerimiento; calendario de la STPS, procedimiento de renovación.",
+        ),
+        "afirmativa_ficta": Regla(
+            "reloj", "LFT art. 15, tercer párrafo («se tendrá por efectuado el registro»); "
+            "afirmativa ficta",
+            "Termina: los tres días hábiles sin resolución notificada." + NUEVA_VIGENCIA,
         ),
         "fin_vigencia": Regla(
             "reloj", "Acuerdo REPSE, DÉCIMO TERCERO (vigencia de tres años) y DÉCIMO QUINTO, "
             "inciso g)",
-            "Termina: la vigencia de tres años y la ventana de renovación.",
+            "Termina: la vigencia de tres años, a las 00:00 del aniversario.",
         ),
         "cancelacion_registro": {
-            "registro_vigente": Regla(
-                "stps", "LFT art. 15 (la STPS cancelará en cualquier tiempo); Acuerdo REPSE, "
-                "DÉCIMO QUINTO; Mecanismo, numeral 6",
-            ),
+            "registro_vigente": Regla("stps", CANCELA_STPS),
             "registro_por_renovar": Regla(
-                "stps", "LFT art. 15 (la STPS cancelará en cualquier tiempo); Acuerdo REPSE, "
-                "DÉCIMO QUINTO; Mecanismo, numeral 6",
-                "Termina: la ventana de renovación.",
+                "stps", CANCELA_STPS, "Termina: la vigencia y la ventana de renovación."
             ),
-            "registro_en_renovacion": Regla(
-                "stps", "LFT art. 15 (la STPS cancelará en cualquier tiempo); Acuerdo REPSE, "
-                "DÉCIMO QUINTO; Mecanismo, numeral 6",
-                TERMINA_RESOLVER,
-            ),
+            "registro_en_renovacion": Regla("stps", CANCELA_STPS, TERMINA_RESOLVER),
+            "registro_sin_respuesta": Regla("stps", CANCELA_STPS),
+            "registro_requerido": Regla("stps", CANCELA_STPS, TERMINA_RESOLVER),
             "registro_vencido": Regla(
                 "stps", "Acuerdo REPSE, DÉCIMO QUINTO, inciso g) (registro no renovado)",
             ),
@@ -652,6 +703,7 @@ class Registro(Chart):
         "solicitada": "renovacion_solicitada",
         "otorgada": "renovacion_otorgada",
         "negada": "renovacion_negada",
+        "requerimiento": "renovacion_requerida",
     }
     """The event each result of a renewal input fires."""
 
@@ -660,6 +712,9 @@ class Registro(Chart):
         "renovacion_solicitada": "renovacion",
         "renovacion_otorgada": "renovacion",
         "renovacion_negada": "renovacion",
+        "fin_plazo_resolucion": "reloj",
+        "renovacion_requerida": "renovacion",
+        "afirmativa_ficta": "reloj",
         "fin_vigencia": "reloj",
         "cancelacion_registro": "cancelacion_registro",
     }

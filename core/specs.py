@@ -312,8 +312,15 @@ el de su ciclo más reciente."""
 
 TEXTO_REGISTRO = """\
 Cada contratista tiene un registro REPSE, vigente tres años desde el inicio de su periodo
-vigente; la `fecha_registro` del padrón es ese inicio. La renovación solo puede solicitarse en
-los tres meses anteriores al fin de la vigencia."""
+vigente; la `fecha_registro` del padrón es ese inicio, y la vigencia termina a las 00:00 del
+aniversario (un registro del 29 de febrero, el 1 de marzo). La renovación solo puede solicitarse
+en los tres meses naturales anteriores al mes en que termina la vigencia, según el calendario del
+Acuerdo (otorgado el 10-09-2021: del 01-06-2024 al 31-08-2024); la política
+`ventana_renovacion = "tres_meses"` la lee en cambio de día a día, desde el mismo día tres meses
+antes del aniversario hasta el fin de la vigencia. La STPS resuelve en 20 días hábiles de su
+calendario para las renovaciones; sin resolución, el contratista puede requerirla, y tres días
+hábiles después sin resolución notificada la renovación se tiene por efectuada (afirmativa
+ficta, LFT art. 15, tercer párrafo). Un registro con la renovación en curso no vence."""
 
 
 def _seccion_efectos(n: int) -> list[str]:

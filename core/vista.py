@@ -27,7 +27,7 @@ from .calendars import Calendarios
 from .cycle import HORA_LISTADO_INICIAL, HORA_LISTADOS, HORA_PADRON, Ciclo
 from .errors import Rechazo, RepseError
 from .lifecycle import Expediente
-from .motor import EXP, EXP_FINAL, OPINIONES, CicloEstado, Engine, instant
+from .motor import COLUMNAS_REGISTRO, EXP, EXP_FINAL, OPINIONES, CicloEstado, Engine, instant
 from .plazos import MX, cutoff, next_habil_day
 from .table import EXPEDIENTE, REGISTRO
 
@@ -230,8 +230,8 @@ def congelar(engine: Engine) -> Engine:
     """A copy of ``engine`` that shares nothing mutable with it (:meth:`Engine.copia`), its
     arrays read-only: a reader cannot change what another thread reads."""
     e = engine.copia()
-    for a in (e.fecha_registro, e.vence, e.ventana, e.registro):
-        a.flags.writeable = False
+    for name in COLUMNAS_REGISTRO:
+        getattr(e, name).flags.writeable = False
     for c in e.ciclos.values():
         for col in (*c.columnas(), "posicion_de"):
             getattr(c, col).flags.writeable = False
@@ -375,6 +375,11 @@ def _daily(c: CicloEstado, conjunto, reloj: int) -> Iterator[Obligacion]:
 # --------------------------------------------------------------------------------------------
 # One contractor
 # --------------------------------------------------------------------------------------------
+_PLAZOS_REGISTRO = ("inicio_ventana_renovacion", "fin_vigencia", "fin_plazo_resolucion",
+                    "afirmativa_ficta")
+"""The plazos of a registration (a procedure lists only its own)."""
+
+
 def _proximo_plazo(engine: Engine, c: CicloEstado | None, p: int, i: int) -> ProximoPlazo | None:
     reg = REGISTRO.states[engine.registro[i]]
     if c is not None:
@@ -389,6 +394,9 @@ def _proximo_plazo(engine: Engine, c: CicloEstado | None, p: int, i: int) -> Pro
             return ProximoPlazo(column[0], date.fromordinal(int(column[1][p])))
     if reg == "registro_por_renovar":
         return ProximoPlazo("fin_vigencia", date.fromordinal(int(engine.vence[i]) - 1))
+    if reg in ("registro_en_renovacion", "registro_requerido"):
+        plazo = "fin_plazo_resolucion" if reg == "registro_en_renovacion" else "afirmativa_ficta"
+        return ProximoPlazo(plazo, date.fromordinal(int(engine.fin_resolucion[i])))
     if reg == "registro_vigente":
         return ProximoPlazo("inicio_ventana_renovacion", date.fromordinal(int(engine.ventana[i])))
     return None
@@ -438,7 +446,7 @@ def _expedientes(engine: Engine, i: int) -> list[FichaExpediente]:
         code = int(c.estado[p])
         state = EXPEDIENTE.states[code]
         plazo = _proximo_plazo(engine, c, p, i)
-        if plazo is not None and plazo.plazo in ("inicio_ventana_renovacion", "fin_vigencia"):
+        if plazo is not None and plazo.plazo in _PLAZOS_REGISTRO:
             plazo = None  # the registration's plazo, listed apart
         admite = tuple((e, Expediente.entradas.get(e, e))
                        for e in EXPEDIENTE.allowed_events(state))

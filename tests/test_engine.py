@@ -230,7 +230,8 @@ def test_an_expired_registration_ends_the_open_procedure(repo):
     assert (st.estado, st.registro) == ("cancelado", "registro_vencido")
     steps = [(s.at, s.evento) for s in repo.vista().historial(A)]
     assert steps == [
-        (at("2026-06-15T00:00:00"), "inicio_ventana_renovacion"),
+        # Registered 15 Sep 2023: the window is June to August 2026 (Acuerdo's calendar).
+        (at("2026-06-01T00:00:00"), "inicio_ventana_renovacion"),
         (at("2026-07-27T09:00:00"), "padron_recibido"),
         (at("2026-07-27T17:00:00"), "opinion_negativa"),
         (at("2026-09-15T00:00:00"), "fin_vigencia"),
@@ -319,9 +320,9 @@ def test_a_refused_renewal_is_a_row_refusal_and_memory_matches_the_log(repo, tmp
     r = repo.registrar(inp.Renovacion(at=at("2026-09-01T10:00:00"), actor="stps", rfc=A,
                                       resultado="solicitada"))
     assert r.aceptada and r.aceptadas == 0
-    assert r.rechazos[0].motivo == ("la renovación solo puede solicitarse en los tres meses "
-                                    "previos al fin de la vigencia: la ventana abre el lun "
-                                    "01-03-2027")
+    assert r.rechazos[0].motivo == ("la renovación solo puede solicitarse dentro de su ventana, "
+                                    "del lun 01-03-2027 al lun 31-05-2027; la vigencia termina "
+                                    "a las 00:00 del mar 01-06-2027")
     in_memory = dump(repo.engine)
     repo.store.close()
     assert dump(Repositorio(Store(tmp_path / "r.db")).engine) == in_memory

@@ -35,8 +35,8 @@ EXPEDIENTE_STATES = [
     "por_cancelar", "cancelacion_suspendida", "cancelado", "excluido",
 ]
 REGISTRO_STATES = [
-    "registro_vigente", "registro_por_renovar", "registro_en_renovacion", "registro_vencido",
-    "registro_cancelado",
+    "registro_vigente", "registro_por_renovar", "registro_en_renovacion",
+    "registro_sin_respuesta", "registro_requerido", "registro_vencido", "registro_cancelado",
 ]
 # The engine depends on these names and actors (the lead's design decisions).
 EXPEDIENTE_ACTORS = {
@@ -58,6 +58,9 @@ REGISTRO_ACTORS = {
     "renovacion_solicitada": "stps",
     "renovacion_otorgada": "stps",
     "renovacion_negada": "stps",
+    "fin_plazo_resolucion": "reloj",
+    "renovacion_requerida": "stps",  # STPS records the contractor's requerimiento
+    "afirmativa_ficta": "reloj",
     "fin_vigencia": "reloj",
     "cancelacion_registro": "stps",
 }
@@ -114,10 +117,21 @@ def test_the_transitions_the_engine_relies_on():
         ("registro_por_renovar", "renovacion_solicitada"): "registro_en_renovacion",
         ("registro_en_renovacion", "renovacion_otorgada"): "registro_vigente",
         ("registro_en_renovacion", "renovacion_negada"): "registro_por_renovar",
+        ("registro_en_renovacion", "fin_plazo_resolucion"): "registro_sin_respuesta",
+        ("registro_sin_respuesta", "renovacion_requerida"): "registro_requerido",
+        ("registro_requerido", "afirmativa_ficta"): "registro_vigente",
+        # STPS may still resolve after its 20 days, until the afirmativa ficta.
+        ("registro_sin_respuesta", "renovacion_otorgada"): "registro_vigente",
+        ("registro_sin_respuesta", "renovacion_negada"): "registro_por_renovar",
+        ("registro_requerido", "renovacion_otorgada"): "registro_vigente",
+        ("registro_requerido", "renovacion_negada"): "registro_por_renovar",
+        # Only a registration with no renewal in course lapses at its anniversary.
         ("registro_por_renovar", "fin_vigencia"): "registro_vencido",
         ("registro_vigente", "cancelacion_registro"): "registro_cancelado",
         ("registro_por_renovar", "cancelacion_registro"): "registro_cancelado",
         ("registro_en_renovacion", "cancelacion_registro"): "registro_cancelado",
+        ("registro_sin_respuesta", "cancelacion_registro"): "registro_cancelado",
+        ("registro_requerido", "cancelacion_registro"): "registro_cancelado",
         ("registro_vencido", "cancelacion_registro"): "registro_cancelado",
     }
 

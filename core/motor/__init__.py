@@ -17,11 +17,12 @@ import numpy as np
 
 from .columnas import EXP, EXP_FINAL, OPINION_CODE, OPINIONES, CicloEstado
 from .entradas import Desenlace, EntradaRechazada, Entradas
-from .estado import Lote, Nota
+from .estado import COLUMNAS_REGISTRO, Lote, Nota
 from .tiempo import add_months, epoch, instant
 
-__all__ = ["EXP", "EXP_FINAL", "OPINIONES", "OPINION_CODE", "CicloEstado", "Desenlace", "Engine",
-           "EntradaRechazada", "Lote", "Nota", "add_months", "epoch", "instant"]
+__all__ = ["COLUMNAS_REGISTRO", "EXP", "EXP_FINAL", "OPINIONES", "OPINION_CODE", "CicloEstado",
+           "Desenlace", "Engine", "EntradaRechazada", "Lote", "Nota", "add_months", "epoch",
+           "instant"]
 
 
 class Engine(Entradas):
@@ -53,7 +54,7 @@ class Engine(Entradas):
         for name in ("rfcs", "razon_social", "folio", "correo", "domicilio", "lotes", "notas",
                      "rechazos"):
             setattr(e, name, list(getattr(self, name)))
-        for name in ("fecha_registro", "vence", "ventana", "registro"):
+        for name in COLUMNAS_REGISTRO:
             setattr(e, name, getattr(self, name).copy())
         e.ciclos = {nombre: c.copia() for nombre, c in self.ciclos.items()}
         return e

@@ -17,7 +17,7 @@ from ..plazos import MX, habil_plazo_end, natural_plazo_end, next_habil_day
 from ..rfc import check_rfc_batch, normalize_rfc
 from ..table import REGISTRO
 from .columnas import EXP, OPINION_CODE, REG, REG_TABLE, CicloEstado
-from .estado import Lote, Nota
+from .estado import COLUMNAS_REGISTRO, Lote, Nota
 from .filas import (
     EnCurso,
     aviso,
@@ -28,7 +28,18 @@ from .filas import (
     state_reason,
 )
 from .reloj import Reloj, by_day
-from .tiempo import TERM_YEARS, WINDOW_MONTHS, add_months, aniversario, dia, epoch, fecha, instant
+from .tiempo import (
+    DIAS_REQUERIMIENTO,
+    DIAS_RESOLVER,
+    TERM_YEARS,
+    add_months,
+    aniversario,
+    dia,
+    epoch,
+    fecha,
+    instant,
+    ventana_renovacion,
+)
 
 
 @dataclass(frozen=True)
@@ -118,9 +129,15 @@ class Entradas(Reloj):
         self.cal = Calendarios(DatosCalendario(entrada.cierre, entrada.revisado),
                                entrada.politicas)
         result.aceptadas = 1
-        # A newly published closure changes the running plazos from now on.
+        # A newly published closure changes the running plazos from now on; a policy, the
+        # renewal windows not yet open.
         for c in self.ciclos.values():
             self._recompute_plazos(c)
+        self._ventanas(np.arange(len(self.rfcs)))
+        for state, dias in (("registro_en_renovacion", DIAS_RESOLVER),
+                            ("registro_requerido", DIAS_REQUERIMIENTO)):
+            running = np.flatnonzero(self.registro == REG[state])
+            self._set_resolucion(running, self.resolucion_desde[running], dias)
 
     def _recompute_plazos(self, c: CicloEstado) -> None:
         today = dia(instant(self.reloj))
@@ -228,7 +245,7 @@ class Entradas(Reloj):
         if start > self.fecha_registro[i]:  # a renewal recorded by STPS outside this system
             self.fecha_registro[i] = start
             self.vence[i] = aniversario(row.fecha_registro)
-            self.ventana[i] = add_months(np.array([self.vence[i]]), -WINDOW_MONTHS)[0]
+            self._ventanas(np.array([i]))
 
     def _add_contractors(self, rows: Sequence[inp.FilaPadron], rfcs: Sequence[str],
                          starts: np.ndarray) -> None:
@@ -240,12 +257,13 @@ class Entradas(Reloj):
         self.folio.extend(r.folio.strip() for r in rows)
         self.correo.extend(r.correo for r in rows)
         self.domicilio.extend(r.domicilio for r in rows)
-        vence = add_months(starts, 12 * TERM_YEARS)
-        self.fecha_registro = np.concatenate([self.fecha_registro, starts])
-        self.vence = np.concatenate([self.vence, vence])
-        self.ventana = np.concatenate([self.ventana, add_months(vence, -WINDOW_MONTHS)])
-        self.registro = np.concatenate(
-            [self.registro, np.full(len(rows), REG["registro_vigente"], np.int8)])
+        nuevas = {"fecha_registro": starts, "vence": add_months(starts, 12 * TERM_YEARS),
+                  "registro": np.full(len(rows), REG["registro_vigente"], np.int8)}
+        for name in COLUMNAS_REGISTRO:
+            old = getattr(self, name)
+            extra = nuevas.get(name, np.zeros(len(rows), old.dtype))
+            setattr(self, name, np.concatenate([old, extra.astype(old.dtype)]))
+        self._ventanas(np.arange(start, len(self.rfcs)))
 
     def _on_opiniones(self, entrada: inp.Opiniones, result: EnCurso, numero: int) -> None:
         c = self.ciclos[str(entrada.ciclo)]
@@ -416,27 +434,53 @@ class Entradas(Reloj):
         rfc = normalize_rfc(entrada.rfc)
         i = self.index.get(rfc)
         event = Registro.renovaciones[entrada.resultado]
+        today = dia(entrada.at)
         # Refused as a row, not as a whole input: the clock has already moved to ``at``, and
         # a whole refusal would leave that move in memory but not in the log.
-        motivo = None
         if i is None:
             motivo = "RFC desconocido: no está en ningún padrón recibido"
-        elif REG_TABLE[self.registro[i], REGISTRO.event_code(event)] < 0:
-            state = REGISTRO.states[self.registro[i]]
-            if event == "renovacion_solicitada" and state == "registro_vigente":
-                motivo = (f"la renovación solo puede solicitarse en los tres meses previos al fin "
-                          f"de la vigencia: la ventana abre el {fecha(int(self.ventana[i]))}")
-            else:
-                motivo = (f"«renovación {entrada.resultado}» no procede con el registro en "
-                          f"«{state}»")
+        else:
+            motivo = self._renovacion_no_procede(i, event, entrada.resultado, today)
         if motivo:
             result.rechazos.append(Rechazo(numero, "renovacion", rfc, motivo, entrada.archivo))
             return
         ids = np.array([i], dtype=np.int32)
-        if event == "renovacion_otorgada":
-            # Three more years counted from the end of the previous term (DÉCIMO TERCERO).
-            self.vence[i] = add_months(self.vence[ids], 12 * TERM_YEARS)[0]
-            self.ventana[i] = add_months(self.vence[ids], -WINDOW_MONTHS)[0]
-        self._fire_registro(ids, event, epoch(entrada.at), numero)
+        t = epoch(entrada.at)
+        if event == "renovacion_solicitada":
+            self._set_resolucion(ids, np.array([today]), DIAS_RESOLVER)
+        elif event == "renovacion_requerida":
+            self._set_resolucion(ids, np.array([today]), DIAS_REQUERIMIENTO)
+        self._fire_registro(ids, event, t, numero)
+        if event == "renovacion_negada" and self.vence[i] <= today:
+            # The term ended while the renewal was in course: denied, it lapses at once.
+            self._fire_registro(ids, "fin_vigencia", t, numero)
         result.aceptadas = 1
 
+    def _renovacion_no_procede(self, i: int, event: str, resultado: str, today: int
+                               ) -> str | None:
+        """Why renewal input ``resultado`` does not apply to contractor ``i`` today, or None."""
+        state = REGISTRO.states[self.registro[i]]
+        if event == "renovacion_solicitada" and state in (
+                "registro_vigente", "registro_por_renovar", "registro_vencido"):
+            abre, cierra = (int(d[0]) for d in ventana_renovacion(
+                self.fecha_registro[[i]], self.vence[[i]], self.cal.politicas.ventana_renovacion))
+            if not abre <= today <= cierra:
+                return (f"la renovación solo puede solicitarse dentro de su ventana, del "
+                        f"{fecha(abre)} al {fecha(cierra)}; la vigencia termina a las 00:00 del "
+                        f"{fecha(int(self.vence[i]))}")
+        if event == "renovacion_requerida" and state == "registro_en_renovacion":
+            return (f"el requerimiento procede cuando vencen los {DIAS_RESOLVER} días hábiles de "
+                    f"la STPS para resolver: el último es el {fecha(int(self.fin_resolucion[i]))}")
+        if REG_TABLE[self.registro[i], REGISTRO.event_code(event)] < 0:
+            return f"«renovación {resultado}» no procede con el registro en «{state}»"
+        return None
+
+    def _set_resolucion(self, ids: np.ndarray, desde: np.ndarray, dias: int) -> None:
+        """STPS's plazo of ``dias`` hábil days on a renewal, from the day after ``desde``
+        (LFPA art. 38), on the STPS calendar for renewals (closures that except them do not
+        stop it)."""
+        self.resolucion_desde[ids] = desde
+        cal = self.cal.stps("renovacion")
+        for day in np.unique(desde).tolist():
+            last = habil_plazo_end(date.fromordinal(day), dias, cal)
+            self.fin_resolucion[ids[desde == day]] = last.toordinal()

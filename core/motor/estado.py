@@ -11,6 +11,11 @@ from ..calendars import Calendarios
 from ..errors import Rechazo
 from ..table import EXPEDIENTE, REGISTRO, CompiledChart
 from .columnas import EXP_TABLE, REG_TABLE, CicloEstado
+from .tiempo import TERM_YEARS, add_months, ventana_renovacion
+
+COLUMNAS_REGISTRO = ("fecha_registro", "vence", "ventana", "resolucion_desde", "fin_resolucion",
+                     "registro")
+"""The per-contractor columns of the registration (copies and snapshots take them all)."""
 
 
 @dataclass(frozen=True)
@@ -50,9 +55,13 @@ class EstadoMotor:
         self.folio: list[str] = []
         self.correo: list[str | None] = []
         self.domicilio: list[str | None] = []
-        self.fecha_registro = np.zeros(0, dtype=np.int32)
+        self.fecha_registro = np.zeros(0, dtype=np.int32)  # first day of the current term
         self.vence = np.zeros(0, dtype=np.int32)  # first day the term no longer covers
         self.ventana = np.zeros(0, dtype=np.int32)  # first day of the renewal window
+        # STPS's running plazo on a renewal: the day it counts from (the request or the
+        # requerimiento) and its last day.
+        self.resolucion_desde = np.zeros(0, dtype=np.int32)
+        self.fin_resolucion = np.zeros(0, dtype=np.int32)
         self.registro = np.zeros(0, dtype=np.int8)
         self.ciclos: dict[str, CicloEstado] = {}
         self.lotes: list[Lote] = []
@@ -83,9 +92,19 @@ class EstadoMotor:
         for efecto in _EFECTOS_EXPEDIENTE.get(event, ()):
             self._fire_registro_where_allowed(ids, efecto, at, numero)
 
+    def _ventanas(self, ids: np.ndarray) -> None:
+        """The first day of the renewal window of ``ids``' terms, by the policy in force."""
+        self.ventana[ids] = ventana_renovacion(self.fecha_registro[ids], self.vence[ids],
+                                               self.cal.politicas.ventana_renovacion)[0]
+
     def _fire_registro(self, ids: np.ndarray, event: str, at: int, numero: int) -> None:
         if not len(ids):
             return
+        if event in _NUEVA_VIGENCIA:
+            # Three more years counted from the end of the previous term (DÉCIMO TERCERO).
+            self.fecha_registro[ids] = self.vence[ids]
+            self.vence[ids] = add_months(self.vence[ids], 12 * TERM_YEARS)
+            self._ventanas(ids)
         self._move(self.registro, ids, ids, REG_TABLE, REGISTRO, event, at, numero, None)
         for efecto in _EFECTOS_REGISTRO.get(event, ()):
             e2 = EXPEDIENTE.event_code(efecto)
@@ -102,6 +121,9 @@ class EstadoMotor:
         self._fire_registro(allowed, event, at, numero)
 
 
+# Every way back to a vigente registration is a renewal: granted, or by afirmativa ficta.
+_NUEVA_VIGENCIA = frozenset(t.event for t in REGISTRO.info.values()
+                            if t.target == "registro_vigente")
 _EFECTOS_EXPEDIENTE: dict[str, tuple[str, ...]] = {}
 _EFECTOS_REGISTRO: dict[str, tuple[str, ...]] = {}
 

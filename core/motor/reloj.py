@@ -42,12 +42,16 @@ class Reloj(EstadoMotor):
                 running = np.flatnonzero(c.estado == EXP[state])
                 if len(running):
                     yield _earliest(c.fin_plazo[running], running, event, c, after=True)
-        for state, event, column in (("registro_vigente", "inicio_ventana_renovacion",
-                                      self.ventana),
-                                     ("registro_por_renovar", "fin_vigencia", self.vence)):
+        # A term's milestones fire at the start of their day; STPS's plazos on a renewal at
+        # midnight after their last day.
+        for state, event, column, after in (
+                ("registro_vigente", "inicio_ventana_renovacion", self.ventana, False),
+                ("registro_por_renovar", "fin_vigencia", self.vence, False),
+                ("registro_en_renovacion", "fin_plazo_resolucion", self.fin_resolucion, True),
+                ("registro_requerido", "afirmativa_ficta", self.fin_resolucion, True)):
             ids = np.flatnonzero(self.registro == REG[state])
             if len(ids):
-                yield _earliest(column[ids], ids, event, None, after=False)
+                yield _earliest(column[ids], ids, event, None, after=after)
 
     def _next_due(self, t: int) -> Vencimiento | None:
         best = None

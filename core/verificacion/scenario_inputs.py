@@ -15,8 +15,10 @@ from .scenarios import Escenario, Paso
 
 RFC = "MAB9307148T4"
 RAZON_SOCIAL = "Servicios Especializados del Bajío, S.A. de C.V."
-# The scenario of a registration that expires names its start; the others start mid-2024.
-FECHA_REGISTRO = {"registro_vence_sin_renovar": date(2023, 2, 20)}
+# The scenarios of a registration that expires or renews name its start; the others start
+# mid-2024.
+FECHA_REGISTRO = {"registro_vence_sin_renovar": date(2023, 2, 20),
+                  "renovacion_afirmativa_ficta": date(2023, 5, 31)}
 DEFAULT_FECHA_REGISTRO = date(2024, 6, 1)
 
 _OPINION = {evento: opinion for opinion, evento in Expediente.opiniones.items()}

@@ -200,8 +200,9 @@ ESCENARIOS: Mapping[str, Escenario] = {e.clave: e for e in (
         "exhorto y no se solicita la renovación. El registro vencido termina el expediente; la "
         "STPS cancela después el registro no renovado.",
         (
-            _reg("inicio_ventana_renovacion", "reloj", "2025-11-20T00:00-06:00",
-                 "Empiezan los tres meses anteriores al fin de la vigencia."),
+            _reg("inicio_ventana_renovacion", "reloj", "2025-11-01T00:00-06:00",
+                 "Abre la ventana de renovación: noviembre a enero, los tres meses naturales "
+                 "anteriores al mes del aniversario."),
             *_inicio()[:3],
             _reg("fin_vigencia", "reloj", "2026-02-20T00:00-06:00",
                  "Termina la vigencia de tres años sin renovación solicitada."),
@@ -211,6 +212,37 @@ ESCENARIOS: Mapping[str, Escenario] = {e.clave: e for e in (
                  "Solicitud fuera de la ventana de renovación.", rechazo=True),
             _reg("cancelacion_registro", "stps", "2026-02-23T12:00-06:00",
                  "La STPS cancela el registro no renovado (DÉCIMO QUINTO, inciso g)."),
+        ),
+    ),
+    Escenario(
+        "renovacion_afirmativa_ficta",
+        "La STPS no resuelve la renovación: afirmativa ficta",
+        "Registro del 2023-05-31, al corriente en la ronda 1: su ventana de renovación va de "
+        "febrero a abril de 2026 y su vigencia termina a las 00:00 del 2026-05-31. La STPS no "
+        "resuelve la solicitud en 20 días hábiles; el contratista le requiere la resolución y, "
+        "tres días hábiles después sin resolución notificada, la renovación se tiene por "
+        "efectuada (LFT art. 15, tercer párrafo). Sin cierres de la STPS publicados para 2026 "
+        "en los datos: cuentan los días de descanso obligatorio de la LFT art. 74.",
+        (
+            _exp("padron_recibido", "stps", PADRON, nota="La STPS entrega el padrón por oficio."),
+            _exp("opinion_positiva", "imss", RONDA_1, "1", "Opinión positiva: al corriente."),
+            _reg("inicio_ventana_renovacion", "reloj", "2026-02-01T00:00-06:00",
+                 "Abre la ventana de renovación: febrero a abril, los tres meses naturales "
+                 "anteriores al mes del aniversario (mayo)."),
+            _reg("renovacion_solicitada", "stps", "2026-03-02T10:00-06:00",
+                 "Solicitud en tiempo. La STPS tiene 20 días hábiles, del 2026-03-03 al "
+                 "2026-03-31 (el lunes 2026-03-16 es de descanso obligatorio)."),
+            _reg("renovacion_requerida", "stps", "2026-03-20T10:00-06:00",
+                 "Requerimiento prematuro: corren los 20 días de la STPS.", rechazo=True),
+            _reg("fin_plazo_resolucion", "reloj", "2026-04-01T00:00-06:00",
+                 "Pasaron los 20 días hábiles sin resolución."),
+            _reg("renovacion_requerida", "stps", "2026-04-02T10:00-06:00",
+                 "El contratista requiere la resolución y la STPS lo registra: tres días "
+                 "hábiles, 2026-04-03, 2026-04-06 y 2026-04-07."),
+            _reg("afirmativa_ficta", "reloj", "2026-04-08T00:00-06:00",
+                 "Sin resolución notificada: la renovación se tiene por efectuada; la nueva "
+                 "vigencia corre desde el aniversario, 2026-05-31, hasta las 00:00 del "
+                 "2029-05-31."),
         ),
     ),
     Escenario(

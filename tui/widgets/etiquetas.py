@@ -39,6 +39,8 @@ PLAZO: dict[str, str] = {
     "cancelacion": "cancelación",
     "fin_vigencia": "fin de vigencia",
     "inicio_ventana_renovacion": "abre renovación",
+    "fin_plazo_resolucion": "fin para resolver",
+    "afirmativa_ficta": "afirmativa ficta",
 }
 
 OBLIGACION: dict[str, str] = {
