@@ -128,6 +128,14 @@ def test_repse_estado_and_replay_json_list_every_cycle(tmp_path, capsys):
     assert state[B]["expedientes"] == [{"ciclo": "2026-1", "estado": "cancelacion_suspendida"},
                                        {"ciclo": "2026-2", "estado": "al_corriente"}]
     assert state[C]["expedientes"] == [{"ciclo": "2026-1", "estado": "cancelacion_suspendida"}]
+    # The same inputs replayed in memory print the same procedures.
+    jsonl = tmp_path / "entradas.jsonl"
+    jsonl.write_bytes(b"".join(inp.encode(e) + b"\n"
+                               for e in (politica_apagada(), *entradas_dos_ciclos())))
+    assert main(["replay", str(jsonl), "--json"]) == 0
+    replayed = json.loads(capsys.readouterr().out)["contratistas"]
+    assert {r: replayed[r]["expedientes"] for r in (B, C)} == {
+        r: state[r]["expedientes"] for r in (B, C)}
     assert main(["estado", db, B]) == 0
     out = capsys.readouterr().out
     assert "  Expediente: al_corriente (ciclo 2026-2)\n" in out
