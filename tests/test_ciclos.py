@@ -98,6 +98,24 @@ def test_a_later_cycles_round_1_positiva_regularizes_the_suspended_procedure(tmp
     repo.store.close()
 
 
+def test_a_later_cycles_opinion_that_reaches_the_whole_universe_is_its_daily_deposit(tmp_path):
+    entradas = entradas_dos_ciclos()
+    # C regularized by the daily update of Thu 12 Mar: from Fri 13 Mar the universe is B alone.
+    entradas.insert(8, opiniones("2026-03-12T11:00:00", "2026-1", "diaria",
+                                 **{B: "negativa", C: "positiva"}))
+    repo = _repo(tmp_path, *entradas)
+    repo.avanzar(at("2026-08-10T09:00:00"))
+    diarias = {o.limite.date(): (o.estado, o.contratistas, o.cumplida_en)
+               for o in repo.vista().agenda("2026-1") if o.clave == "actualizacion_diaria"}
+    assert diarias[date(2026, 3, 12)] == ("cumplida", 2, at("2026-03-12T11:00:00"))
+    assert diarias[date(2026, 3, 13)] == ("vencida", 1, None)
+    # Round 1 of 2026-2 (Mon 27 Jul, 17:00) reached B, the whole universe: the day's update,
+    # after its 12:00 cut-off; then nothing more is owed.
+    assert diarias[date(2026, 7, 27)] == ("extemporanea", 1, at("2026-07-27T17:00:00"))
+    assert max(diarias) == date(2026, 7, 27)
+    repo.store.close()
+
+
 def test_with_the_policy_off_the_earlier_procedure_stays_suspended_and_owed(tmp_path):
     repo, numero = _dos_ciclos(tmp_path, politica_apagada())
     vista = repo.vista()
@@ -136,6 +154,10 @@ def test_repse_estado_and_replay_json_list_every_cycle(tmp_path, capsys):
     replayed = json.loads(capsys.readouterr().out)["contratistas"]
     assert {r: replayed[r]["expedientes"] for r in (B, C)} == {
         r: state[r]["expedientes"] for r in (B, C)}
+    assert main(["historial", db, B]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any("cancelacion_impedida" in x and "2026-1" in x for x in lines)
+    assert any("opinion_positiva" in x and "2026-2" in x for x in lines)
     assert main(["estado", db, B]) == 0
     out = capsys.readouterr().out
     assert "  Expediente: al_corriente (ciclo 2026-2)\n" in out
