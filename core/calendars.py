@@ -296,6 +296,9 @@ class Politicas(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     # Rule 2: a natural-day plazo whose last day is inhábil extends to the next hábil day.
     prorroga_plazo_natural: bool = True
     ventana_renovacion: VentanaRenovacion = "meses_calendario"
+    # "Several cycles": an IMSS opinion in any round of a later cycle is also the daily update
+    # of the same contractor's suspended procedure of an earlier cycle (the same fact, same date).
+    opinion_actualiza_suspendidos: bool = True
 
 
 @dataclass(frozen=True)

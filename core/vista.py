@@ -52,7 +52,7 @@ class Obligacion(msgspec.Struct, frozen=True):
     limite: datetime
     estado: str
     cumplida_en: datetime | None
-    contratistas: int = 0  # how many contractors it concerns (0: the cycle as a whole)
+    contratistas: int = 0  # how many contractors it concerns (the padrón's rows, a universe)
     pendientes: int = 0  # of those, how many the act has not reached yet
 
 
@@ -61,12 +61,23 @@ class ProximoPlazo(msgspec.Struct, frozen=True):
     fecha: date
 
 
+class ExpedienteCiclo(msgspec.Struct, frozen=True):
+    """One procedure of a contractor: its cycle and state."""
+
+    ciclo: str
+    estado: str
+
+
 class EstadoContratista(msgspec.Struct, frozen=True):
+    """A contractor's displayed state: ``estado``, ``ciclo`` and ``opinion`` are its latest
+    cycle's; ``expedientes`` every procedure of every cycle, oldest first."""
+
     estado: str | None
     ciclo: str | None
     opinion: str | None
     registro: str
     proximo_plazo: ProximoPlazo | None
+    expedientes: tuple[ExpedienteCiclo, ...] = ()
 
 
 class Paso(msgspec.Struct, frozen=True):
@@ -147,6 +158,7 @@ class FilaPadron:
     estado: str | None
     opinion: str | None
     proximo_plazo: ProximoPlazo | None
+    anterior_abierto: bool = False  # a procedure of an earlier cycle is still open
 
 
 @dataclass(frozen=True)
@@ -250,6 +262,7 @@ class _Padron:
     ciclo: np.ndarray  # int16: index into ``ciclos``; -1 without a cycle
     estado: np.ndarray  # int16: EXPEDIENTE state code; SIN_ESTADO without a cycle
     opinion: np.ndarray  # int8: index into OPINIONES (0: none yet)
+    anterior_abierto: np.ndarray  # bool: a procedure of an earlier cycle is not final
 
 
 def _padron(engine: Engine) -> _Padron:
@@ -257,11 +270,19 @@ def _padron(engine: Engine) -> _Padron:
     ciclos, which = engine.ciclo_mostrado()
     estado = np.full(n, SIN_ESTADO, dtype=np.int16)
     opinion = np.zeros(n, dtype=np.int8)
+    anterior = np.zeros(n, dtype=bool)
     for k, c in enumerate(ciclos):
         shown = which[c.contratista] == k
         estado[c.contratista[shown]] = c.estado[shown]
         opinion[c.contratista[shown]] = c.opinion[shown]
-    return _Padron(ciclos, which, estado, opinion)
+        anterior[c.contratista[~shown & ~EXP_FINAL[c.estado]]] = True
+    return _Padron(ciclos, which, estado, opinion, anterior)
+
+
+def _expedientes_de(ciclos: list[CicloEstado], i: int) -> tuple[ExpedienteCiclo, ...]:
+    """Every procedure of contractor ``i`` as (cycle, state), oldest cycle first."""
+    return tuple(ExpedienteCiclo(c.nombre, EXPEDIENTE.states[c.estado[c.posicion_de[i]]])
+                 for c in ciclos if i < len(c.posicion_de) and c.posicion_de[i] >= 0)
 
 
 class _Busqueda:
@@ -298,19 +319,32 @@ def _status(limite: datetime, met: int, complete: bool, reloj: int) -> tuple[str
     return ("vencida" if reloj > lim else "pendiente"), None
 
 
-def _groups(c: CicloEstado, due: np.ndarray, met: np.ndarray, reloj: int, clave: str,
-            responsable: str, hour: time | None) -> Iterator[Obligacion]:
+def _salidas(engine: Engine, c: CicloEstado, de: np.ndarray) -> np.ndarray:
+    """Per procedure of ``c``, the instant it last moved from a state in ``de`` (a mask over
+    the chart's states) to one outside it; 0: never."""
+    out = np.zeros(len(c.estado), dtype=np.int64)
+    for lote in engine.lotes:
+        if lote.ciclo != c.nombre:
+            continue
+        moved = de[lote.desde] & ~de[lote.hacia]
+        if moved.any():
+            out[c.posicion_de[lote.idx[moved]]] = lote.at
+    return out
+
+
+def _groups(c: CicloEstado, due: np.ndarray, met: np.ndarray, ended: np.ndarray, reloj: int,
+            clave: str, responsable: str, hour: time | None) -> Iterator[Obligacion]:
     """One obligation per distinct due day among the procedures that have one. A procedure
-    that ended (final state) before the act no longer counts."""
-    left = EXP_FINAL[c.estado] & (met == 0)
-    mask = (due > 0) & ~left
-    if not mask.any():
-        return
-    dues, mets = due[mask], met[mask]
-    for day in np.unique(dues).tolist():
-        m = mets[dues == day]
-        complete = bool((m > 0).all())
+    that ended (``ended``: the instant it reached a final state) without the act before the
+    cut-off no longer counts; one that ended after it stays owed: a breach is history
+    (DOMAIN.md, "Several cycles")."""
+    unmet_ended = (met == 0) & (ended > 0)
+    for day in np.unique(due[due > 0]).tolist():
         limite = cutoff(date.fromordinal(day), hour)
+        m = met[(due == day) & ~(unmet_ended & (ended <= int(limite.timestamp())))]
+        if not len(m):
+            continue
+        complete = bool((m > 0).all())
         estado, en = _status(limite, int(m.max()), complete, reloj)
         yield Obligacion(c.nombre, clave, responsable, limite, estado, en, len(m),
                          int((m == 0).sum()))
@@ -325,7 +359,9 @@ def _obligaciones(engine: Engine) -> list[Obligacion]:
         d0 = date.fromordinal(c.d0)
         limite = cutoff(d0, HORA_PADRON)
         out.append(Obligacion(c.nombre, "padron", "stps", limite,
-                              *_status(limite, c.padron_recibido_en, True, reloj)))
+                              *_status(limite, c.padron_recibido_en, True, reloj),
+                              len(c.contratista)))
+        ended = _salidas(engine, c, ~EXP_FINAL)
         received = max(d0, instant(c.padron_recibido_en).date())
         day1 = np.full(len(c.estado), received.toordinal(), dtype=np.int32)
         for due, met, clave, responsable, hora in (
@@ -337,39 +373,51 @@ def _obligaciones(engine: Engine) -> list[Obligacion]:
                 (c.dia_tercera_consulta, c.tercera_consulta_recibida, "listado_tercera", "imss",
                  HORA_LISTADOS),
                 (c.limite_cancelacion, c.cancelacion_resuelta_en, "cancelacion", "stps", None)):
-            out += _groups(c, due, met, reloj, clave, responsable, hora)
-        out += _daily(c, conjunto, reloj)
+            out += _groups(c, due, met, ended, reloj, clave, responsable, hora)
+        out += _daily(engine, c, conjunto, reloj)
     out.sort(key=lambda o: (o.limite, o.ciclo, CLAVES.index(o.clave)))
     return out
 
 
-def _daily(c: CicloEstado, conjunto, reloj: int) -> Iterator[Obligacion]:
+def _daily(engine: Engine, c: CicloEstado, conjunto, reloj: int) -> Iterator[Obligacion]:
     """While STPS cannot cancel, IMSS deposits updated opinions every hábil day by 12:00
-    (numeral 7): one obligation per hábil day on which someone was suspended."""
-    since = c.suspendida_desde[c.suspendida_desde > 0]
-    if not len(since):
+    (numeral 7): one obligation per hábil day on which the universe is not empty (procedures
+    suspended before that day and still suspended when it began), counting them; none once
+    every procedure left the suspension, however it left."""
+    suspended = np.flatnonzero(c.suspendida_desde > 0)
+    if not len(suspended):
         return
-    until = c.suspendida_hasta[c.suspendida_desde > 0]
+    since = c.suspendida_desde[suspended]
+    de = np.zeros(len(EXPEDIENTE.states), dtype=bool)
+    de[EXP["cancelacion_suspendida"]] = True
+    left = _salidas(engine, c, de)[suspended]
+    # The last day owed: that of the last instant still suspended (one that left at 00:00
+    # of a day is not owed that day); 0: still suspended.
+    until = np.array([_dia_de(int(t) - 1) if t else 0 for t in left.tolist()], dtype=np.int64)
     today = instant(reloj).date()
-    first = next_habil_day(date.fromordinal(int(since.min())), conjunto)
     inputs_by_day: dict[int, int] = {}
     for t in c.actualizaciones_diarias:
         inputs_by_day.setdefault(instant(t).date().toordinal(), t)
-    day = first
+    day = next_habil_day(date.fromordinal(int(since.min())), conjunto)
     while True:
         o = day.toordinal()
-        active = ((since < o) & ((until == 0) | (until >= o))).any()
-        if not active:
-            if (until > 0).all() and o > int(until.max()):
-                break
-        else:
+        if (until > 0).all() and o > int(until.max()):
+            break  # the universe emptied for good
+        universe = int(((since < o) & ((until == 0) | (until >= o))).sum())
+        if universe:
             limite = cutoff(day, HORA_LISTADOS)
             t = inputs_by_day.get(o)
             estado, en = _status(limite, t or 0, t is not None, reloj)
-            yield Obligacion(c.nombre, "actualizacion_diaria", "imss", limite, estado, en)
+            yield Obligacion(c.nombre, "actualizacion_diaria", "imss", limite, estado, en,
+                             universe)
         if day > today:
             break
         day = next_habil_day(day, conjunto)
+
+
+def _dia_de(t: int) -> int:
+    """The Mexico City day of instant ``t``, as an ordinal."""
+    return instant(t).date().toordinal()
 
 
 # --------------------------------------------------------------------------------------------
@@ -402,15 +450,18 @@ def _proximo_plazo(engine: Engine, c: CicloEstado | None, p: int, i: int) -> Pro
     return None
 
 
-def _estado_de(engine: Engine, i: int, c: CicloEstado | None) -> EstadoContratista:
-    """Contractor ``i``'s displayed state: that of cycle ``c`` (its latest; None: no cycle)."""
+def _estado_de(engine: Engine, i: int, c: CicloEstado | None,
+               expedientes: tuple[ExpedienteCiclo, ...]) -> EstadoContratista:
+    """Contractor ``i``'s displayed state: that of cycle ``c`` (its latest; None: no cycle),
+    with ``expedientes``, every procedure of every cycle."""
     reg = REGISTRO.states[engine.registro[i]]
     if c is None:
-        return EstadoContratista(None, None, None, reg, _proximo_plazo(engine, None, -1, i))
+        return EstadoContratista(None, None, None, reg, _proximo_plazo(engine, None, -1, i),
+                                 expedientes)
     p = int(c.posicion_de[i])
     opinion = OPINIONES[c.opinion[p]] or None
     return EstadoContratista(EXPEDIENTE.states[c.estado[p]], c.nombre, opinion, reg,
-                             _proximo_plazo(engine, c, p, i))
+                             _proximo_plazo(engine, c, p, i), expedientes)
 
 
 def _historial(engine: Engine, i: int) -> list[Paso]:
@@ -625,13 +676,15 @@ class Vista:
         return len(self._engine.rfcs)
 
     def filtrar(self, *, estado: str | None = None, opinion: str | None = None,
-                texto: str = "", dentro: np.ndarray | None = None) -> np.ndarray:
+                texto: str = "", dentro: np.ndarray | None = None,
+                anterior_abierto: bool = False) -> np.ndarray:
         """Padrón rows (``fila`` positions, padrón order) matching every filter given:
         ``estado`` a procedure state id, ``opinion`` an opinion or :data:`SIN_OPINION_AUN`,
-        ``texto`` a substring of the RFC or the razón social (case-insensitive); ``dentro``
-        narrows an earlier result (an incremental search that only grew)."""
+        ``texto`` a substring of the RFC or the razón social (case-insensitive),
+        ``anterior_abierto`` only contractors with an open procedure of an earlier cycle;
+        ``dentro`` narrows an earlier result (an incremental search that only grew)."""
         p = self._padron
-        mask = np.ones(len(p.estado), dtype=bool)
+        mask = p.anterior_abierto.copy() if anterior_abierto else np.ones(len(p.estado), bool)
         if estado is not None:
             mask &= p.estado == EXPEDIENTE.state_code(estado)
         if opinion is not None:
@@ -649,16 +702,21 @@ class Vista:
                 ids = np.intersect1d(ids, busqueda.ids(q), assume_unique=True)
         return ids
 
-    def _estado_fila(self, k: int) -> EstadoContratista:
+    def _estado_fila(self, k: int, expedientes: tuple[ExpedienteCiclo, ...] | None = None
+                     ) -> EstadoContratista:
         """Row ``k``'s displayed state without scanning the cycles for its latest."""
         p = self._padron
         which = int(p.ciclo[k])
-        return _estado_de(self._engine, k, p.ciclos[which] if which >= 0 else None)
+        if expedientes is None:
+            expedientes = _expedientes_de(p.ciclos, k)
+        return _estado_de(self._engine, k, p.ciclos[which] if which >= 0 else None,
+                          expedientes)
 
     def fila(self, k: int) -> FilaPadron:
-        st = self._estado_fila(k)
+        st = self._estado_fila(k, ())
         return FilaPadron(self._engine.rfcs[k], self._engine.razon_social[k], st.ciclo,
-                          st.estado, st.opinion, st.proximo_plazo)
+                          st.estado, st.opinion, st.proximo_plazo,
+                          bool(self._padron.anterior_abierto[k]))
 
     def rfc(self, k: int) -> str:
         return self._engine.rfcs[k]
@@ -722,8 +780,15 @@ class Vista:
         return [] if i is None else _historial(self._engine, i)
 
     def contratistas(self) -> dict[str, EstadoContratista]:
-        """RFC → displayed state (that of its latest cycle), for every contractor."""
-        return {rfc: self._estado_fila(k) for k, rfc in enumerate(self._engine.rfcs)}
+        """RFC → displayed state (that of its latest cycle) with every procedure, for every
+        contractor."""
+        rfcs = self._engine.rfcs
+        por_id: list[list[ExpedienteCiclo]] = [[] for _ in rfcs]
+        for c in self._padron.ciclos:  # oldest first; one record per (cycle, state) shared
+            records = [ExpedienteCiclo(c.nombre, s) for s in EXPEDIENTE.states]
+            for i, code in zip(c.contratista.tolist(), c.estado.tolist(), strict=True):
+                por_id[i].append(records[code])
+        return {rfc: self._estado_fila(k, tuple(por_id[k])) for k, rfc in enumerate(rfcs)}
 
     # --- the cycle as a whole -------------------------------------------------------------
     @cached_property

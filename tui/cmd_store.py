@@ -133,6 +133,9 @@ def cmd_estado(args) -> int:
                 quien = vista.contratista(rfc)
                 print(f"{rfc} — {quien.razon_social} (folio {quien.folio})")
                 print(f"  Expediente: {st.estado or '—'} (ciclo {st.ciclo or '—'})")
+                for e in vista.ficha(rfc).expedientes[:-1]:  # the earlier cycles, oldest first
+                    abierto = "" if e.final else " — sigue abierto"
+                    print(f"  Expediente del ciclo {e.ciclo}: {e.estado}{abierto}")
                 print(f"  Última opinión: {st.opinion or '—'}")
                 print(f"  Registro: {st.registro}")
                 if st.proximo_plazo:

@@ -323,6 +323,38 @@ class Entradas(Reloj):
             c.limite_cancelacion[bad] = today
         if ronda == "diaria":  # a positiva ends the daily updates for that contractor
             c.suspendida_hasta[positions[codes == OPINION_CODE["positiva"]]] = today
+        if self.cal.politicas.opinion_actualiza_suspendidos:
+            self._actualiza_suspendidos(c, positions, codes, consulta.nombre, t, numero)
+
+    def _actualiza_suspendidos(self, c: CicloEstado, positions: np.ndarray, codes: np.ndarray,
+                               ronda: str, t: int, numero: int) -> None:
+        """Policy ``opinion_actualiza_suspendidos`` (DOMAIN.md, "Several cycles"): the opinion
+        of a contractor in cycle ``c`` is the same fact, at the same date, as the daily update
+        of its suspended procedure of every earlier cycle; a positiva regularizes it. It is
+        that cycle's deposit of the day only if it reached the day's whole universe."""
+        ids = c.contratista[positions]
+        today = dia(instant(t))
+        suspendida = EXP["cancelacion_suspendida"]
+        nota = (f"Opinión de la {ronda} del ciclo {c.nombre}: es también la actualización "
+                "diaria de este expediente (política opinion_actualiza_suspendidos)")
+        for e in self.ciclos.values():
+            if e.ciclo >= c.ciclo:
+                continue
+            where = e.positions_of(ids)
+            hit = where >= 0
+            hit[hit] = e.estado[where[hit]] == suspendida
+            if not hit.any():
+                continue
+            pe, ce = where[hit], codes[hit]
+            universe = np.flatnonzero((e.estado == suspendida) & (e.suspendida_desde < today))
+            if len(universe) and np.isin(universe, pe).all():
+                e.actualizaciones_diarias.append(t)
+            e.opinion[pe] = ce
+            for name, code in OPINION_CODE.items():
+                if name:
+                    self._fire(e, pe[ce == code], Expediente.opiniones[name], t, numero,
+                               nota=nota)
+            e.suspendida_hasta[pe[ce == OPINION_CODE["positiva"]]] = today
 
     def _rfc_act(self, entrada: inp._ActoRfcs, result: EnCurso, numero: int, event: str,
                  accion: str, esperado: str) -> tuple[CicloEstado, np.ndarray]:

@@ -271,6 +271,9 @@ ESCENARIOS: Mapping[str, Escenario] = {e.clave: e for e in (
                  nota="El padrón de julio abre el expediente 2026-2; el de 2026-1 sigue abierto."),
             _exp("opinion_negativa", "imss", RONDA_1_2026_2, "1", ciclo="2026-2",
                  nota="Aparece en el listado de la ronda 1 del ciclo 2026-2."),
+            _exp("opinion_negativa", "imss", RONDA_1_2026_2, consecuencia=True,
+                 nota="La misma opinión es la actualización diaria del expediente 2026-1 "
+                      "(política opinion_actualiza_suspendidos)."),
             _exp("cancelacion", "stps", "2026-07-28T13:00-06:00",
                  nota="La STPS cancela en el expediente 2026-1 (numerales 6 y 7)."),
             _reg("cancelacion_registro", "stps", "2026-07-28T13:00-06:00",
@@ -318,6 +321,13 @@ def _consecuencias(paso: Paso, maquinas: Mapping[str, Chart]) -> list[tuple[Char
             out += [("expediente", efecto.dispara, nombre.split()[1])
                     for nombre, m in maquinas.items()
                     if nombre.startswith("expediente") and not m.is_terminated]
+    if paso.chart == "expediente" and paso.ronda is not None:
+        # Policy opinion_actualiza_suspendidos (default on): the same opinion is the daily
+        # update of every suspended procedure of an earlier cycle.
+        out += [("expediente", paso.evento, nombre.split()[1])
+                for nombre, m in maquinas.items()
+                if nombre.startswith("expediente") and nombre.split()[1] < paso.ciclo
+                and current_state(m) == "cancelacion_suspendida"]
     return out
 
 

@@ -16,11 +16,15 @@ from textual.widgets import Input, Label, Select
 from ...core.lifecycle import Expediente
 from ...core.vista import SIN_OPINION_AUN, Vista
 from ..widgets.etiquetas import ESTADO, OPINION, numero
-from ..widgets.tabla_padron import TablaPadron
+from ..widgets.tabla_padron import MARCA_ANTERIOR, TablaPadron
 from .base import Destinatarios, Pantalla
 
 OPCIONES_OPINION = [(texto, o) for o, texto in OPINION.items()] + [
     ("aún sin opinión", SIN_OPINION_AUN)]
+# The last option of the state filter: contractors with an open procedure of an earlier cycle.
+ANTERIOR_ABIERTO = "anterior_abierto"
+OPCIONES_ESTADO = [(ESTADO[s.id], s.id) for s in Expediente.states] + [
+    ("Ciclo anterior abierto", ANTERIOR_ABIERTO)]
 
 
 class ContratistasScreen(Pantalla):
@@ -32,8 +36,7 @@ class ContratistasScreen(Pantalla):
     def cuerpo(self) -> ComposeResult:
         with Horizontal(id="filtros"):
             yield Input(placeholder="Buscar RFC o razón social…", id="buscar")
-            yield Select([(ESTADO[s.id], s.id) for s in Expediente.states],
-                         prompt="Estado: todos", id="f-estado")
+            yield Select(OPCIONES_ESTADO, prompt="Estado: todos", id="f-estado")
             yield Select(OPCIONES_OPINION, prompt="Opinión: todas", id="f-opinion")
         yield Label("", id="cuenta")
         yield TablaPadron(id="tabla")
@@ -67,18 +70,29 @@ class ContratistasScreen(Pantalla):
         if (not desde_cero and prev is not None and prev[:2] == (estado, opinion)
                 and prev[3] is vista and texto.upper().startswith(prev[2].upper())):
             dentro = self._filas
-        self._filas = vista.filtrar(estado=estado, opinion=opinion, texto=texto, dentro=dentro)
+        anterior = estado == ANTERIOR_ABIERTO
+        self._filas = vista.filtrar(estado=None if anterior else estado, opinion=opinion,
+                                    texto=texto, dentro=dentro, anterior_abierto=anterior)
         self._ultimo = (estado, opinion, texto, vista)
         tabla = self.query_one(TablaPadron)
         tabla.mostrar(vista, self._filas, conservar=tabla.seleccionado)
         self.query_one("#cuenta", Label).update(
             f"{numero(len(self._filas))} de {numero(len(vista))} contratistas"
-            f"{self.descripcion()}")
+            f"{self.descripcion()}{self.leyenda(vista)}")
+
+    @staticmethod
+    def leyenda(vista: Vista) -> str:
+        """What the table's mark means, once some contractor carries it."""
+        if not len(vista.filtrar(anterior_abierto=True)):
+            return ""
+        return f" · {MARCA_ANTERIOR} expediente abierto de un ciclo anterior"
 
     def descripcion(self) -> str:
         estado, opinion, texto = self.filtros()
         parts = []
-        if estado is not None:
+        if estado == ANTERIOR_ABIERTO:
+            parts.append("con expediente abierto de un ciclo anterior")
+        elif estado is not None:
             parts.append(f"estado «{ESTADO[estado]}»")
         if opinion is not None:
             parts.append(f"opinión «{dict((c, o) for o, c in OPCIONES_OPINION)[opinion]}»")

@@ -25,6 +25,9 @@ from ...core.vista import Vista
 from .etiquetas import ESTADO, OPINION, PLAZO, TONO
 
 COLUMNAS = ("RFC", "Razón social", "Estado", "Opinión", "Próx. plazo")
+# Before the state of a contractor with an open procedure of an earlier cycle (DOMAIN.md,
+# "Several cycles": the headline is the latest cycle's, with a mark).
+MARCA_ANTERIOR = "*"
 
 
 def anchos(total: int) -> tuple[int, ...]:
@@ -152,8 +155,10 @@ class TablaPadron(ScrollView, can_focus=True):
             cuando = f"{plazo.fecha:%d-%m-%Y}"
         else:
             cuando = f"{plazo.fecha:%d-%m-%Y} {PLAZO.get(plazo.plazo, plazo.plazo)}"
-        cells = (st.rfc, st.razon_social,
-                 ESTADO.get(st.estado, "—") if st.estado else "sin ciclo",
+        estado = ESTADO.get(st.estado, "—") if st.estado else "sin ciclo"
+        if st.anterior_abierto:
+            estado = f"{MARCA_ANTERIOR} {estado}"
+        cells = (st.rfc, st.razon_social, estado,
                  OPINION.get(st.opinion, "—") if st.opinion else "—", cuando)
         base = self.rich_style
         if row == self.cursor:
