@@ -133,11 +133,14 @@ def plan_ciclo(
     ciclo: Ciclo,
     calendarios: Calendarios,
     *,
+    fecha_consulta: date | None = None,
     exhorto: date | None = None,
     inicio_cancelacion: date | None = None,
 ) -> PlanCiclo:
-    """Compute the plan of ``ciclo``. Without ``exhorto`` the exhorto is assumed notified on the
-    last day of its window; without ``inicio_cancelacion`` the procedure starts on D2.
+    """Compute the plan of ``ciclo``. ``fecha_consulta`` is D0 as a GT criterion moved it
+    (numeral 8; by default the nominal date). Without ``exhorto`` the exhorto is assumed
+    notified on the last day of its window; without ``inicio_cancelacion`` the procedure starts
+    on D2.
 
     >>> p = plan_ciclo(Ciclo(2026, 1), Calendarios(), exhorto=date(2026, 1, 28),
     ...                inicio_cancelacion=date(2026, 3, 2))
@@ -149,12 +152,19 @@ def plan_ciclo(
     prorroga = calendarios.politicas.prorroga_plazo_natural
     avisos: list[str] = []
 
-    d0 = ciclo.fecha_consulta
+    d0 = ciclo.fecha_consulta if fecha_consulta is None else fecha_consulta
+    if d0 != ciclo.fecha_consulta:
+        avisos.append(
+            f"Fecha de consulta movida por criterio específico del GT (numeral 8): "
+            f"{fecha_corta(d0)}, en lugar de la nominal {fecha_corta(ciclo.fecha_consulta)}."
+        )
     if not conjunto.es_habil(d0):
+        fija = ("la fecha se mantiene porque el mecanismo la fija (numeral 1); el GT puede "
+                "moverla con un criterio específico (numeral 8)."
+                if d0 == ciclo.fecha_consulta else "es la fecha que fijó el criterio del GT.")
         avisos.append(
             f"La fecha de consulta {fecha_corta(d0)} no es día hábil "
-            f"({'; '.join(conjunto.motivos(d0))}): la fecha se mantiene porque el mecanismo la "
-            "fija (numeral 1); el GT puede moverla con un criterio específico (numeral 8)."
+            f"({'; '.join(conjunto.motivos(d0))}): {fija}"
         )
 
     limite_exhorto = habil_plazo_end(d0, DIAS_EXHORTO, conjunto)
@@ -224,11 +234,13 @@ def pasos(
     """The plan as the rows an operator reads, in date order of the mechanism."""
     gt = "IMSS y STPS (GT)"
     supuesto = " (supuesto: último día permitido)"
+    movida = plan.fecha_consulta != Ciclo.parse(plan.ciclo).fecha_consulta
+    criterio = "; numeral 8 (fecha movida por criterio del GT)" if movida else ""
     return [
         Paso("Entrega del padrón REPSE vigente al IMSS (oficio)", "STPS", plan.fecha_consulta,
-             "10:00", None, "Mecanismo, numerales 1 y 9"),
+             "10:00", None, "Mecanismo, numerales 1 y 9" + criterio),
         Paso("Opinión de cumplimiento, ronda 1; listados Negativa y Sin opinión", "IMSS",
-             plan.fecha_consulta, "18:00", None, "Mecanismo, numeral 1"),
+             plan.fecha_consulta, "18:00", None, "Mecanismo, numeral 1" + criterio),
         Paso("Límite para enviar el exhorto", gt, plan.limite_exhorto.date(), "fin del día",
              "conjunto", "Mecanismo, numeral 2 (3 días hábiles siguientes a la opinión)"),
         Paso("Exhorto notificado" + (supuesto if exhorto_supuesto else ""), gt, plan.exhorto, "",

@@ -181,7 +181,7 @@ def md_texto(valor: str) -> str:
 
 def carta_exhorto(vista: Vista, ciclo: Ciclo, x: Exhortado, notificacion: date) -> str:
     """The joint exhorto to one contractor (numeral 2), with its plazo and last day."""
-    d0 = ciclo.fecha_consulta
+    d0 = vista.fecha_consulta(ciclo)  # as a GT criterion may have moved it (numeral 8)
     cal = vista.calendario
     ultimo = natural_plazo_end(notificacion, DIAS_REGULARIZACION, cal.conjunto(),
                                prorroga=cal.politicas.prorroga_plazo_natural)
@@ -347,7 +347,8 @@ def exportar(vista: Vista, ciclo: str, destino: Path, *, ronda: int | str | None
                                  LIST_HEADERS, rows, vista.ancla), len(rows))
             if ronda == 1:
                 if notificacion is None:
-                    notificacion = plan_ciclo(c, vista.calendario).exhorto
+                    notificacion = plan_ciclo(c, vista.calendario,
+                                              fecha_consulta=vista.fecha_consulta(name)).exhorto
                 exhortados = vista.exhortados(name)
                 for k, x in enumerate(exhortados):
                     write(f"exhortos/exhorto_{x.rfc}.md",

@@ -196,8 +196,36 @@ class CancelacionImpedida(_ActoRfcs, frozen=True, kw_only=True, tag="cancelacion
 
 
 class Criterio(_ActoRfcs, frozen=True, kw_only=True, tag="criterio"):
+    """A specific criterion of the GT (numeral 8), with its reason (``texto``): ``excluir``
+    takes the ``rfcs`` out of the cycle's procedure; ``mover_fecha_consulta`` moves the cycle's
+    consultation date (D0) to ``fecha`` for its whole padrón, and so names no RFC."""
+
+    rfcs: tuple[Rfc, ...] | None = None  # type: ignore[assignment]  # required to exclude
     texto: str
-    efecto: Literal["excluir"]
+    efecto: Literal["excluir", "mover_fecha_consulta"]
+    fecha: date | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.efecto == "excluir":
+            if self.rfcs is None:
+                raise ValorNoValido("un criterio «excluir» debe decir a quién excluye en «rfcs»")
+            if self.fecha is not None:
+                raise ValorNoValido("un criterio «excluir» no lleva «fecha»: solo un criterio "
+                                    "«mover_fecha_consulta» mueve la fecha de consulta")
+            return
+        if self.fecha is None:
+            raise ValorNoValido("un criterio «mover_fecha_consulta» debe decir la nueva fecha de "
+                                "consulta en «fecha» (AAAA-MM-DD)")
+        if self.rfcs is not None or self.filas is not None:
+            raise ValorNoValido("un criterio «mover_fecha_consulta» mueve la fecha de consulta "
+                                "de todo el padrón del ciclo: no lleva «rfcs» ni «filas»")
+        if not AT_MIN.date() <= self.fecha <= AT_MAX.date():
+            raise ValorNoValido(f"«fecha»: fecha fuera del intervalo admitido "
+                                f"({AT_MIN:%Y-%m-%d} a {AT_MAX:%Y-%m-%d}): {self.fecha}")
+        if not self.texto.strip():
+            raise ValorNoValido("un criterio «mover_fecha_consulta» debe decir su motivo en "
+                                "«texto»")
 
 
 class CancelacionRegistro(_Entrada, frozen=True, kw_only=True, tag="cancelacion_registro"):

@@ -10,9 +10,11 @@ import numpy as np
 from .calendars import Calendarios, DatosCalendario, Politicas
 from .cycle import Ciclo
 from .errors import Rechazo
-from .motor import COLUMNAS_REGISTRO, CicloEstado, Engine, Lote, Nota
+from .motor import COLUMNAS_REGISTRO, CambioFechaConsulta, CicloEstado, Engine, Lote, Nota
 
-FORMATO = 3  # 2: domain-named columns, no engine refusals in the store; 3: renewal plazos
+# 2: domain-named columns, no engine refusals in the store; 3: renewal plazos; 4: a cycle's D0
+# and the criteria that moved it
+FORMATO = 4
 
 
 class _LoteS(msgspec.Struct, array_like=True):
@@ -32,6 +34,8 @@ class _CicloS(msgspec.Struct, array_like=True):
     posicion_de: bytes
     padron_recibido_en: int
     actualizaciones_diarias: list[int]
+    d0: int
+    fechas_consulta: list[CambioFechaConsulta]
 
 
 class _EngineS(msgspec.Struct, array_like=True):
@@ -55,7 +59,8 @@ class _EngineS(msgspec.Struct, array_like=True):
 def dump(engine: Engine) -> bytes:
     ciclos = [
         _CicloS(c.nombre, {name: getattr(c, name).tobytes() for name in c.columnas()},
-                c.posicion_de.tobytes(), c.padron_recibido_en, list(c.actualizaciones_diarias))
+                c.posicion_de.tobytes(), c.padron_recibido_en, list(c.actualizaciones_diarias),
+                c.d0, list(c.fechas_consulta))
         for c in engine.ciclos.values()
     ]
     lotes = [_LoteS(lo.entrada, lo.at, lo.ciclo, lo.evento, lo.idx.astype(np.int32).tobytes(),
@@ -87,7 +92,7 @@ def load(data: bytes) -> Engine | None:
         dtype = getattr(engine, name).dtype
         setattr(engine, name, np.frombuffer(s.arrays[name], dtype=dtype).copy())
     for cs in s.ciclos:
-        c = CicloEstado(Ciclo.parse(cs.nombre))
+        c = CicloEstado(Ciclo.parse(cs.nombre), d0=cs.d0, fechas_consulta=cs.fechas_consulta)
         for name in c.columnas():
             dtype = getattr(c, name).dtype
             setattr(c, name, np.frombuffer(cs.columnas[name], dtype=dtype).copy())

@@ -24,7 +24,7 @@ import msgspec
 import numpy as np
 
 from .calendars import Calendarios
-from .cycle import HORA_LISTADO_INICIAL, HORA_LISTADOS, HORA_PADRON, Ciclo
+from .cycle import HORA_LISTADO_INICIAL, HORA_LISTADOS, HORA_PADRON, Ciclo, fecha_corta
 from .errors import Rechazo, RepseError
 from .lifecycle import Expediente
 from .motor import COLUMNAS_REGISTRO, EXP, EXP_FINAL, OPINIONES, CicloEstado, Engine, instant
@@ -478,6 +478,13 @@ def _historial(engine: Engine, i: int) -> list[Paso]:
         steps.append(Paso(instant(lote.at), lote.entrada, lote.evento, info.actor, lote.ciclo,
                           "registro" if lote.ciclo is None else "expediente", src, dst,
                           info.fundamento, lote.nota))
+    for c in engine.ciclos.values():
+        if i < len(c.posicion_de) and c.posicion_de[i] >= 0:
+            steps += (Paso(instant(m.at), m.entrada, "criterio_fecha_consulta", "gt", c.nombre,
+                           "nota", None, None, "Mecanismo, numeral 8 (criterio específico del GT)",
+                           f"fecha de consulta movida del {fecha_corta(date.fromordinal(m.desde))} "
+                           f"al {fecha_corta(date.fromordinal(m.hacia))}: {m.texto}")
+                      for m in c.fechas_consulta)
     for nota in engine.notas:
         if nota.idx == i:
             steps.append(Paso(instant(nota.at), nota.entrada, "manifestacion", "stps", nota.ciclo,
@@ -656,6 +663,11 @@ class Vista:
         if name not in self._engine.ciclos:
             raise CicloNoAbierto(f"el ciclo {name} no se ha abierto: falta su padrón")
         return self._engine.ciclos[name]
+
+    def fecha_consulta(self, ciclo: str) -> date:
+        """D0 of an opened cycle: the nominal last Monday, or where a GT criterion moved it
+        (numeral 8)."""
+        return date.fromordinal(self._ciclo(ciclo).d0)
 
     def dia_habil_siguiente(self) -> datetime:
         """00:00 of the joint hábil day after the clock's day."""

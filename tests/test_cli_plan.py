@@ -135,3 +135,39 @@ def test_calendario_human_output(capsys, snapshot):
 def test_calendario_refuses_an_unknown_authority(capsys):
     code, _, err = run(capsys, "calendario", "--anio", "2025", "--autoridad", "sat")
     assert code == 2 and "«sat» no válida" in err
+
+
+def test_the_plan_from_a_consultation_date_moved_by_the_gt(capsys):
+    # 2024-2: the nominal D0, Mon 29 Jul 2024, falls in STPS's closure (15–31 Jul 2024); a GT
+    # criterion moves it to Mon 5 Aug 2024 (bundled closures). Exhorto window: joint hábil days
+    # 6, 7, 8 Aug → Thu 8 Aug. Notified that day, the 30 natural days run 9 Aug … Sat 7 Sep,
+    # extended to Mon 9 Sep → D2 Tue 10 Sep. Cancellation from D2: STPS hábil days 11, 12, 13,
+    # (16 Sep rest day) 17, 18 Sep → D3 Thu 19 Sep.
+    code, out, _ = run(capsys, "plan", "--ciclo", "2024-2", "--fecha-consulta", "2024-08-05",
+                       "--json")
+    plan = json.loads(out)
+    assert code == 0
+    assert (plan["fecha_consulta"], plan["limite_padron"], plan["limite_listado_inicial"]) == (
+        "2024-08-05", "2024-08-05T10:00:00-06:00", "2024-08-05T18:00:00-06:00")
+    assert (plan["limite_exhorto"], plan["exhorto"]) == ("2024-08-08T23:59:59-06:00",
+                                                         "2024-08-08")
+    assert (plan["fin_plazo_regularizacion"], plan["segunda_consulta"]) == ("2024-09-09",
+                                                                           "2024-09-10")
+    assert (plan["fin_plazo_audiencia"], plan["tercera_consulta"]) == ("2024-09-18",
+                                                                      "2024-09-19")
+    assert any("movida por criterio específico del GT" in a and "lun 29-07-2024" in a
+               for a in plan["avisos"])
+    assert not any("no es día hábil" in a for a in plan["avisos"])  # the closure is left behind
+
+    code, out, _ = run(capsys, "plan", "--ciclo", "2024-2", "--fecha-consulta", "2024-08-05")
+    assert code == 0
+    assert "fecha de consulta (D0): lun 05-08-2024" in out
+    assert "jue 08-08-2024  fin del día IMSS y STPS (GT)  Límite para enviar el exhorto" in out
+    assert "numeral 8 (fecha movida por criterio del GT)" in out
+
+
+def test_an_unreadable_consultation_date_is_one_spanish_line(capsys):
+    code, out, err = run(capsys, "plan", "--ciclo", "2024-2", "--fecha-consulta", "5/8/2024")
+    assert code == 2 and out == ""
+    assert err == ("repse: error: --fecha-consulta: fecha no válida «5/8/2024» (se espera "
+                   "AAAA-MM-DD)\n")

@@ -48,10 +48,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
     cals = calendarios(args.calendario)
     hoy = parse_date(args.hoy, "--hoy") if args.hoy else today()
     ciclo = Ciclo.parse(args.ciclo) if args.ciclo else Ciclo.proximo(hoy)
+    d0 = (parse_date(args.fecha_consulta, "--fecha-consulta") if args.fecha_consulta
+          else None)
     exhorto = parse_date(args.exhorto, "--exhorto") if args.exhorto else None
     inicio = (parse_date(args.inicio_cancelacion, "--inicio-cancelacion")
               if args.inicio_cancelacion else None)
-    plan = plan_ciclo(ciclo, cals, exhorto=exhorto, inicio_cancelacion=inicio)
+    plan = plan_ciclo(ciclo, cals, fecha_consulta=d0, exhorto=exhorto, inicio_cancelacion=inicio)
     if args.json:
         emit_json(plan)
     else:
@@ -99,6 +101,9 @@ def build_parser() -> Parser:
     p = sub.add_parser("plan", help="fechas y plazos de un ciclo semestral",
                        description="Fechas, cortes y plazos de un ciclo (numerales 1 a 7).")
     p.add_argument("--ciclo", help="AAAA-1 (enero) o AAAA-2 (julio); por omisión, el próximo")
+    p.add_argument("--fecha-consulta", metavar="FECHA",
+                   help="fecha de consulta (D0) movida por un criterio del GT (numeral 8); por "
+                        "omisión, el último lunes de enero o julio")
     p.add_argument("--exhorto", metavar="FECHA",
                    help="fecha de notificación del exhorto; por omisión, el último día permitido")
     p.add_argument("--inicio-cancelacion", metavar="FECHA",

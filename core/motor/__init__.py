@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .columnas import EXP, EXP_FINAL, OPINION_CODE, OPINIONES, CicloEstado
+from .columnas import EXP, EXP_FINAL, OPINION_CODE, OPINIONES, CambioFechaConsulta, CicloEstado
 from .entradas import Desenlace, EntradaRechazada, Entradas
 from .estado import COLUMNAS_REGISTRO, Lote, Nota
 from .tiempo import add_months, epoch, instant
 
-__all__ = ["COLUMNAS_REGISTRO", "EXP", "EXP_FINAL", "OPINIONES", "OPINION_CODE", "CicloEstado",
+__all__ = ["COLUMNAS_REGISTRO", "EXP", "EXP_FINAL", "OPINIONES", "OPINION_CODE",
+           "CambioFechaConsulta", "CicloEstado",
            "Desenlace", "Engine", "EntradaRechazada", "Lote", "Nota", "add_months", "epoch",
            "instant"]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from functools import cached_property, partial
+from typing import NamedTuple
 
 import numpy as np
 
@@ -34,6 +35,18 @@ EXP_FINAL[list(EXPEDIENTE.finals)] = True
 # starts empty until a padrón adds rows.
 _COLUMNA = {"columna": True}
 _I64, _I32, _I8 = (partial(np.zeros, 0, dtype) for dtype in (np.int64, np.int32, np.int8))
+
+
+class CambioFechaConsulta(NamedTuple):
+    """A GT criterion that moved a cycle's consultation date (numeral 8), as its history
+    shows it: the input, its instant, D0 before and after (day ordinals), the criterion's
+    text."""
+
+    entrada: int
+    at: int
+    desde: int
+    hacia: int
+    texto: str
 
 
 @dataclass(eq=False)
@@ -66,15 +79,17 @@ class CicloEstado:
     posicion_de: np.ndarray = field(default_factory=_I32)
     padron_recibido_en: int = 0  # first padrón input of the cycle
     actualizaciones_diarias: list[int] = field(default_factory=list)  # their instants
+    # The consultation day (D0, numeral 1) every obligation, window and letter of the cycle
+    # counts from: the nominal last Monday (0 here), unless a GT criterion moved it (numeral 8).
+    d0: int = 0
+    fechas_consulta: list[CambioFechaConsulta] = field(default_factory=list)  # the moves
+
+    def __post_init__(self) -> None:
+        self.d0 = self.d0 or self.ciclo.fecha_consulta.toordinal()
 
     @cached_property
     def nombre(self) -> str:
         return str(self.ciclo)
-
-    @cached_property
-    def d0(self) -> int:
-        """The consultation day of the cycle (numeral 1)."""
-        return self.ciclo.fecha_consulta.toordinal()
 
     @staticmethod
     def columnas() -> tuple[str, ...]:
@@ -120,7 +135,8 @@ class CicloEstado:
         return CicloEstado(self.ciclo, **{name: getattr(self, name).copy() for name in _COLUMNAS},
                            posicion_de=self.posicion_de.copy(),
                            padron_recibido_en=self.padron_recibido_en,
-                           actualizaciones_diarias=list(self.actualizaciones_diarias))
+                           actualizaciones_diarias=list(self.actualizaciones_diarias),
+                           d0=self.d0, fechas_consulta=list(self.fechas_consulta))
 
 
 _COLUMNAS = tuple(f.name for f in fields(CicloEstado) if f.metadata.get("columna"))

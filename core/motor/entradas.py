@@ -16,7 +16,7 @@ from ..lifecycle import Expediente, Registro
 from ..plazos import MX, habil_plazo_end, natural_plazo_end, next_habil_day
 from ..rfc import check_rfc_batch, normalize_rfc
 from ..table import REGISTRO
-from .columnas import EXP, OPINION_CODE, REG, REG_TABLE, CicloEstado
+from .columnas import EXP, OPINION_CODE, REG, REG_TABLE, CambioFechaConsulta, CicloEstado
 from .estado import COLUMNAS_REGISTRO, Lote, Nota
 from .filas import (
     EnCurso,
@@ -124,6 +124,8 @@ class Entradas(Reloj):
         filas, rfcs = getattr(entrada, "filas", None), getattr(entrada, "rfcs", None)
         if filas is not None and rfcs is not None and len(filas) != len(rfcs):
             raise EntradaRechazada("«filas» y «rfcs» deben tener la misma longitud")
+        if isinstance(entrada, inp.Criterio):
+            self._precheck_criterio(entrada)
 
     def _on_calendario(self, entrada: inp.CalendarioVigente, result: EnCurso) -> None:
         self.cal = Calendarios(DatosCalendario(entrada.cierre, entrada.revisado),
@@ -309,7 +311,10 @@ class Entradas(Reloj):
         if ronda == 1:
             c.opinion_ronda1[positions] = codes
             flagged = positions[codes != OPINION_CODE["positiva"]]
-            due = habil_plazo_end(entrada.at.date(), DIAS_EXHORTO, self.cal.conjunto())
+            # The window counts from the day the opinions were obtained, never before D0 (as a
+            # criterion may have moved it): the exhorto cites D0 as the consultation date.
+            desde = max(date.fromordinal(c.d0), entrada.at.date())
+            due = habil_plazo_end(desde, DIAS_EXHORTO, self.cal.conjunto())
             c.limite_exhorto[flagged] = due.toordinal()
         if ronda == "diaria":
             c.actualizaciones_diarias.append(t)
@@ -421,13 +426,56 @@ class Entradas(Reloj):
         self._fire(c, positions, "cancelacion_impedida", epoch(entrada.at), numero,
                    nota=entrada.motivo)
 
+    def _precheck_criterio(self, entrada: inp.Criterio) -> None:
+        """A criterion that moves D0 is refused whole once the round-1 opinions of the cycle
+        were received (they were obtained at the consultation date, which the lists and the
+        exhortos cite and the exhorto window counts from), or when it moves D0 to a day already
+        past."""
+        if entrada.efecto != "mover_fecha_consulta":
+            return
+        c = self.ciclos[str(entrada.ciclo)]
+        recibidas = c.primera_consulta_recibida[c.primera_consulta_recibida > 0]
+        if len(recibidas):
+            primera = instant(int(recibidas.min()))
+            raise EntradaRechazada(
+                f"la fecha de consulta del ciclo {c.nombre} ya no puede moverse: las opiniones "
+                f"de la ronda 1 se recibieron el {primera:%d-%m-%Y %H:%M} con la fecha de "
+                f"consulta del {fecha(c.d0)}, que citan los listados y los exhortos y de la que "
+                "cuenta el plazo del exhorto; el criterio debe ser anterior a esas opiniones")
+        if entrada.fecha < entrada.at.date():
+            raise EntradaRechazada(
+                f"la nueva fecha de consulta ({fecha(entrada.fecha.toordinal())}) es anterior "
+                f"al criterio ({entrada.at:%d-%m-%Y}): la consulta no puede fijarse en un día "
+                "ya pasado")
+
     def _on_criterio(self, entrada: inp.Criterio, result: EnCurso, numero: int) -> None:
+        if entrada.efecto == "mover_fecha_consulta":
+            self._mover_fecha_consulta(entrada, result, numero)
+            return
         c, positions = self._rfc_act(entrada, result, numero, "criterio_exclusion",
                                      "la exclusión", "un estado no final")
         suspended = positions[c.estado[positions] == EXP["cancelacion_suspendida"]]
         c.suspendida_hasta[suspended] = dia(entrada.at)
         self._fire(c, positions, "criterio_exclusion", epoch(entrada.at), numero,
                    nota=entrada.texto)
+
+    def _mover_fecha_consulta(self, entrada: inp.Criterio, result: EnCurso, numero: int
+                              ) -> None:
+        """D0 of the cycle moves for its whole padrón (numeral 8); the obligations, the exhorto
+        window and the letters count from it. Nothing else has a date yet: round 1 has not been
+        received (``_precheck_criterio``)."""
+        c = self.ciclos[str(entrada.ciclo)]
+        assert entrada.fecha is not None, "the input requires «fecha» for this effect"
+        nueva = entrada.fecha.toordinal()
+        c.fechas_consulta.append(CambioFechaConsulta(numero, epoch(entrada.at), c.d0, nueva,
+                                                     entrada.texto))
+        c.d0 = nueva
+        conjunto = self.cal.conjunto()
+        if not conjunto.es_habil(entrada.fecha):
+            result.avisos.append(Aviso(numero, "criterio", None, (
+                f"La nueva fecha de consulta {fecha(nueva)} no es día hábil "
+                f"({'; '.join(conjunto.motivos(entrada.fecha))}).")))
+        result.aceptadas = 1
 
     def _on_manifestacion(self, entrada: inp.Manifestacion, result: EnCurso,
                           numero: int) -> None:

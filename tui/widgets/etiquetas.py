@@ -15,6 +15,7 @@ ESTADO: dict[str, str] = {s.id: s.name for chart in (Expediente, Registro)
 EVENTO: dict[str, str] = {str(e): e.name for chart in (Expediente, Registro)
                           for e in chart.events}
 EVENTO["manifestacion"] = "Manifestación recibida"
+EVENTO["criterio_fecha_consulta"] = "Fecha de consulta movida por criterio del GT"
 ACTOR = dict(ACTOR_NOMBRE)
 RESPONSABLE = {"imss": "IMSS", "stps": "STPS", "gt": "GT"}
 
