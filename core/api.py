@@ -125,6 +125,7 @@ class _Cabecera(msgspec.Struct):
 
 _cabecera = msgspec.json.Decoder(_Cabecera)
 _LARGE = 5_000  # inputs with more rows than this are decoded from the store when replayed
+_POCAS = 100  # inputs with at most this many rows are undone by a copy of the state if refused
 
 
 class _Row(NamedTuple):
@@ -414,6 +415,12 @@ class Repositorio:
                 return self._recompute(entrada, cuerpo, numero, previas, huella)
             result, filas = None, ()
             if motivo is None:
+                # A refused input changes nothing. A few rows typed by hand (an act, a
+                # renewal) are often all refused: the state is copied before them (a copy
+                # costs milliseconds, a rebuild replays the whole log). A file is rarely all
+                # refused: then the state is rebuilt without it.
+                respaldo = self.engine.copia() if _size(entrada) <= _POCAS and not isinstance(
+                    entrada, (inp.Reloj, inp.CalendarioVigente)) else None
                 try:
                     result = self.engine.aplicar(entrada, numero)
                 except EntradaRechazada as exc:
@@ -423,11 +430,11 @@ class Repositorio:
                     raise
                 if result is not None and (motivo := _filas_rechazadas(entrada, previas,
                                                                        result)):
-                    # A refused input changes nothing: the state is rebuilt without it. Rare (a
-                    # complete list with a bad row, a list of which no row applies), so cheaper
-                    # than a copy before every input.
-                    self._rebuild()
                     filas = result.rechazos
+                    if respaldo is None:
+                        self._rebuild()
+                    else:
+                        self.engine = respaldo
             if motivo is not None or result is None:
                 return self._rechazada(entrada, cuerpo, numero, motivo, previas, huella, filas)
             # The engine's row refusals of an accepted input are not stored: every replay

@@ -12,6 +12,7 @@ import pytest
 
 from repse.core import inputs as inp
 from repse.core.api import Repositorio
+from repse.core.instantanea import dump
 from repse.core.plazos import MX
 from repse.tui.cli import main
 
@@ -99,7 +100,7 @@ def test_a_padron_whose_every_row_is_refused_moves_nothing_not_even_the_clock(re
     assert (entrada["numero"], entrada["aceptada"], entrada["rechazadas"]) == (r.numero, False, 3)
 
 
-def test_an_act_whose_every_rfc_is_refused_or_that_names_nobody_moves_nothing(repo):
+def test_an_act_whose_every_rfc_is_refused_or_that_names_nobody_moves_nothing(repo, tmp_path):
     assert repo.registrar(padron("2026-1", "2026-01-26T09:00")).aceptada
     exhorto = inp.acto("exhorto", ciclo="2026-1", rfcs=("BEA010101AB4",),
                        at=at("2026-01-27T10:00"))
@@ -110,6 +111,8 @@ def test_an_act_whose_every_rfc_is_refused_or_that_names_nobody_moves_nothing(re
     r = repo.registrar(vacio)
     assert not r.aceptada and "no nombra a ningún contratista" in r.motivo
     assert repo.vista().reloj == at("2026-01-26T09:00")
+    # Undone in memory exactly as the log has it (a replay of the store from its first input).
+    assert dump(repo.engine) == dump(Repositorio.abrir(tmp_path / "r.db").engine)
     # Inputs without rows still apply: the clock, and an empty partial list (IMSS has nobody
     # to report).
     vacia = inp.Opiniones(at=at("2026-01-26T18:00"), actor="imss", ciclo="2026-1", ronda=1,
