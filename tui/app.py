@@ -21,7 +21,7 @@ import functools
 import getpass
 import threading
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import ClassVar
 
@@ -516,10 +516,15 @@ class RepseApp(App):
 
     # --- inputs ---------------------------------------------------------------------------
     def _momento_por_omision(self) -> str:
-        """Inputs default to the clock on a simulation, to the present on operation."""
-        t = (self.ahora() if not (self.simulacion or self.es_copia)
-             else self.presente.reloj if self.presente else None)
-        return f"{t:%Y-%m-%d %H:%M}" if t else ""
+        """Inputs default to the clock on a simulation (its minute, or the next one when it
+        has seconds: a default never falls before the clock), to the present on operation."""
+        if not (self.simulacion or self.es_copia):
+            return f"{self.ahora():%Y-%m-%d %H:%M}"
+        t = self._reloj()
+        if t is None:
+            return ""
+        minuto = t.replace(second=0, microsecond=0)
+        return f"{minuto if minuto == t else minuto + timedelta(minutes=1):%Y-%m-%d %H:%M}"
 
     def _ciclo_actual(self) -> str:
         return (self.presente.ciclo_actual if self.presente else None) or ""
