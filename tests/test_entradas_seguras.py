@@ -15,6 +15,7 @@ from repse.core.api import Repositorio
 from repse.core.instantanea import dump
 from repse.core.plazos import MX
 from repse.tui.cli import main
+from tests import test_servidor
 
 RFCS = ("MAB9307148T4", "GODE561231GR8", "EES070422UV1")
 
@@ -187,3 +188,33 @@ def test_ensayar_answers_like_registrar_and_records_nothing(repo):
     tarde = repo.ensayar(padron("2026-2", "2026-01-28T10:00"))
     assert not tarde.aceptada and "27-07-2026" in tarde.motivo
     assert repo.store.last()[0] == r.numero
+
+
+# --- on both engines: a SQLite file and a PostgreSQL server ---------------------------------
+almacen, servidor = test_servidor.almacen, test_servidor.servidor
+
+
+def test_a_trial_records_nothing_and_a_refused_input_keeps_its_rows_on_both_engines(almacen):
+    repo = Repositorio.abrir(almacen.como("beto"))  # STPS and GT
+    try:
+        filas = almacen.filas()
+        ensayo = repo.ensayar(padron("2026-1", "2026-01-26T09:00"))
+        assert ensayo.aceptada and ensayo.aceptadas == 3
+        assert almacen.filas() == filas
+        assert repo.registrar(padron("2026-1", "2026-01-26T09:00")).aceptadas == 3
+        exhorto = inp.acto("exhorto", ciclo="2026-1", rfcs=("BEA010101AB4",),
+                           at=at("2026-01-27T10:00"))
+        assert [x.rfc for x in repo.ensayar(exhorto).rechazos] == ["BEA010101AB4"]
+        r = repo.registrar(exhorto)
+        assert not r.aceptada and [x.rfc for x in r.rechazos] == ["BEA010101AB4"]
+    finally:
+        repo.cerrar()
+    assert [f[:2] for f in almacen.filas()[len(filas):]] == [
+        (r.numero - 1, "aceptada"), (r.numero, "rechazada")]
+    lectura = Repositorio.abrir(almacen.como("lola"))  # a reading login sees the row's reason
+    try:
+        [fila] = [x for x in lectura.rechazos() if x.linea == r.numero and x.rfc]
+        assert fila.motivo == "RFC desconocido: no está en ningún padrón recibido"
+        assert lectura.vista().reloj == at("2026-01-26T09:00")
+    finally:
+        lectura.store.close()
