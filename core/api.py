@@ -12,7 +12,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -20,6 +20,7 @@ import msgspec
 
 from . import inputs as inp
 from .calendars import Calendarios, calendarios
+from .cycle import fecha_corta
 from .errors import Aviso, Rechazo
 from .instantanea import dump, load
 from .motor import Desenlace, Engine, EntradaRechazada, epoch, instant
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 
 # The calendar `repse init` records is in force from before any cycle this software runs.
 ORIGEN = datetime(2000, 1, 1, tzinfo=MX)
+# A padrón is dated within this many joint hábil days of its cycle's D0 (issue 11, point 6).
+DIAS_PADRON = 5
 
 
 class Cambio(msgspec.Struct, frozen=True):
@@ -122,6 +125,7 @@ class _Cabecera(msgspec.Struct):
 
 _cabecera = msgspec.json.Decoder(_Cabecera)
 _LARGE = 5_000  # inputs with more rows than this are decoded from the store when replayed
+_POCAS = 100  # inputs with at most this many rows are undone by a copy of the state if refused
 
 
 class _Row(NamedTuple):
@@ -234,6 +238,10 @@ def _aplicar_aceptada(engine: Engine, entrada: inp.Entrada, n: int) -> Desenlace
     except EntradaRechazada as exc:
         engine.rechazos.append(Rechazo(n, inp.tipo(entrada), None, str(exc), entrada.archivo))
         return str(exc)
+
+
+class _Deshacer(Exception):
+    """Rolls back the transaction of a trial (:meth:`Repositorio.ensayar`)."""
 
 
 class _Repeticion(NamedTuple):
@@ -405,8 +413,14 @@ class Repositorio:
                 or _lista_completa_defectuosa(entrada, previas)
             if motivo is None and (entrada.retroactivo or isinstance(entrada, inp.Anulacion)):
                 return self._recompute(entrada, cuerpo, numero, previas, huella)
-            result = None
+            result, filas = None, ()
             if motivo is None:
+                # A refused input changes nothing. A few rows typed by hand (an act, a
+                # renewal) are often all refused: the state is copied before them (a copy
+                # costs milliseconds, a rebuild replays the whole log). A file is rarely all
+                # refused: then the state is rebuilt without it.
+                respaldo = self.engine.copia() if _size(entrada) <= _POCAS and not isinstance(
+                    entrada, (inp.Reloj, inp.CalendarioVigente)) else None
                 try:
                     result = self.engine.aplicar(entrada, numero)
                 except EntradaRechazada as exc:
@@ -414,20 +428,48 @@ class Repositorio:
                 except BaseException:
                     self._rebuild()  # never keep a half-applied state in memory
                     raise
-                motivo = motivo or _completa_con_rechazos(entrada, result.rechazos)
-                if motivo and result is not None:
-                    # A refused input changes nothing: the state is rebuilt without it. Rare (a
-                    # complete list with a bad row), so cheaper than a copy before every list.
-                    self._rebuild()
-                    result = None
-            # The engine's row refusals are not stored: every replay derives them again.
-            self.store.append("rechazada" if motivo else "aceptada", motivo, cuerpo,
-                              tuple(previas), numero, huella)
+                if result is not None and (motivo := _filas_rechazadas(entrada, previas,
+                                                                       result)):
+                    filas = result.rechazos
+                    if respaldo is None:
+                        self._rebuild()
+                    else:
+                        self.engine = respaldo
+            if motivo is not None or result is None:
+                return self._rechazada(entrada, cuerpo, numero, motivo, previas, huella, filas)
+            # The engine's row refusals of an accepted input are not stored: every replay
+            # derives them again.
+            self.store.append("aceptada", None, cuerpo, tuple(previas), numero, huella)
             self.applied = numero
-            if motivo or result is None:
-                return Respuesta(numero, inp.tipo(entrada), False, motivo)
             self.log.add(numero, entrada)
             return Respuesta.de(result)
+
+    def _rechazada(self, entrada: inp.Entrada, cuerpo: bytes, numero: int, motivo: str | None,
+                   previas: Sequence[Rechazo | Aviso], huella: str,
+                   filas: Sequence[Rechazo] = ()) -> Respuesta:
+        """Record ``entrada`` refused whole, with the rows the engine refused: no replay
+        applies it, so none would derive their reasons again."""
+        self.store.append("rechazada", motivo, cuerpo, (*previas, *filas), numero, huella)
+        self.applied = numero
+        return Respuesta(numero, inp.tipo(entrada), False, motivo, rechazos=list(filas))
+
+    def ensayar(self, entrada: inp.Entrada, *, previas: Sequence[Rechazo | Aviso] = (),
+                origen: str | None = None) -> Respuesta:
+        """What :meth:`registrar` would answer for ``entrada`` now (accepted rows, refused
+        rows, for a retroactive input the contractors it changes), recording nothing: it is
+        registered on copies of the state inside a write transaction that is rolled back."""
+        try:
+            with self.store.transaction():
+                self._catch_up()  # what others appended is ours to keep, before the copies
+                estado = self.log, self.engine, self.applied
+                self.log, self.engine = self.log.copy(), self.engine.copia()
+                try:
+                    respuesta = self.registrar(entrada, previas=previas, origen=origen)
+                finally:
+                    self.log, self.engine, self.applied = estado
+                raise _Deshacer
+        except _Deshacer:
+            return respuesta
 
     def registrar_linea(self, linea: bytes | str, *, numero: int | None = None,
                         archivo: str | None = None) -> Respuesta:
@@ -476,7 +518,25 @@ class Repositorio:
                     "«retroactivo»: el estado se recalcula desde su fecha")
         if isinstance(entrada, inp.Anulacion):
             return self._annulment_refusal(entrada)
+        if isinstance(entrada, inp.Padron):
+            return self._padron_fuera_de_fecha(entrada)
         return None
+
+    def _padron_fuera_de_fecha(self, padron: inp.Padron) -> str | None:
+        """A padrón opens its cycle: one dated far from the cycle's D0 (a padrón for 2026-2
+        dated in January) would open it months early."""
+        c = self.engine.ciclos.get(str(padron.ciclo))
+        d0 = date.fromordinal(c.d0) if c is not None else padron.ciclo.fecha_consulta
+        conjunto = self.engine.cal.conjunto()
+        desde = conjunto.add_working_days(d0, -DIAS_PADRON)
+        hasta = conjunto.add_working_days(d0, DIAS_PADRON)
+        dia = padron.at.date()  # ``at`` is in Mexico City time (inputs.momento)
+        if desde <= dia <= hasta:
+            return None
+        return (f"padrón del ciclo {padron.ciclo} fechado el {fecha_corta(dia)}, lejos de su "
+                f"fecha de consulta (D0), el {fecha_corta(d0)}: el padrón se fecha dentro de "
+                f"los {DIAS_PADRON} días hábiles antes o después de ella (del "
+                f"{fecha_corta(desde)} al {fecha_corta(hasta)}); corrija la fecha o el ciclo")
 
     def _annulment_refusal(self, a: inp.Anulacion) -> str | None:
         target = self.log.actor(a.entrada)
@@ -501,11 +561,10 @@ class Repositorio:
         motivo = replayed.rechazadas.get(numero)
         paso = replayed.pasos.get(numero)  # None for an annulment: a replay skips it
         if motivo is None and paso is not None:
-            motivo = _completa_con_rechazos(entrada, paso.rechazos)
+            motivo = _filas_rechazadas(entrada, previas, paso)
         if motivo is not None:
-            self.store.append("rechazada", motivo, cuerpo, tuple(previas), numero, huella)
-            self.applied = numero
-            return Respuesta(numero, inp.tipo(entrada), False, motivo)
+            return self._rechazada(entrada, cuerpo, numero, motivo, previas, huella,
+                                   paso.rechazos if paso is not None else ())
         self.store.append("aceptada", None, cuerpo, tuple(previas), numero, huella)
         cambios = _changes(self.engine, replayed.engine)
         self.log, self.engine, self.applied = trial, replayed.engine, numero
@@ -625,12 +684,28 @@ def _lista_completa_defectuosa(entrada: inp.Entrada, previas: Sequence[Rechazo |
     return None
 
 
-def _completa_con_rechazos(entrada: inp.Entrada, rechazos: Sequence[Rechazo]) -> str | None:
-    if not isinstance(entrada, inp.Opiniones) or not entrada.completo or not rechazos:
+def _filas_rechazadas(entrada: inp.Entrada, previas: Sequence[Rechazo | Aviso],
+                      paso: Desenlace) -> str | None:
+    """Why an input the engine applied is refused whole for its rows: a complete list with a
+    refused row, or an input of which not one row applies (applied, it would only move the
+    clock: a padrón dated 2030 whose every row is refused would expire every registration)."""
+    rechazos = paso.rechazos
+    if isinstance(entrada, inp.Opiniones) and entrada.completo and rechazos:
+        return (f"lista completa con {len(rechazos)} filas rechazadas (la primera: "
+                f"{rechazos[0].rfc}: {rechazos[0].motivo}): nadie pasa a positiva por un "
+                "archivo defectuoso; corrija la lista y vuelva a registrarla")
+    if paso.aceptadas:
         return None
-    return (f"lista completa con {len(rechazos)} filas rechazadas (la primera: "
-            f"{rechazos[0].rfc}: {rechazos[0].motivo}): nadie pasa a positiva por un archivo "
-            "defectuoso; corrija la lista y vuelva a registrarla")
+    todas = [*(p for p in previas if isinstance(p, Rechazo)), *rechazos]
+    if todas:
+        cuales = ("su única fila no procede (" if len(todas) == 1
+                  else f"ninguna de sus {len(todas):,} filas procede (la primera: ")
+        return (f"{cuales}{todas[0].rfc}: {todas[0].motivo}): no se aplica nada de ella, "
+                "tampoco el avance del reloj; el motivo de cada fila queda con ella")
+    if getattr(entrada, "rfcs", None) == () or getattr(entrada, "contratistas", None) == ():
+        return ("no nombra a ningún contratista: no se aplica nada de ella, tampoco el avance "
+                "del reloj")
+    return None  # no rows to apply: the clock, a calendar, an empty partial list of opinions
 
 
 class _Origen(msgspec.Struct):

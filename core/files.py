@@ -27,25 +27,32 @@ Progreso = Callable[[int, int | None], None]
 def importar(repo: Repositorio, tipo: str, archivo: str | Path, *, ciclo: str, at: datetime,
              actor: str | None = None, ronda: int | str | None = None, completo: bool = False,
              motivo: str | None = None, usuario: str | None = None, hoja: str | None = None,
-             repetida: bool = False, progreso: Progreso | None = None) -> Respuesta:
+             repetida: bool = False, retroactivo: bool = False, ensayo: bool = False,
+             progreso: Progreso | None = None) -> Respuesta:
     """Load one operator's file as one input of the engine. ``hoja`` names the sheet of a
-    workbook; ``repetida`` records again, on purpose, a file already recorded."""
+    workbook; ``repetida`` records again, on purpose, a file already recorded;
+    ``retroactivo`` marks an input dated before the clock (the state is recomputed from its
+    date); ``ensayo`` answers what recording it would do and records nothing
+    (:meth:`Repositorio.ensayar`)."""
     archivo = Path(archivo)
     try:
         lectura = importing.leer(tipo, archivo, progreso, hoja=hoja)
         _completa_de_una_hoja(lectura, completo)
         entrada = importing.entrada(tipo, lectura, ciclo=ciclo, at=at, actor=actor, ronda=ronda,
                                     completo=completo, motivo=motivo, usuario=usuario)
-        if repetida:
-            entrada = msgspec.structs.replace(entrada, repetida=True)
+        if repetida or retroactivo:
+            entrada = msgspec.structs.replace(entrada, repetida=repetida,
+                                              retroactivo=retroactivo)
     except RepseError as exc:
         intento = {"tipo": tipo, "at": at.isoformat(), "actor": actor, "ciclo": str(ciclo),
                    "ronda": ronda, "archivo": archivo.name, "hoja": hoja, "usuario": usuario}
         # A file that cannot be read names itself already; a bad argument does not.
         motivo = str(exc) if isinstance(exc, ImportFileError) else f"{archivo.name}: {exc}"
+        if ensayo:
+            return Respuesta(repo.applied + 1, tipo, False, motivo)
         return repo.rechazar(msgspec.json.encode(intento), motivo)
-    r = repo.registrar(entrada, previas=(*lectura.rechazos, *lectura.avisos),
-                       origen=archivo.name)
+    registrar = repo.ensayar if ensayo else repo.registrar
+    r = registrar(entrada, previas=(*lectura.rechazos, *lectura.avisos), origen=archivo.name)
     r.rechazos = [msgspec.structs.replace(x, linea=r.numero, tipo=tipo)
                   for x in lectura.rechazos] + r.rechazos
     # The engine repeats the check-digit warnings, in the same words.

@@ -61,7 +61,8 @@ def cycle_2026_2(repo: Repositorio) -> None:
 def test_a_round_2_opinion_on_the_extended_monday_is_premature_and_says_why(repo):
     cycle_2026_2(repo)
     r = repo.registrar(opiniones("2026-08-31T11:00:00", "2026-2", 2, **{B: "negativa"}))
-    assert r.aceptada and r.aceptadas == 0
+    # Its only row does not apply: the list is refused whole, the row's reason kept.
+    assert not r.aceptada and r.motivo.startswith("su única fila no procede")
     [refusal] = r.rechazos
     assert refusal.rfc == B
     assert refusal.motivo == (
@@ -138,7 +139,8 @@ def test_rows_are_refused_one_by_one_with_their_reason(repo):
     cycle_2026_2(repo)
     r = repo.registrar(acto(inp.Exhorto, "2026-07-31T09:00:00", "2026-2", A, B, "XAXX010101000",
                             "MAB9307148T", "ZZZ010101ZZ1", actor="gt"))
-    assert r.aceptada and r.aceptadas == 0
+    # Not one row applies: the act is refused whole, every row's reason kept.
+    assert not r.aceptada and r.motivo.startswith("ninguna de sus 5 filas procede")
     motivos = {x.rfc: x.motivo for x in r.rechazos}
     assert motivos == {
         A: "el expediente del ciclo 2026-2 ya concluyó en «al_corriente»",
@@ -315,11 +317,13 @@ def test_a_renewal_window_opening_is_not_a_deadline(repo):
     assert repo.proximo_vencimiento() == at("2026-10-01T00:00:00")  # fin_vigencia
 
 
-def test_a_refused_renewal_is_a_row_refusal_and_memory_matches_the_log(repo, tmp_path):
+def test_a_refused_renewal_refuses_the_input_and_memory_matches_the_log(repo, tmp_path):
     repo.registrar(padron("2026-07-27T09:00:00", "2026-2", A))  # term ends 2027-06-01
     r = repo.registrar(inp.Renovacion(at=at("2026-09-01T10:00:00"), actor="stps", rfc=A,
                                       resultado="solicitada"))
-    assert r.aceptada and r.aceptadas == 0
+    # Its only row does not apply: refused whole, the clock left where the padrón put it.
+    assert not r.aceptada and r.aceptadas == 0
+    assert repo.vista().reloj == at("2026-07-27T09:00:00")
     assert r.rechazos[0].motivo == ("la renovación solo puede solicitarse dentro de su ventana, "
                                     "del lun 01-03-2027 al lun 31-05-2027; la vigencia termina "
                                     "a las 00:00 del mar 01-06-2027")

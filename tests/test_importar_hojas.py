@@ -77,6 +77,8 @@ def test_the_same_file_imported_twice_is_refused_unless_repeated_on_purpose(tmp_
     capsys.readouterr()
     assert main(importar(db, f)) == 1
     assert "ya está registrada como la entrada 3" in capsys.readouterr().out
-    assert main(importar(db, f, "--repetida")) == 1  # recorded; its row now finds «señalado»
+    # Recorded, not as a repetition; its only row now finds «señalado», so it is refused whole.
+    assert main(importar(db, f, "--repetida")) == 1
     out = capsys.readouterr().out
-    assert "Entrada 5 (opiniones): aceptada" in out
+    assert "Entrada 5 (opiniones): RECHAZADA — su única fila no procede" in out
+    assert "ya está registrada" not in out

@@ -70,10 +70,14 @@ def test_a_request_after_the_window_is_refused_naming_the_window(repo):
     cycle_2026_1(repo)
     # Fri 1 May 2026: the window closed with April; the term still runs until 31 May.
     r = repo.registrar(renovacion("2026-05-01T10:00:00", A, "solicitada"))
-    assert r.aceptada and r.aceptadas == 0
+    assert not r.aceptada and r.aceptadas == 0  # its only row does not apply: refused whole
     assert r.rechazos[0].motivo == (
         "la renovación solo puede solicitarse dentro de su ventana, del dom 01-02-2026 al jue "
         "30-04-2026; la vigencia termina a las 00:00 del dom 31-05-2026")
+    # Refused whole, it moved nothing, the clock included: the window's opening (1 Feb) is
+    # fired by the next input that reaches it.
+    assert registro(repo) == "registro_vigente"
+    repo.avanzar(at("2026-05-01T10:00:00"))
     assert registro(repo) == "registro_por_renovar"
 
 

@@ -218,7 +218,8 @@ async def test_un_acto_que_no_procede_muestra_el_rechazo_y_su_motivo(tmp_path):
     async with app.run_test(size=(100, 32)) as pilot:
         await abrir(pilot)
         r = await acto(pilot, "exhorto", "al_corriente", "2026-01-27 10:00", quien="seleccionado")
-        assert "0 aceptadas, 1 rechazadas" in texto(r)
+        # Its only row does not apply: the act is refused whole, the row's reason shown.
+        assert "RECHAZADA" in texto(r) and "su única fila no procede" in texto(r)
         [rechazo] = r.rechazos
         assert rechazo.motivo == "el expediente del ciclo 2026-1 ya concluyó en «al_corriente»"
 

@@ -21,7 +21,7 @@ import functools
 import getpass
 import threading
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import ClassVar
 
@@ -516,31 +516,67 @@ class RepseApp(App):
 
     # --- inputs ---------------------------------------------------------------------------
     def _momento_por_omision(self) -> str:
-        """Inputs default to the clock on a simulation, to the present on operation."""
-        t = (self.ahora() if not (self.simulacion or self.es_copia)
-             else self.presente.reloj if self.presente else None)
-        return f"{t:%Y-%m-%d %H:%M}" if t else ""
+        """Inputs default to the clock on a simulation (its minute, or the next one when it
+        has seconds: a default never falls before the clock), to the present on operation."""
+        if not (self.simulacion or self.es_copia):
+            return f"{self.ahora():%Y-%m-%d %H:%M}"
+        t = self._reloj()
+        if t is None:
+            return ""
+        minuto = t.replace(second=0, microsecond=0)
+        return f"{minuto if minuto == t else minuto + timedelta(minutes=1):%Y-%m-%d %H:%M}"
 
     def _ciclo_actual(self) -> str:
         return (self.presente.ciclo_actual if self.presente else None) or ""
+
+    def _reloj(self) -> datetime | None:
+        return self.presente.reloj if self.presente else None
+
+    async def _ensayar(self, texto: str, ensayar: Callable[[Repositorio], Respuesta]
+                       ) -> Respuesta | None:
+        """What a correction would do, tried on the store without recording it (under the
+        store's lock, like every store call); None, said, when the store cannot answer."""
+        self.ocupado, self.actividad = True, (texto, 0, None)
+
+        def ensayo() -> Respuesta:
+            with self._almacen:
+                self._reabierto()
+                return ensayar(self._repo())
+        try:
+            return await asyncio.to_thread(ensayo)
+        except (RepseError, OSError) as exc:
+            self.push_screen(Resultado("No se pudo ensayar", [str(exc)], correcto=False))
+            return None
+        finally:
+            self.ocupado, self.actividad = False, None
 
     def action_importar(self) -> None:
         self.lanzar(self._importar_archivo())
 
     async def _importar_archivo(self) -> None:
         pedido = await self.push_screen_wait(
-            Importar(self._ciclo_actual(), self._momento_por_omision(), self.datos))
+            Importar(self._ciclo_actual(), self._momento_por_omision(), self.datos,
+                     self._reloj()))
         if pedido is None:
             return
-        detalle = f", {pedido.ronda!s}" if pedido.ronda is not None else ""
-        if not await self.push_screen_wait(Confirmar(
-                "Importar", f"Archivo: {pedido.archivo}\nTipo: {ENTRADA[pedido.tipo]}{detalle}"
-                f"{' (completo)' if pedido.completo else ''}"
-                f"{f', hoja «{pedido.hoja}»' if pedido.hoja else ''}\nCiclo: {pedido.ciclo}\n"
-                f"Fecha efectiva: {momento(pedido.at)}\n\nSe registra como una entrada del "
-                "almacén; los rechazos quedan con su motivo.", "Importar")):
-            return
         importar, usuario = self._importar, self.usuario
+        detalle = f", {pedido.ronda!s}" if pedido.ronda is not None else ""
+        texto = (f"Archivo: {pedido.archivo}\nTipo: {ENTRADA[pedido.tipo]}{detalle}"
+                 f"{' (completo)' if pedido.completo else ''}"
+                 f"{f', hoja «{pedido.hoja}»' if pedido.hoja else ''}\nCiclo: {pedido.ciclo}\n"
+                 f"Fecha efectiva: {momento(pedido.at)}\n\nSe registra como una entrada del "
+                 "almacén; los rechazos quedan con su motivo.")
+        if pedido.retroactivo:
+            ensayo = await self._ensayar(f"Ensayando {pedido.archivo.name}…", lambda repo: importar(
+                repo, pedido.tipo, pedido.archivo, ciclo=pedido.ciclo, at=pedido.at,
+                actor=inp.emisor(pedido.tipo), ronda=pedido.ronda, completo=pedido.completo,
+                motivo=pedido.motivo, usuario=usuario, hoja=pedido.hoja, retroactivo=True,
+                ensayo=True))
+            if ensayo is None:
+                return
+            texto += "\n\n" + _lo_que_cambiaria(ensayo)
+        if not await self.push_screen_wait(Confirmar("Importar", texto, "Importar")):
+            return
         texto = f"Importando {pedido.archivo.name}…"
         progreso = self.progreso(texto)
 
@@ -549,7 +585,7 @@ class RepseApp(App):
             r = importar(repo, pedido.tipo, pedido.archivo, ciclo=pedido.ciclo, at=pedido.at,
                          actor=inp.emisor(pedido.tipo), ronda=pedido.ronda,
                          completo=pedido.completo, motivo=pedido.motivo, usuario=usuario,
-                         hoja=pedido.hoja, progreso=progreso)
+                         hoja=pedido.hoja, retroactivo=pedido.retroactivo, progreso=progreso)
             return m.EntradaRegistrada(
                 f"{mayuscula(ENTRADA[pedido.tipo])} — {pedido.archivo.name}", r,
                 _preparada(repo.vista()))
@@ -562,23 +598,29 @@ class RepseApp(App):
     async def _acto(self, tipo: str = "exhorto") -> None:
         dest = getattr(self.screen, "destinatarios", lambda: None)()
         pedido = await self.push_screen_wait(
-            Acto(dest, self._ciclo_actual(), self._momento_por_omision(), tipo))
+            Acto(dest, self._ciclo_actual(), self._momento_por_omision(), tipo, self._reloj()))
         if pedido is None:
-            return
-        lista = ", ".join(pedido.rfcs[:5]) + (" …" if len(pedido.rfcs) > 5 else "")
-        if not await self.push_screen_wait(Confirmar(
-                f"Registrar: {ENTRADA[pedido.tipo]}",
-                f"Para: {pedido.a_quien}\n{lista}\nFecha efectiva: {momento(pedido.at)}"
-                + (f"\nTexto: {pedido.texto}" if pedido.texto else ""), "Registrar")):
             return
         try:
             entrada = inp.acto(pedido.tipo, ciclo=pedido.ciclo, rfcs=pedido.rfcs, at=pedido.at,
                                usuario=self.usuario, texto=pedido.texto,
-                               entrada=pedido.entrada)
+                               entrada=pedido.entrada, retroactivo=pedido.retroactivo)
         except (ValueError, RepseError) as exc:
             self.push_screen(Resultado("Entrada no válida", [str(exc)], correcto=False))
             return
         titulo = mayuscula(ENTRADA[pedido.tipo])
+        lista = ", ".join(pedido.rfcs[:5]) + (" …" if len(pedido.rfcs) > 5 else "")
+        texto = (f"Para: {pedido.a_quien}\n{lista}\nFecha efectiva: {momento(pedido.at)}"
+                 + (f"\nTexto: {pedido.texto}" if pedido.texto else ""))
+        if pedido.retroactivo:
+            ensayo = await self._ensayar(f"Ensayando {ENTRADA[pedido.tipo]}…",
+                                         lambda repo: repo.ensayar(entrada))
+            if ensayo is None:
+                return
+            texto += "\n\n" + _lo_que_cambiaria(ensayo)
+        if not await self.push_screen_wait(Confirmar(f"Registrar: {ENTRADA[pedido.tipo]}",
+                                                     texto, "Registrar")):
+            return
 
         def registrar() -> Message:
             repo = self._repo()
@@ -594,7 +636,7 @@ class RepseApp(App):
         self._mostrar()
         if not r.aceptada:
             self.push_screen(Resultado(f"{titulo}: RECHAZADA (entrada {r.numero})",
-                                       [r.motivo or ""], correcto=False))
+                                       [r.motivo or ""], r.rechazos, correcto=False))
             return
         head = [f"Entrada {r.numero}: {numero(r.aceptadas)} aceptadas, "
                 f"{numero(len(r.rechazos))} rechazadas, {numero(r.transiciones)} transiciones.",
@@ -707,6 +749,22 @@ def _preparada(vista: Vista) -> Vista:
     vista.conteos()
     vista.agenda()
     return vista
+
+
+def _lo_que_cambiaria(r: Respuesta) -> str:
+    """A retroactive input tried before it is recorded: what recording it would do."""
+    if not r.aceptada:
+        return f"ENSAYO: se registraría RECHAZADA — {r.motivo}"
+    lineas = [f"ENSAYO (aún no se registra): {numero(r.aceptadas)} filas aceptadas, "
+              f"{numero(len(r.rechazos))} rechazadas; el recálculo cambia "
+              f"{numero(len(r.cambios))} contratistas"]
+    lineas += [f"  {c.rfc}: {c.antes or '—'} → {c.despues or '—'}" for c in r.cambios[:10]]
+    if len(r.cambios) > 10:
+        lineas.append(f"  … y {numero(len(r.cambios) - 10)} más")
+    lineas += [f"  rechazada: {x.rfc or ''} {x.motivo}" for x in r.rechazos[:5]]
+    if len(r.rechazos) > 5:
+        lineas.append(f"  … y {numero(len(r.rechazos) - 5)} filas rechazadas más")
+    return "\n".join(lineas)
 
 
 def _disparos(r: Respuesta) -> list[str]:

@@ -59,7 +59,7 @@ def cmd_importar(args) -> int:
                      at=parse_instant(args.at, "--at"), actor=args.actor,
                      ronda=parse_ronda(args.ronda), completo=args.completo, motivo=args.motivo,
                      usuario=args.usuario, hoja=args.hoja, repetida=args.repetida,
-                     progreso=progress)
+                     retroactivo=args.retroactivo, progreso=progress)
         progress.close()
         for text in format_respuesta(r):
             print(text)
@@ -130,6 +130,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                                   "tiene varias hojas con datos o alguna oculta)")
     p.add_argument("--repetida", action="store_true",
                    help="registra de nuevo, a propósito, un archivo ya registrado")
+    p.add_argument("--retroactivo", action="store_true",
+                   help="una entrada con fecha anterior al reloj: el estado se recalcula "
+                        "desde su fecha y se informan los contratistas que cambian")
     p.add_argument("--usuario")
     p.set_defaults(func=cmd_importar)
 

@@ -59,7 +59,7 @@ def format_rechazo(r: Rechazo) -> str:
 def format_respuesta(r: Respuesta) -> list[str]:
     head = f"Entrada {r.numero} ({r.tipo or 'ilegible'}): "
     if not r.aceptada:
-        return [head + f"RECHAZADA — {r.motivo}"]
+        return [head + f"RECHAZADA — {r.motivo}", *map(format_rechazo, r.rechazos)]
     lines = [head + f"aceptada — {r.aceptadas} aceptadas, {len(r.rechazos)} filas rechazadas, "
              f"{r.transiciones} transiciones"]
     lines += [f"  leído: {n}" for n in r.notas]

@@ -10,10 +10,9 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Label, RadioButton, RadioSet, Select
 
-from ....core.errors import RepseError
 from ...widgets.etiquetas import ENTRADA, mayuscula
 from ..base import Destinatarios
-from .base import Dialogo, leer_momento
+from .base import Dialogo
 
 TIPOS_ACTO = ("exhorto", "inicio_cancelacion", "cancelacion", "cancelacion_impedida",
               "criterio", "anulacion")
@@ -28,15 +27,16 @@ class PedidoActo:
     at: datetime
     texto: str | None  # motivo (impediment, annulment) or the criterion's text
     entrada: int | None  # the input an annulment names
+    retroactivo: bool = False  # dated before the clock: the state is recomputed from it
 
 
 class Acto(Dialogo[PedidoActo | None]):
 
     def __init__(self, destinatarios: Destinatarios | None, ciclo: str, at: str,
-                 tipo: str = "exhorto") -> None:
+                 tipo: str = "exhorto", reloj: datetime | None = None) -> None:
         super().__init__()
         self.dest = destinatarios or Destinatarios()
-        self.ciclo, self.at, self.tipo = ciclo, at, tipo
+        self.ciclo, self.at, self.tipo, self.reloj = ciclo, at, tipo, reloj
 
     def compose(self) -> ComposeResult:
         d = self.dest
@@ -76,11 +76,10 @@ class Acto(Dialogo[PedidoActo | None]):
     def action_aceptar(self) -> None:
         tipo = str(self.query_one("#tipo", Select).value)
         texto = self.query_one("#texto", Input).value.strip() or None
-        try:
-            at = leer_momento(self.query_one("#at", Input).value)
-        except RepseError as exc:
-            self.error(str(exc))
+        fecha = self.leer_fecha()
+        if fecha is None:
             return
+        at, retroactivo = fecha
         if tipo in ("cancelacion_impedida", "criterio", "anulacion") and not texto:
             self.error("escriba el motivo o el texto del criterio")
             return
@@ -90,7 +89,8 @@ class Acto(Dialogo[PedidoActo | None]):
             if not raw.isdigit():
                 self.error("escriba el número de la entrada a anular")
                 return
-            self.dismiss(PedidoActo(tipo, (), f"la entrada {raw}", ciclo, at, texto, int(raw)))
+            self.dismiss(PedidoActo(tipo, (), f"la entrada {raw}", ciclo, at, texto, int(raw),
+                                    retroactivo))
             return
         quien = self.query_one("#quien", RadioSet).pressed_button
         which = quien.id if quien else "escritos"
@@ -106,4 +106,4 @@ class Acto(Dialogo[PedidoActo | None]):
         if not rfcs:
             self.error("no hay destinatarios: seleccione, filtre o escriba RFC")
             return
-        self.dismiss(PedidoActo(tipo, rfcs, words, ciclo, at, texto, None))
+        self.dismiss(PedidoActo(tipo, rfcs, words, ciclo, at, texto, None, retroactivo))

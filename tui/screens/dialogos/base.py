@@ -11,10 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Checkbox, Input, Label
 
+from ....core.errors import RepseError
 from ....core.lifecycle import Ronda, parse_ronda
 from ...texto import parse_instant
+from ...widgets.etiquetas import momento
 
 R = TypeVar("R")
 
@@ -36,6 +38,7 @@ class Dialogo(ModalScreen[R]):
     focus, so an operator can type at once and move with Tab."""
 
     AUTO_FOCUS = "Select, Input, Checkbox, Button"
+    reloj: datetime | None = None  # the clock, for a dialog that records an input
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancelar", "Cancelar"),
                 Binding("ctrl+s", "aceptar", "Aceptar")]
@@ -65,10 +68,46 @@ class Dialogo(ModalScreen[R]):
         yield from self.botones(aceptar)
 
     def ciclo_y_fecha(self, ciclo: str, at: str) -> ComposeResult:
-        """The cycle and the effective date of an input, side by side."""
+        """The cycle and the effective date of an input, side by side, and «Retroactivo»,
+        offered only while the date typed is before the clock (:attr:`reloj`)."""
+        reloj = self.reloj
         with Horizontal(classes="fila"):
             yield Input(ciclo, placeholder="ciclo AAAA-1", id="ciclo")
             yield Input(at, placeholder="fecha efectiva AAAA-MM-DD HH:MM", id="at")
+        casilla = Checkbox(f"Retroactivo: la fecha es anterior al reloj ({momento(reloj)}"
+                           "); el estado se recalcula desde ella" if reloj else "Retroactivo",
+                           id="retroactivo")
+        casilla.display = self._anterior_al_reloj(at)
+        yield casilla
+
+    def _anterior_al_reloj(self, texto: str) -> bool:
+        try:
+            return self.reloj is not None and leer_momento(texto) < self.reloj
+        except RepseError:
+            return False
+
+    @on(Input.Changed, "#at")
+    def _fecha_escrita(self, event: Input.Changed) -> None:
+        self.query_one("#retroactivo").display = self._anterior_al_reloj(event.value)
+
+    def leer_fecha(self) -> tuple[datetime, bool] | None:
+        """The effective date typed and whether it is retroactive (a date before the clock
+        must be marked so: the state is then recomputed from it); None, said on the error
+        line, when it cannot be used."""
+        texto = self.query_one("#at", Input).value
+        try:
+            at = leer_momento(texto)
+        except RepseError as exc:
+            self.error(str(exc))
+            return None
+        if not self._anterior_al_reloj(texto):
+            return at, False
+        if not self.query_one("#retroactivo", Checkbox).value:
+            assert self.reloj is not None
+            self.error(f"la fecha es anterior al reloj ({momento(self.reloj)}): márquela "
+                       "«Retroactivo» para recalcular el estado desde ella, o corríjala")
+            return None
+        return at, True
 
     def error(self, texto: str) -> None:
         self.query_one("#error", Label).update(texto)

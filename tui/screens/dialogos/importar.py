@@ -12,9 +12,8 @@ from textual.containers import VerticalScroll
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label, Select
 
-from ....core.errors import RepseError
 from ...widgets.etiquetas import ENTRADA
-from .base import RONDAS, Dialogo, leer_momento, ronda
+from .base import RONDAS, Dialogo, ronda
 
 TIPOS_ARCHIVO = ("padron", "opiniones", "exhorto", "inicio_cancelacion", "cancelacion",
                  "cancelacion_impedida")
@@ -30,13 +29,15 @@ class PedidoImportar:
     completo: bool
     motivo: str | None
     hoja: str | None = None  # the sheet of a workbook
+    retroactivo: bool = False  # dated before the clock: the state is recomputed from it
 
 
 class Importar(Dialogo[PedidoImportar | None]):
 
-    def __init__(self, ciclo: str, at: str, carpeta: Path) -> None:
+    def __init__(self, ciclo: str, at: str, carpeta: Path, reloj: datetime | None = None
+                 ) -> None:
         super().__init__()
-        self.ciclo, self.at, self.carpeta = ciclo, at, carpeta
+        self.ciclo, self.at, self.carpeta, self.reloj = ciclo, at, carpeta, reloj
 
     def compose(self) -> ComposeResult:
         files = sorted(str(p) for p in self.carpeta.glob("*")
@@ -71,11 +72,10 @@ class Importar(Dialogo[PedidoImportar | None]):
         if not archivo.is_file():
             self.error(f"{archivo}: el archivo no existe")
             return
-        try:
-            at = leer_momento(self.query_one("#at", Input).value)
-        except RepseError as exc:
-            self.error(str(exc))
+        fecha = self.leer_fecha()
+        if fecha is None:
             return
+        at, retroactivo = fecha
         motivo = self.query_one("#motivo", Input).value.strip() or None
         if tipo == "cancelacion_impedida" and not motivo:
             self.error("la cancelación impedida debe decir su motivo")
@@ -84,4 +84,4 @@ class Importar(Dialogo[PedidoImportar | None]):
             tipo, archivo, self.query_one("#ciclo", Input).value.strip(), at,
             ronda(str(self.query_one("#ronda", Select).value)) if tipo == "opiniones" else None,
             tipo == "opiniones" and self.query_one("#completo", Checkbox).value, motivo,
-            self.query_one("#hoja", Input).value.strip() or None))
+            self.query_one("#hoja", Input).value.strip() or None, retroactivo))
