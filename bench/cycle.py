@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 
@@ -48,19 +47,12 @@ def rfcs_for(n: int) -> list[str]:
     return [b[:-1] + d for b, d in zip(bodies, check_digits(bodies), strict=True)]
 
 
-class Entradas(NamedTuple):
-    """One cycle's inputs, its contractors, those flagged at round 1 and those it cancels."""
-
-    inputs: list
-    rfcs: list[str]
-    flagged: list[int]
-    canceladas: list[int]
-
-
 def cycle_inputs(n: int, ciclo: str = "2026-1", rfcs: list[str] | None = None,
-                 starts: np.ndarray | None = None, seed: int = SEED) -> Entradas:
-    """Every input of ``ciclo`` for ``n`` contractors (about 12 % flagged at round 1), dated by
-    the cycle's plan on the joint calendar without closures: padrón and round 1 at D0, exhorto
+                 starts: np.ndarray | None = None, seed: int = SEED
+                 ) -> tuple[list, list[str], list[int]]:
+    """Every input of ``ciclo`` for ``n`` contractors (about 12 % flagged at round 1), their
+    RFCs and those flagged. The inputs are dated by the cycle's plan on the joint calendar
+    without closures: padrón and round 1 at D0, exhorto
     two hábil days later, rounds 2 and 3 on their dates, the daily update and the last
     cancellations on the next two hábil days, the clock 94 days after D0. ``rfcs`` and
     ``starts`` (ordinal registration dates) default to :func:`rfcs_for` and registrations of
@@ -107,7 +99,7 @@ def cycle_inputs(n: int, ciclo: str = "2026-1", rfcs: list[str] | None = None,
         return cls(at=when, actor=kw.pop("actor"), ciclo=ciclo,
                    rfcs=tuple(rfcs[i] for i in idx), **kw)
 
-    return Entradas([
+    return [
         inp.Padron(at=at(d0, "09:00"), actor="stps", ciclo=ciclo, contratistas=rows),
         inp.Opiniones(at=at(d0, "17:00"), actor="imss", ciclo=ciclo, ronda=1,
                       completo=True, resultados=results(flagged)),
@@ -125,7 +117,7 @@ def cycle_inputs(n: int, ciclo: str = "2026-1", rfcs: list[str] | None = None,
                       resultados=results(daily_ok, "positiva") + results(late)),
         acto(inp.Cancelacion, at(ultima, "15:00"), late, actor="stps"),
         inp.Reloj(at=at(d0 + timedelta(days=94), "00:00"), actor="gt"),
-    ], rfcs, flagged, sorted(cancel + late))
+    ], rfcs, flagged
 
 
 def event_sequences(n: int, flagged, engine) -> list[list[str]]:
@@ -176,7 +168,7 @@ def run_size(n: int, servidor: bool = False) -> dict:
         fire_time[0] += time.perf_counter() - t0
 
     motor.Engine._fire = timed_fire
-    inputs, rfcs, flagged, _ = cycle_inputs(n)
+    inputs, rfcs, flagged = cycle_inputs(n)
     with tempfile.TemporaryDirectory() as tmp, almacen_nuevo(Path(tmp), servidor) as (db, mb):
         empty = Path(tmp) / "vacio.toml"
         empty.write_text("")
@@ -301,7 +293,7 @@ def _sample_sequences(n: int) -> list[list[str]]:
     from repse.core.store import Store
 
     size = min(n, 20000)
-    inputs, _, flagged, _ = cycle_inputs(size)
+    inputs, _, flagged = cycle_inputs(size)
     repo = Repositorio(Store(":memory:", create=True, simulacion=True))
     for entrada in inputs:
         repo.registrar(entrada)

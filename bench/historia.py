@@ -76,9 +76,10 @@ def main() -> None:
             nuevas = d0 - np.random.default_rng(SEED + k).integers(0, 300, n)
             registro[idx] = np.where(debida, nuevas, registro[idx])
             starts = registro[idx]
-            entradas = cycle_inputs(n, ciclo, [universo[i] for i in padron], starts, SEED + k)
+            entradas, rfcs, flagged = cycle_inputs(n, ciclo, [universo[i] for i in padron],
+                                                   starts, SEED + k)
             t0 = time.perf_counter()
-            for entrada in entradas.inputs:
+            for entrada in entradas:
                 r = repo.registrar(entrada)
                 assert r.aceptada and not r.rechazos, (ciclo, r.tipo, r.motivo, r.rechazos[:3])
             t1 = time.perf_counter()
@@ -88,10 +89,10 @@ def main() -> None:
             tamanos.append(tamano(db))
             print(f"{ciclo}: entradas {t1 - t0:.2f} s, instantáneas {t2 - t1:.2f} s; almacén "
                   f"{tamanos[-1]:.0f} MB (+{tamanos[-1] - tamanos[-2]:.1f})", flush=True)
-            por_entrada = (t1 - t0) / len(entradas.inputs)
-            canceladas = {padron[i] for i in entradas.canceladas}
-            activos = [i for i in activos if i not in canceladas]
-        ultimo = entradas
+            por_entrada = (t1 - t0) / len(entradas)
+            canceladas = {rfc for e in entradas if isinstance(e, inp.Cancelacion)
+                          for rfc in e.rfcs}
+            activos = [i for i in activos if universo[i] not in canceladas]
         repo.cerrar()
 
         t0 = time.perf_counter()
@@ -105,11 +106,10 @@ def main() -> None:
             assert r.aceptada, r.motivo
             return segundos, r.numero
 
-        fin = ultimo.inputs[-1].at
+        fin = entradas[-1].at
         ordinaria = statistics.median(
             medir(inp.Reloj(at=fin + timedelta(hours=h), actor="gt"))[0] for h in (1, 2, 3))
-        ronda2 = ultimo.inputs[4]
-        rfc = ultimo.rfcs[ultimo.flagged[0]]
+        ronda2, rfc = entradas[4], rfcs[flagged[0]]
         correcciones = []
         for vez in (1, 2):
             tarde = inp.Opiniones(at=ronda2.at, actor="imss", ciclo=ronda2.ciclo, ronda=2,
