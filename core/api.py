@@ -830,13 +830,15 @@ def verificar(path: str | Path, anclas: Sequence[Ancla] = ()) -> Verificacion:
     """Check the store at ``path``: its hash chain and its mode (read without replaying, so an
     edited row cannot stop the check), each anchor printed on paper (the log must still hold
     that input with that hash: a chain recomputed after truncating or rewriting its tail is
-    intact, but not the one the paper saw), then its snapshot against a replay of the log."""
+    intact, but not the one the paper saw), then its snapshot and its checkpoints against a
+    replay of the log (prefix) each names."""
     store = abrir_almacen(path)
     try:
         entradas, cabeza = store.last()
         cadena = store.verificar()
         ancladas = [p for p in (_problema_ancla(store, a) for a in anclas) if p]
         snap = store.snapshot()
+        intermedias = [(s, _problema_punto(store, s)) for s in store.puntos() if s.n < entradas]
     finally:
         store.close()
     modo = [p for p in cadena if p.startswith("el modo del almacén")]
@@ -845,14 +847,23 @@ def verificar(path: str | Path, anclas: Sequence[Ancla] = ()) -> Verificacion:
     problema = _problema_instantanea(snap, entradas, cabeza)
     if problema:
         instantanea.append(f"la instantánea del estado {problema}")
-    elif snap is not None and snap.n == entradas and not cadena:
-        # Replays: the snapshot is believed only if it matches.
+    instantanea += [f"la instantánea intermedia de la entrada {s.n} {p}"
+                    for s, p in intermedias if p]
+    # Replays: a snapshot is believed only if it matches the log (prefix) it names.
+    comparar = [s for s, p in intermedias if p is None]
+    if snap is not None and snap.n == entradas and not problema:
+        comparar.append(snap)
+    if comparar and not cadena:
         repo = Repositorio(abrir_almacen(path))
         try:
-            repo.engine = repo.log.replay(repo.inicial).engine
-            if dump(repo.engine) != snap.datos:
-                instantanea.append("la instantánea del estado no coincide con el estado que "
-                                   "resulta del registro de entradas: fue alterada")
+            for s in comparar:
+                prefijo = _Log([r for r in repo.log.rows if r.n <= s.n], repo.log.cache,
+                               repo.log.loader)
+                if dump(prefijo.replay(repo.inicial).engine) != s.datos:
+                    nombre = ("del estado" if s.n == entradas
+                              else f"intermedia de la entrada {s.n}")
+                    instantanea.append(f"la instantánea {nombre} no coincide con el estado que "
+                                       "resulta del registro de entradas: fue alterada")
         finally:
             repo.store.close()
     return Verificacion(entradas, cadena, modo, instantanea, ancladas)

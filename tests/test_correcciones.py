@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from repse.core import inputs as inp
-from repse.core.api import Repositorio, _Log
+from repse.core.api import Repositorio, _Log, verificar
 from repse.core.instantanea import dump
-from repse.core.store import Store
+from repse.core.store import Store, resumen_instantanea
 
 from .test_engine import acto, at, opiniones, padron
 from .test_replay_property import RFCS, entrada
@@ -200,3 +200,18 @@ def test_the_store_keeps_the_head_snapshot_and_the_latest_padrons_checkpoint(tmp
     store = Store(db)
     assert [s.n for s in store.puntos()] == [5, 7]
     store.close()
+
+
+def test_verificar_compares_each_checkpoint_with_a_replay_of_the_prefix_it_names(tmp_path):
+    db = tmp_path / "c.db"
+    dos_ciclos(db).cerrar()
+    assert verificar(db).problemas == []
+    store = Store(db)
+    cabeza = next(s for s in store.puntos() if s.n == 5).cabeza
+    ajeno = next(s for s in store.puntos() if s.n == 7).datos  # the head's state, not input 5's
+    store.db.execute("UPDATE instantanea SET datos = ?, resumen = ? WHERE n = 5",
+                     (ajeno, resumen_instantanea(cabeza, ajeno)))
+    store.close()
+    assert verificar(db).instantanea == [
+        "la instantánea intermedia de la entrada 5 no coincide con el estado que resulta del "
+        "registro de entradas: fue alterada"]
