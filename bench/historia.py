@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import resource
 import statistics
 import tempfile
 import time
@@ -135,7 +136,8 @@ def main() -> None:
             print(f"{nombre} ({cuando}): {s * 1000:.0f} ms = {s / ordinaria:.1f}× la ordinaria "
                   f"(meta ≤ 1.5×: {marca(s <= 1.5 * ordinaria)}); {s / por_entrada:.1f}× la "
                   "entrada promedio del ciclo")
-    print(f"reabrir: {reabrir:.2f} s (meta ≤ 1 s: {marca(reabrir <= 1)})")
+    print(f"reabrir: {reabrir:.2f} s (meta ≤ 1 s: {marca(reabrir <= 1)}); memoria máxima "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     print(f"crecimiento del almacén por ciclo: máximo {crecimiento:.1f} MB, media {media:.1f} MB "
           f"(meta ≤ 25 MB: {marca(crecimiento <= 25)})")
 

@@ -318,9 +318,9 @@ class Repositorio:
         self.engine = Engine(self.inicial)
         self._vista: Vista | None = None  # the last one handed out (its search index is reused)
         self.avisos: list[str] = []  # what opening found and mended (a discarded snapshot)
-        self._instantanea: tuple[int, str] | None = None  # the snapshot known to be saved
+        self._guardadas: set[tuple[int, str]] = set()  # snapshots known good on disk
         self._puntos: list[_Punto] = []  # checkpoints in memory (see :meth:`_anotar`)
-        self._disco: list[int] | None = None  # the checkpoints on disk already read
+        self._disco_leido = False  # the checkpoints on disk are read once, when needed
         self.ajenas: list[Nueva] = []  # other processes' inputs caught up with, not yet told
         self._open()
 
@@ -349,26 +349,23 @@ class Repositorio:
 
     def guardar_instantanea(self) -> None:
         """Save the state as the snapshot of the exact log head it reflects (number and hash),
-        unless that snapshot is already there; beside it, on a store that keeps several, the
-        checkpoint taken after the latest padrón, so that a correction in the latest cycle made
-        by another process (each ``repse registrar`` is one) replays that cycle alone."""
+        unless this process read or saved that very snapshot; beside it, on a store that keeps
+        several, the checkpoint taken after the latest padrón, so that a correction in the
+        latest cycle made by another process (each ``repse registrar`` is one) replays that
+        cycle alone. A snapshot on disk that could not be used (another format) is rewritten."""
         if not self.applied:
             return
         with self.store.lectura():
             cabeza = self.store.hash_de(self.applied)
-            guardadas = {snap.n: snap for snap in self.store.puntos()}
             punto = self._punto_en_disco()
-            cabeza_punto = None if punto is None else self.store.hash_de(punto.n)
-        if (self.applied, cabeza) == self._instantanea and (
-                punto is None or punto.n in guardadas):
-            return
+            cabeza_punto = "" if punto is None else self.store.hash_de(punto.n)
         conservar = (self.applied,) if punto is None else (self.applied, punto.n)
-        if punto is not None and cabeza_punto is not None and not _guardada(
-                guardadas.get(punto.n), cabeza_punto):
+        if punto is not None and (punto.n, cabeza_punto) not in self._guardadas:
             self.store.save_snapshot(punto.n, cabeza_punto, dump(punto.engine), conservar)
-        if not _guardada(guardadas.get(self.applied), cabeza):
+            self._guardadas.add((punto.n, cabeza_punto))
+        if (self.applied, cabeza) not in self._guardadas:
             self.store.save_snapshot(self.applied, cabeza, dump(self.engine), conservar)
-        self._instantanea = (self.applied, cabeza)
+            self._guardadas.add((self.applied, cabeza))
 
     def _punto_en_disco(self) -> _Punto | None:
         """The checkpoint worth keeping on disk: the one after the latest padrón, if the log
@@ -398,9 +395,9 @@ class Repositorio:
         disk (read only if none in memory fits), each verified against the log before it is
         believed; a bad one is discarded with a warning."""
         yield from sorted(self._puntos, key=lambda p: p.clave, reverse=True)
-        if self._disco is not None:
+        if self._disco_leido:
             return
-        self._disco = []
+        self._disco_leido = True
         last = self.store.last()[0]
         for snap in sorted(self.store.puntos(), key=lambda s: s.n, reverse=True):
             if snap.n >= last or any(p.n == snap.n for p in self._puntos):
@@ -419,7 +416,7 @@ class Repositorio:
                     f"{problema}: se descarta y el estado se reconstruye sin ella")
             punto = None if engine is None else self.log.punto(snap.n, engine, padron=True)
             if punto is not None:
-                self._disco.append(punto.n)
+                self._guardadas.add((snap.n, snap.cabeza))
                 self._puntos.append(punto)
                 yield punto
 
@@ -445,7 +442,7 @@ class Repositorio:
                 else:
                     if engine is not None:  # None: a snapshot of another format, replayed
                         self.engine, self.applied = engine, last
-                        self._instantanea = (last, cabeza)
+                        self._guardadas.add((last, cabeza))
                         return
             if problema:
                 self.avisos.append(
@@ -897,10 +894,6 @@ class Verificacion(msgspec.Struct, frozen=True):
     @property
     def problemas(self) -> list[str]:
         return [*self.cadena, *self.modo, *self.anclas, *self.instantanea]
-
-
-def _guardada(snap: Instantanea | None, cabeza: str) -> bool:
-    return snap is not None and snap.cabeza == cabeza and snap.integra()
 
 
 def _problema_punto(store: Store, snap: Instantanea) -> str | None:

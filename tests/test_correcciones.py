@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from repse.core import inputs as inp
 from repse.core.api import Repositorio, _Log, verificar
-from repse.core.instantanea import dump
+from repse.core.instantanea import dump, load
 from repse.core.store import Store, resumen_instantanea
 
 from .test_engine import acto, at, opiniones, padron
@@ -215,3 +215,16 @@ def test_verificar_compares_each_checkpoint_with_a_replay_of_the_prefix_it_names
     assert verificar(db).instantanea == [
         "la instantánea intermedia de la entrada 5 no coincide con el estado que resulta del "
         "registro de entradas: fue alterada"]
+
+
+def test_a_snapshot_of_another_format_is_rewritten_when_the_store_is_closed(tmp_path):
+    db = tmp_path / "c.db"
+    repo = dos_ciclos(db)
+    esperado = dump(repo.engine)
+    repo.store.save_snapshot(*repo.store.last(), b"\x92\xa1x\x01")  # an earlier version's
+    repo.store.close()
+    Repositorio.abrir(db).cerrar()  # replays, then saves this version's snapshot
+    store = Store(db)
+    assert load(store.snapshot().datos) is not None
+    store.close()
+    assert dump(Repositorio.abrir(db).engine) == esperado
