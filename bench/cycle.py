@@ -23,7 +23,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -47,17 +47,35 @@ def rfcs_for(n: int) -> list[str]:
     return [b[:-1] + d for b, d in zip(bodies, check_digits(bodies), strict=True)]
 
 
-def cycle_inputs(n: int):
-    """Every input of cycle 2026-1 for ``n`` contractors (about 12 % flagged at round 1)."""
+def cycle_inputs(n: int, ciclo: str = "2026-1", rfcs: list[str] | None = None,
+                 starts: np.ndarray | None = None, seed: int = SEED
+                 ) -> tuple[list, list[str], list[int]]:
+    """Every input of ``ciclo`` for ``n`` contractors (about 12 % flagged at round 1), their
+    RFCs and those flagged. The inputs are dated by the cycle's plan on the joint calendar
+    without closures: padrón and round 1 at D0, exhorto
+    two hábil days later, rounds 2 and 3 on their dates, the daily update and the last
+    cancellations on the next two hábil days, the clock 94 days after D0. ``rfcs`` and
+    ``starts`` (ordinal registration dates) default to :func:`rfcs_for` and registrations of
+    June 2023 to November 2025."""
     from repse.core import inputs as inp
-    from repse.core.plazos import MX
+    from repse.core.calendars import Calendarios
+    from repse.core.cycle import Ciclo, plan_ciclo
+    from repse.core.plazos import MX, next_habil_day
 
-    rng = np.random.default_rng(SEED)
-    rfcs = rfcs_for(n)
-    starts = date(2023, 6, 1).toordinal() + rng.integers(0, 900, n)
+    rng = np.random.default_rng(seed)
+    rfcs = rfcs_for(n) if rfcs is None else rfcs
+    if starts is None:
+        starts = date(2023, 6, 1).toordinal() + rng.integers(0, 900, n)
+    cal = Calendarios()
+    d0 = Ciclo.parse(ciclo).fecha_consulta
+    exhorto = next_habil_day(next_habil_day(d0, cal.conjunto()), cal.conjunto())
+    plan = plan_ciclo(Ciclo.parse(ciclo), cal, exhorto=exhorto)
+    d2, d3 = plan.segunda_consulta, plan.tercera_consulta
+    diaria = next_habil_day(d3, cal.conjunto())
+    ultima = next_habil_day(diaria, cal.conjunto())
 
-    def at(text: str) -> datetime:
-        return datetime.fromisoformat(text).replace(tzinfo=MX)
+    def at(day: date, hora: str) -> datetime:
+        return datetime.fromisoformat(f"{day}T{hora}").replace(tzinfo=MX)
 
     def pick(pool: list[int], share: float) -> list[int]:
         return sorted(rng.choice(pool, int(len(pool) * share), replace=False).tolist())
@@ -71,35 +89,34 @@ def cycle_inputs(n: int):
     impeded = still3[: len(still3) // 10]
     cancel = still3[len(still3) // 10:]
     daily_ok = impeded[: len(impeded) // 2]
+    late = [i for i in impeded if i not in set(daily_ok)]
 
     def results(idx, opinion=None):
         return tuple(inp.Resultado(rfcs[i], opinion or ("negativa" if i % 3 else "sin_opinion"))
                      for i in idx)
 
     def acto(cls, when, idx, **kw):
-        return cls(at=at(when), actor=kw.pop("actor"), ciclo="2026-1",
+        return cls(at=when, actor=kw.pop("actor"), ciclo=ciclo,
                    rfcs=tuple(rfcs[i] for i in idx), **kw)
 
     return [
-        inp.Padron(at=at("2026-01-26T09:00:00"), actor="stps", ciclo="2026-1", contratistas=rows),
-        inp.Opiniones(at=at("2026-01-26T17:00:00"), actor="imss", ciclo="2026-1", ronda=1,
+        inp.Padron(at=at(d0, "09:00"), actor="stps", ciclo=ciclo, contratistas=rows),
+        inp.Opiniones(at=at(d0, "17:00"), actor="imss", ciclo=ciclo, ronda=1,
                       completo=True, resultados=results(flagged)),
-        acto(inp.Exhorto, "2026-01-28T10:00:00", flagged, actor="gt"),
-        inp.Reloj(at=at("2026-03-02T00:00:00"), actor="gt"),
-        inp.Opiniones(at=at("2026-03-02T11:00:00"), actor="imss", ciclo="2026-1", ronda=2,
+        acto(inp.Exhorto, at(exhorto, "10:00"), flagged, actor="gt"),
+        inp.Reloj(at=at(d2, "00:00"), actor="gt"),
+        inp.Opiniones(at=at(d2, "11:00"), actor="imss", ciclo=ciclo, ronda=2,
                       completo=True, resultados=results(still2)),
-        acto(inp.InicioCancelacion, "2026-03-02T13:00:00", still2, actor="stps"),
-        inp.Opiniones(at=at("2026-03-10T11:00:00"), actor="imss", ciclo="2026-1", ronda=3,
+        acto(inp.InicioCancelacion, at(d2, "13:00"), still2, actor="stps"),
+        inp.Opiniones(at=at(d3, "11:00"), actor="imss", ciclo=ciclo, ronda=3,
                       completo=True, resultados=results(still3)),
-        acto(inp.Cancelacion, "2026-03-10T15:00:00", cancel, actor="stps"),
-        acto(inp.CancelacionImpedida, "2026-03-10T16:00:00", impeded, actor="stps",
+        acto(inp.Cancelacion, at(d3, "15:00"), cancel, actor="stps"),
+        acto(inp.CancelacionImpedida, at(d3, "16:00"), impeded, actor="stps",
              motivo="amparo en trámite"),
-        inp.Opiniones(at=at("2026-03-11T11:00:00"), actor="imss", ciclo="2026-1", ronda="diaria",
-                      resultados=results(daily_ok, "positiva")
-                      + results([i for i in impeded if i not in set(daily_ok)])),
-        acto(inp.Cancelacion, "2026-03-12T15:00:00",
-             [i for i in impeded if i not in set(daily_ok)], actor="stps"),
-        inp.Reloj(at=at("2026-04-30T00:00:00"), actor="gt"),
+        inp.Opiniones(at=at(diaria, "11:00"), actor="imss", ciclo=ciclo, ronda="diaria",
+                      resultados=results(daily_ok, "positiva") + results(late)),
+        acto(inp.Cancelacion, at(ultima, "15:00"), late, actor="stps"),
+        inp.Reloj(at=at(d0 + timedelta(days=94), "00:00"), actor="gt"),
     ], rfcs, flagged
 
 

@@ -32,7 +32,7 @@ snapshot rules), with what a file cannot give, enforced by the database itself s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -393,8 +393,12 @@ class AlmacenPG(Store):
         return self.db.execute("SELECT repse.motivo_institucion(?, ?)",
                                (actor, anulada)).fetchone()[0]
 
-    # --- snapshots: one per login ---------------------------------------------------------
-    def save_snapshot(self, n: int, cabeza: str, datos: bytes) -> None:
+    # --- snapshots: one per login -----------------------------------------------------------
+    # The head's alone: checkpoints stay in the memory of the process that took them.
+    varias_instantaneas = False
+
+    def save_snapshot(self, n: int, cabeza: str, datos: bytes, conservar: Sequence[int] = ()
+                      ) -> None:
         # Under the append lock: two processes of one login closing at once would otherwise
         # both delete, then both insert the same key.
         with self.transaction():
@@ -407,6 +411,10 @@ class AlmacenPG(Store):
         row = self.db.execute("SELECT n, cabeza, resumen, datos FROM instantanea "
                               "WHERE usuario = session_user").fetchone()
         return None if row is None else Instantanea(row[0], row[1], row[2], bytes(row[3]))
+
+    def puntos(self) -> list[Instantanea]:
+        snap = self.snapshot()
+        return [] if snap is None else [snap]
 
     def discard_snapshot(self) -> None:
         self.db.execute("DELETE FROM instantanea WHERE usuario = session_user")

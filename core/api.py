@@ -8,9 +8,10 @@ in memory with the same rules.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -126,6 +127,27 @@ class _Cabecera(msgspec.Struct):
 _cabecera = msgspec.json.Decoder(_Cabecera)
 _LARGE = 5_000  # inputs with more rows than this are decoded from the store when replayed
 _POCAS = 100  # inputs with at most this many rows are undone by a copy of the state if refused
+# Checkpoints kept in memory besides the one after the latest padrón: each is a copy of the
+# engine's columns (tens of MB at 150,000 contractors), so only the newest few.
+_EN_MEMORIA = 4
+
+
+class _Punto(NamedTuple):
+    """A checkpoint: the state a replay of the log prefix up to input ``n`` reaches, kept so
+    that a correction replays only what follows it. It is valid for a log while that log's
+    inputs ordered up to ``clave`` (the effective time of the last one it includes, then its
+    number) are still exactly ``efectivas``: a retroactive input dated before it, or an
+    annulment of one of them, makes it useless, never wrong."""
+
+    n: int
+    clave: tuple[int, int]
+    efectivas: frozenset[int]
+    engine: Engine
+    padron: bool = False  # taken right after a padrón: the one kept on disk
+
+
+def _clave(row: _Row) -> tuple[int, int]:
+    return row.at, row.n
 
 
 class _Row(NamedTuple):
@@ -206,14 +228,36 @@ class _Log:
                 out.setdefault(target, a)
         return out
 
-    def replay(self, initial: Calendarios) -> _Repeticion:
-        """The state: every accepted, non-annulled input in effective-time order. An input that
-        no longer fits (its padrón was annulled) is refused whole, with its reason."""
-        out = _Repeticion(Engine(initial), {}, {})
-        skip = self.annulled()
-        for row in sorted(self.rows, key=lambda r: (r.at, r.n)):
-            if row.n in skip or row.anula is not None:
-                continue
+    def efectivas(self, hasta: int | None = None) -> list[_Row]:
+        """The inputs a replay applies, in effective-time order (``at``, then number): accepted,
+        not annulled, not annulments; those of the log prefix up to input ``hasta`` if given."""
+        log = self if hasta is None else _Log([r for r in self.rows if r.n <= hasta])
+        skip = log.annulled()
+        return sorted((r for r in log.rows if r.n not in skip and r.anula is None), key=_clave)
+
+    def punto(self, n: int, engine: Engine, *, padron: bool = False) -> _Punto | None:
+        """``engine``, the state of the prefix up to input ``n``, as a checkpoint (None for
+        an empty prefix: the initial state needs none)."""
+        filas = self.efectivas(n)
+        if not filas:
+            return None
+        return _Punto(n, _clave(filas[-1]), frozenset(r.n for r in filas), engine, padron)
+
+    def replay(self, initial: Calendarios, puntos: Iterable[_Punto] = ()) -> _Repeticion:
+        """The state: every accepted, non-annulled input in effective-time order, from the
+        first of ``puntos`` (tried in the order given) that is valid for this log, or from the
+        start. An input that no longer fits (its padrón was annulled) is refused whole, with
+        its reason."""
+        orden = self.efectivas()
+        engine, desde, usado = Engine(initial), 0, None
+        claves = [_clave(r) for r in orden]
+        for p in puntos:
+            k = bisect.bisect_right(claves, p.clave)
+            if k and frozenset(r.n for r in orden[:k]) == p.efectivas:
+                engine, desde, usado = p.engine.copia(), k, p.n
+                break
+        out = _Repeticion(engine, {}, {}, usado)
+        for row in orden[desde:]:
             try:
                 entrada = self.entrada(row.n)
             except inp.InputError as exc:
@@ -228,6 +272,10 @@ class _Log:
             else:
                 out.pasos[row.n] = paso
         return out
+
+    def vale(self, p: _Punto) -> bool:
+        """Whether checkpoint ``p`` still reflects this log's inputs up to its ``clave``."""
+        return frozenset(r.n for r in self.efectivas() if _clave(r) <= p.clave) == p.efectivas
 
 
 def _aplicar_aceptada(engine: Engine, entrada: inp.Entrada, n: int) -> Desenlace | str:
@@ -245,11 +293,13 @@ class _Deshacer(Exception):
 
 
 class _Repeticion(NamedTuple):
-    """A replay: the state, what each input replayed did, and the inputs it refused whole."""
+    """A replay: the state, what each input it replayed did, the inputs it refused whole, and
+    the checkpoint it started from (its ``n``; None: from the first input)."""
 
     engine: Engine
     pasos: dict[int, Desenlace]
     rechazadas: dict[int, str]
+    punto: int | None = None
 
 
 def _size(entrada: inp.Entrada) -> int:
@@ -276,7 +326,9 @@ class Repositorio:
         self.engine = Engine(self.inicial)
         self._vista: Vista | None = None  # the last one handed out (its search index is reused)
         self.avisos: list[str] = []  # what opening found and mended (a discarded snapshot)
-        self._instantanea: tuple[int, str] | None = None  # the snapshot known to be saved
+        self._guardadas: set[tuple[int, str]] = set()  # snapshots known good on disk
+        self._puntos: list[_Punto] = []  # checkpoints in memory (see :meth:`_anotar`)
+        self._disco_leido = False  # the checkpoints on disk are read once, when needed
         self.ajenas: list[Nueva] = []  # other processes' inputs caught up with, not yet told
         self._open()
 
@@ -305,17 +357,76 @@ class Repositorio:
 
     def guardar_instantanea(self) -> None:
         """Save the state as the snapshot of the exact log head it reflects (number and hash),
-        unless that snapshot is already there."""
+        unless this process read or saved that very snapshot; beside it, on a store that keeps
+        several, the checkpoint taken after the latest padrón, so that a correction in the
+        latest cycle made by another process (each ``repse registrar`` is one) replays that
+        cycle alone. A snapshot on disk that could not be used (another format) is rewritten."""
         if not self.applied:
             return
         with self.store.lectura():
             cabeza = self.store.hash_de(self.applied)
-            snap = self.store.snapshot()
-        if (self.applied, cabeza) == self._instantanea:
+            punto = self._punto_en_disco()
+            cabeza_punto = "" if punto is None else self.store.hash_de(punto.n)
+        conservar = (self.applied,) if punto is None else (self.applied, punto.n)
+        if punto is not None and (punto.n, cabeza_punto) not in self._guardadas:
+            self.store.save_snapshot(punto.n, cabeza_punto, dump(punto.engine), conservar)
+            self._guardadas.add((punto.n, cabeza_punto))
+        if (self.applied, cabeza) not in self._guardadas:
+            self.store.save_snapshot(self.applied, cabeza, dump(self.engine), conservar)
+            self._guardadas.add((self.applied, cabeza))
+
+    def _punto_en_disco(self) -> _Punto | None:
+        """The checkpoint worth keeping on disk: the one after the latest padrón, if the log
+        still agrees with it and the store keeps more than its head's snapshot."""
+        if not self.store.varias_instantaneas:
+            return None
+        punto = next((p for p in reversed(self._puntos) if p.padron), None)
+        return punto if punto is not None and self.log.vale(punto) else None
+
+    def _anotar(self, numero: int, entrada: inp.Entrada) -> None:
+        """Index an input just applied at the end of the log; after a large one (a padrón, a
+        long list) keep the state as a checkpoint, so that a later correction replays only
+        what follows it instead of the whole history."""
+        self.log.add(numero, entrada)
+        padron = isinstance(entrada, inp.Padron)
+        if not padron and _size(entrada) <= _LARGE:
             return
-        if snap is None or (snap.n, snap.cabeza) != (self.applied, cabeza) or not snap.integra():
-            self.store.save_snapshot(self.applied, cabeza, dump(self.engine))
-        self._instantanea = (self.applied, cabeza)
+        punto = self.log.punto(numero, self.engine.copia(), padron=padron)
+        if punto is None:
+            return
+        ultimo_padron = [p for p in self._puntos if p.padron][-1:] if not padron else []
+        otros = [p for p in self._puntos if p not in ultimo_padron][-(_EN_MEMORIA - 1):]
+        self._puntos = sorted([*ultimo_padron, *otros, punto], key=lambda p: p.clave)
+
+    def _candidatos(self) -> Iterator[_Punto]:
+        """Checkpoints a replay may start from, newest first: those in memory, then those on
+        disk (read only if none in memory fits), each verified against the log before it is
+        believed; a bad one is discarded with a warning."""
+        yield from sorted(self._puntos, key=lambda p: p.clave, reverse=True)
+        if self._disco_leido:
+            return
+        self._disco_leido = True
+        last = self.store.last()[0]
+        for snap in sorted(self.store.puntos(), key=lambda s: s.n, reverse=True):
+            if snap.n >= last or any(p.n == snap.n for p in self._puntos):
+                continue  # the head's own snapshot is checked by opening
+            problema = _problema_punto(self.store, snap)
+            engine = None
+            if problema is None:
+                try:
+                    engine = load(snap.datos)
+                except (msgspec.DecodeError, msgspec.ValidationError, ValueError, KeyError,
+                        TypeError) as exc:
+                    problema = f"no se puede leer ({type(exc).__name__})"
+            if problema:
+                self.avisos.append(
+                    f"{self.store.path}: la instantánea intermedia de la entrada {snap.n} "
+                    f"{problema}: se descarta y el estado se reconstruye sin ella")
+            punto = None if engine is None else self.log.punto(snap.n, engine, padron=True)
+            if punto is not None:
+                self._guardadas.add((snap.n, snap.cabeza))
+                self._puntos.append(punto)
+                yield punto
 
     def _load(self, n: int) -> inp.Entrada:
         return inp.decode(self.store.cuerpo(n), n)
@@ -339,18 +450,18 @@ class Repositorio:
                 else:
                     if engine is not None:  # None: a snapshot of another format, replayed
                         self.engine, self.applied = engine, last
-                        self._instantanea = (last, cabeza)
+                        self._guardadas.add((last, cabeza))
                         return
             if problema:
                 self.avisos.append(
                     f"{self.store.path}: la instantánea del estado {problema}: se descarta y el "
                     "estado se reconstruye desde el registro de entradas")
-            self.engine = self.log.replay(self.inicial).engine
+            self.engine = self.log.replay(self.inicial, self._candidatos()).engine
             self.applied = last
 
     def _rebuild(self) -> None:
         with self.store.lectura():
-            self.engine = self.log.replay(self.inicial).engine
+            self.engine = self.log.replay(self.inicial, self._candidatos()).engine
             self.applied = self.store.last()[0]
 
     def _catch_up(self) -> None:
@@ -441,7 +552,7 @@ class Repositorio:
             # derives them again.
             self.store.append("aceptada", None, cuerpo, tuple(previas), numero, huella)
             self.applied = numero
-            self.log.add(numero, entrada)
+            self._anotar(numero, entrada)
             return Respuesta.de(result)
 
     def _rechazada(self, entrada: inp.Entrada, cuerpo: bytes, numero: int, motivo: str | None,
@@ -461,12 +572,13 @@ class Repositorio:
         try:
             with self.store.transaction():
                 self._catch_up()  # what others appended is ours to keep, before the copies
-                estado = self.log, self.engine, self.applied
+                # Everything registrar may change in memory, checkpoints included.
+                estado = self.log, self.engine, self.applied, list(self._puntos)
                 self.log, self.engine = self.log.copy(), self.engine.copia()
                 try:
                     respuesta = self.registrar(entrada, previas=previas, origen=origen)
                 finally:
-                    self.log, self.engine, self.applied = estado
+                    self.log, self.engine, self.applied, self._puntos = estado
                 raise _Deshacer
         except _Deshacer:
             return respuesta
@@ -553,11 +665,12 @@ class Repositorio:
 
     def _recompute(self, entrada: inp.Entrada, cuerpo: bytes, numero: int,
                    previas: Sequence[Rechazo | Aviso], huella: str) -> Respuesta:
-        """A retroactive input or an annulment: replay the log with it, report what changed."""
+        """A retroactive input or an annulment: replay the log with it from the newest
+        checkpoint that precedes it, report what changed."""
         trial = self.log.copy()
         trial.add(numero, entrada)
         trial.cache[numero] = entrada  # not in the store yet
-        replayed = trial.replay(self.inicial)
+        replayed = trial.replay(self.inicial, self._candidatos())
         motivo = replayed.rechazadas.get(numero)
         paso = replayed.pasos.get(numero)  # None for an annulment: a replay skips it
         if motivo is None and paso is not None:
@@ -568,6 +681,7 @@ class Repositorio:
         self.store.append("aceptada", None, cuerpo, tuple(previas), numero, huella)
         cambios = _changes(self.engine, replayed.engine)
         self.log, self.engine, self.applied = trial, replayed.engine, numero
+        self._puntos = [p for p in self._puntos if trial.vale(p)]  # the rest can never serve
         if paso is None:
             return Respuesta(numero, inp.tipo(entrada), True, None, 1, cambios=cambios)
         return Respuesta.de(paso, cambios)
@@ -591,7 +705,7 @@ class Repositorio:
     def en_instante(self, t: datetime) -> Engine:
         """The state as it was at ``t`` (read-only): the accepted inputs up to ``t``, replayed,
         with the clock advanced to ``t``."""
-        engine = self.log.copy(until=epoch(t)).replay(self.inicial).engine
+        engine = self.log.copy(until=epoch(t)).replay(self.inicial, self._candidatos()).engine
         engine.avanzar(max(epoch(t), engine.reloj), 0)
         return engine
 
@@ -789,13 +903,15 @@ def verificar(path: str | Path, anclas: Sequence[Ancla] = ()) -> Verificacion:
     """Check the store at ``path``: its hash chain and its mode (read without replaying, so an
     edited row cannot stop the check), each anchor printed on paper (the log must still hold
     that input with that hash: a chain recomputed after truncating or rewriting its tail is
-    intact, but not the one the paper saw), then its snapshot against a replay of the log."""
+    intact, but not the one the paper saw), then its snapshot and its checkpoints against a
+    replay of the log (prefix) each names."""
     store = abrir_almacen(path)
     try:
         entradas, cabeza = store.last()
         cadena = store.verificar()
         ancladas = [p for p in (_problema_ancla(store, a) for a in anclas) if p]
         snap = store.snapshot()
+        intermedias = [(s, _problema_punto(store, s)) for s in store.puntos() if s.n < entradas]
     finally:
         store.close()
     modo = [p for p in cadena if p.startswith("el modo del almacén")]
@@ -804,14 +920,23 @@ def verificar(path: str | Path, anclas: Sequence[Ancla] = ()) -> Verificacion:
     problema = _problema_instantanea(snap, entradas, cabeza)
     if problema:
         instantanea.append(f"la instantánea del estado {problema}")
-    elif snap is not None and snap.n == entradas and not cadena:
-        # Replays: the snapshot is believed only if it matches.
+    instantanea += [f"la instantánea intermedia de la entrada {s.n} {p}"
+                    for s, p in intermedias if p]
+    # Replays: a snapshot is believed only if it matches the log (prefix) it names.
+    comparar = [s for s, p in intermedias if p is None]
+    if snap is not None and snap.n == entradas and not problema:
+        comparar.append(snap)
+    if comparar and not cadena:
         repo = Repositorio(abrir_almacen(path))
         try:
-            repo.engine = repo.log.replay(repo.inicial).engine
-            if dump(repo.engine) != snap.datos:
-                instantanea.append("la instantánea del estado no coincide con el estado que "
-                                   "resulta del registro de entradas: fue alterada")
+            for s in comparar:
+                prefijo = _Log([r for r in repo.log.rows if r.n <= s.n], repo.log.cache,
+                               repo.log.loader)
+                if dump(prefijo.replay(repo.inicial).engine) != s.datos:
+                    nombre = ("del estado" if s.n == entradas
+                              else f"intermedia de la entrada {s.n}")
+                    instantanea.append(f"la instantánea {nombre} no coincide con el estado que "
+                                       "resulta del registro de entradas: fue alterada")
         finally:
             repo.store.close()
     return Verificacion(entradas, cadena, modo, instantanea, ancladas)
@@ -845,6 +970,19 @@ class Verificacion(msgspec.Struct, frozen=True):
     @property
     def problemas(self) -> list[str]:
         return [*self.cadena, *self.modo, *self.anclas, *self.instantanea]
+
+
+def _problema_punto(store: Store, snap: Instantanea) -> str | None:
+    """Why a checkpoint kept on disk cannot be believed for the log prefix it names."""
+    try:
+        cabeza = store.hash_de(snap.n)
+    except StoreError:
+        return f"nombra la entrada {snap.n}, que no está en el registro"
+    if snap.cabeza != cabeza:
+        return f"no corresponde a la entrada {snap.n} del registro (su hash no coincide)"
+    if not snap.integra():
+        return "fue alterada (su resumen no coincide)"
+    return None
 
 
 def _problema_instantanea(snap: Instantanea | None, last: int, cabeza: str) -> str | None:

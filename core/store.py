@@ -152,6 +152,11 @@ def _observaciones(blob: bytes, n: int) -> tuple[Rechazo | Aviso, ...]:
                  for o in _rows_decoder.decode(blob))
 
 
+def _instantanea(row: tuple[Any, ...]) -> Instantanea:
+    n, cabeza, resumen, datos = row
+    return Instantanea(int(n), str(cabeza), str(resumen), _blob(datos))
+
+
 def _blob(value: bytes | str) -> bytes:
     """SQLite may hand back text where bytes were stored (a row edited by hand)."""
     return value.encode() if isinstance(value, str) else bytes(value)
@@ -378,21 +383,33 @@ class Store:
         return problems
 
     # --- snapshots (derived, disposable) --------------------------------------------------
+    # A file keeps its head's snapshot and one checkpoint (api.Repositorio.guardar_instantanea).
+    varias_instantaneas = True
+
     @_legible
-    def save_snapshot(self, n: int, cabeza: str, datos: bytes) -> None:
+    def save_snapshot(self, n: int, cabeza: str, datos: bytes, conservar: Sequence[int] = ()
+                      ) -> None:
+        """Save the state of the log prefix up to input ``n`` (whose hash is ``cabeza``),
+        dropping every other snapshot but those of the inputs in ``conservar``."""
+        keep = sorted({n, *conservar})
         with self.transaction():
-            self.db.execute("DELETE FROM instantanea")
-            self.db.execute("INSERT INTO instantanea VALUES (?, ?, ?, ?)",
+            self.db.execute(f"DELETE FROM instantanea WHERE n NOT IN ({','.join('?' * len(keep))})",
+                            tuple(keep))
+            self.db.execute("INSERT OR REPLACE INTO instantanea VALUES (?, ?, ?, ?)",
                             (n, cabeza, resumen_instantanea(cabeza, datos), datos))
 
     @_legible
     def snapshot(self) -> Instantanea | None:
+        """The snapshot of the newest log prefix kept (normally the head's)."""
         row = self.db.execute("SELECT n, cabeza, resumen, datos FROM instantanea "
                               "ORDER BY n DESC LIMIT 1").fetchone()
-        if row is None:
-            return None
-        n, cabeza, resumen, datos = row
-        return Instantanea(int(n), str(cabeza), str(resumen), _blob(datos))
+        return None if row is None else _instantanea(row)
+
+    @_legible
+    def puntos(self) -> list[Instantanea]:
+        """Every snapshot kept: the head's and the checkpoints of earlier prefixes."""
+        cur = self.db.execute("SELECT n, cabeza, resumen, datos FROM instantanea ORDER BY n")
+        return [_instantanea(row) for row in cur]
 
     @_legible
     def discard_snapshot(self) -> None:

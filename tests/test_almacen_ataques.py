@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 
 import pytest
 
@@ -55,7 +56,8 @@ def test_a_garbage_snapshot_is_discarded_with_a_warning_and_verificar_reports_it
 
 def test_an_edited_snapshot_is_never_believed(db, capsys):
     blob = sqlite3.connect(db).execute("SELECT datos FROM instantanea").fetchone()[0]
-    forged = bytes(blob).replace(b"EMPRESA 0", b"FALSA  0X")
+    plano = zlib.decompress(blob)  # snapshots are stored compressed
+    forged = zlib.compress(plano.replace(b"EMPRESA 0", b"FALSA  0X"), 1)
     assert forged != bytes(blob)
     sql(db, f"UPDATE instantanea SET datos = X'{forged.hex()}'")
     assert main(["estado", str(db), RFCS[0]]) == 0

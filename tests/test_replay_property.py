@@ -22,10 +22,9 @@ rfcs_ = st.lists(st.sampled_from(RFCS), min_size=1, max_size=4)
 
 
 @st.composite
-def entrada(draw, when):
+def entrada(draw, when, ciclo="2026-1"):
     kind = draw(st.sampled_from(["opiniones", "exhorto", "inicio", "cancelacion", "impedida",
                                  "criterio", "reloj", "renovacion", "calendario"]))
-    ciclo = "2026-1"
     if kind == "opiniones":
         rows = tuple(inp.Resultado(r, draw(st.sampled_from(["positiva", "negativa",
                                                             "sin_opinion"])))

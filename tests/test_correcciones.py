@@ -1,0 +1,238 @@
+"""Corrections cost what follows them: a retroactive input or an annulment is replayed from the
+newest checkpoint before it (kept after each padrón and each large input, the one after the
+latest padrón also on disk), and the state it leaves is byte for byte the state a replay of the
+whole log gives."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from unittest import mock
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from repse.core import inputs as inp
+from repse.core.api import Repositorio, _Log, verificar
+from repse.core.instantanea import dump, load
+from repse.core.store import Store, resumen_instantanea
+
+from .test_engine import acto, at, opiniones, padron
+from .test_replay_property import RFCS, entrada
+
+# D0 of each cycle: the last Monday of January or July (numerales 1 y 2).
+CICLOS = [("2026-1", "2026-01-26"), ("2026-2", "2026-07-27"), ("2027-1", "2027-01-25")]
+
+
+def completo(repo: Repositorio) -> bytes:
+    """The state a replay of the whole log gives, from its first input, no checkpoint."""
+    return dump(repo.log.replay(repo.inicial).engine)
+
+
+def padron_de(ciclo: str, d0: str) -> inp.Padron:
+    return padron(f"{d0}T09:00:00", ciclo, *RFCS, fecha_registro="2025-06-01")
+
+
+@st.composite
+def historias(draw):
+    """Three cycles: each a padrón at its D0, then inputs of that cycle; now and then one dated
+    back (retroactive), an annulment of an earlier input, or the store closed and reopened."""
+    steps: list[tuple[str, object]] = []
+    for ciclo, d0 in CICLOS:
+        when = at(f"{d0}T09:00:00")
+        steps.append(("entrada", padron_de(ciclo, d0)))
+        for _ in range(draw(st.integers(0, 6))):
+            when = when + timedelta(hours=draw(st.integers(0, 24 * 15)))
+            kind = draw(st.sampled_from(["entrada"] * 6 + ["retro", "retro", "anular",
+                                                           "reabrir"]))
+            if kind == "anular":
+                steps.append(("anular", (when, draw(st.integers(1, 40)))))
+            elif kind == "reabrir":
+                steps.append(("reabrir", None))
+            else:
+                e = draw(entrada(when, ciclo))
+                if kind == "retro":
+                    e = type(e)(**{**{f: getattr(e, f) for f in e.__struct_fields__},
+                                   "at": when - timedelta(days=draw(st.integers(1, 250))),
+                                   "retroactivo": True})
+                steps.append(("entrada", e))
+    return steps
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(historias(), st.booleans())
+def test_a_correction_leaves_the_state_a_whole_replay_gives(tmp_path_factory, steps, denso):
+    db = tmp_path_factory.mktemp("c") / "c.db"
+    # ``denso``: a checkpoint after every input with rows, not only after the padrones.
+    with mock.patch("repse.core.api._LARGE", 0 if denso else 5_000):
+        repo = Repositorio.crear(db, simulacion=True)
+        for kind, step in steps:
+            if kind == "reabrir":
+                repo.cerrar()
+                repo = Repositorio.abrir(db)
+                continue
+            if kind == "anular":
+                when, numero = step
+                step = inp.Anulacion(at=when, actor="gt", entrada=numero, motivo="error")
+            r = repo.registrar(step)
+            if r.aceptada and (step.retroactivo or kind == "anular"):
+                assert dump(repo.engine) == completo(repo)
+        in_memory = dump(repo.engine)
+        assert in_memory == completo(repo)
+        repo.cerrar()
+        assert dump(Repositorio(Store(db)).engine) == in_memory
+
+
+class Espia:
+    """Which checkpoint each replay started from (its input's number; None: the first)."""
+
+    def __init__(self) -> None:
+        self.desde: list[int | None] = []
+        self._original = _Log.replay
+
+    def __enter__(self) -> Espia:
+        def replay(log, *args, **kwargs):
+            out = self._original(log, *args, **kwargs)
+            self.desde.append(out.punto)
+            return out
+
+        self._patch = mock.patch.object(_Log, "replay", replay)
+        self._patch.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._patch.__exit__(*exc)
+
+
+def dos_ciclos(db) -> Repositorio:
+    """Inputs 2 (padrón 2026-1) to 7: two cycles, each a padrón, a round-1 list, an exhorto."""
+    repo = Repositorio.crear(db, simulacion=True)
+    for e in (padron_de("2026-1", "2026-01-26"),
+              opiniones("2026-01-26T17:00:00", "2026-1", 1, completo=True,
+                        MAB9307148T4="negativa"),
+              acto(inp.Exhorto, "2026-01-28T10:00:00", "2026-1", "MAB9307148T4", actor="gt"),
+              padron_de("2026-2", "2026-07-27"),
+              opiniones("2026-07-27T17:00:00", "2026-2", 1, completo=True,
+                        GODE561231GR8="negativa"),
+              acto(inp.Exhorto, "2026-07-29T10:00:00", "2026-2", "GODE561231GR8", actor="gt")):
+        assert repo.registrar(e).aceptada
+    return repo
+
+
+def manifestacion_tardia() -> inp.Manifestacion:
+    """A statement received on 28 Jul 2026 and recorded late, after the 2026-2 exhorto: a
+    correction inside the latest cycle whose one row applies (an input none of whose rows
+    applies is refused whole, so it corrects nothing)."""
+    return inp.Manifestacion(at=at("2026-07-28T12:00:00"), actor="stps", ciclo="2026-2",
+                             rfc="GODE561231GR8", resumen="escrito de la contratista",
+                             retroactivo=True)
+
+
+def corregir(repo: Repositorio, e: inp.Entrada) -> int | None:
+    """Record a correction; check it left the whole replay's state; say where it started."""
+    with Espia() as espia:
+        r = repo.registrar(e)
+    assert r.aceptada, r.motivo
+    assert dump(repo.engine) == completo(repo)
+    return espia.desde[0]
+
+
+def test_a_retroactive_opinion_in_the_latest_cycle_replays_that_cycle_alone(tmp_path):
+    repo = dos_ciclos(tmp_path / "c.db")
+    tarde = manifestacion_tardia()
+    assert corregir(repo, tarde) == 5
+
+
+def test_annulling_the_latest_input_replays_from_the_latest_padron(tmp_path):
+    repo = dos_ciclos(tmp_path / "c.db")
+    assert repo.estado().contratistas["GODE561231GR8"].estado == "exhortado"
+    assert corregir(repo, inp.Anulacion(at=at("2026-07-30T09:00:00"), actor="gt", entrada=7,
+                                        motivo="exhorto enviado por error")) == 5
+    assert repo.estado().contratistas["GODE561231GR8"].estado == "senalado"
+
+
+def test_an_input_dated_before_a_checkpoint_falls_back_to_an_older_one(tmp_path):
+    repo = dos_ciclos(tmp_path / "c.db")
+    olvidada = acto(inp.Criterio, "2026-03-02T10:00:00", "2026-1", "MAB9307148T4", actor="gt",
+                    texto="convenio", efecto="excluir", retroactivo=True)
+    assert corregir(repo, olvidada) == 2  # before the 2026-2 padrón: from 2026-1's
+    # The 2026-2 checkpoint no longer reflects the log: never used again.
+    tarde = manifestacion_tardia()
+    assert corregir(repo, tarde) == 2
+
+
+def test_annulling_an_input_before_a_checkpoint_falls_back_to_an_older_one(tmp_path):
+    repo = dos_ciclos(tmp_path / "c.db")
+    assert corregir(repo, inp.Anulacion(at=at("2026-07-30T09:00:00"), actor="imss", entrada=3,
+                                        motivo="lista equivocada")) == 2
+    # Annulling the annulment restores the list: the same state as before both.
+    antes = dump(dos_ciclos(tmp_path / "d.db").engine)
+    assert corregir(repo, inp.Anulacion(at=at("2026-07-30T10:00:00"), actor="gt", entrada=8,
+                                        motivo="la lista era correcta")) == 2
+    assert dump(repo.engine) == antes
+
+
+def test_an_annulled_padron_starts_the_replay_before_it(tmp_path):
+    repo = dos_ciclos(tmp_path / "c.db")
+    assert corregir(repo, inp.Anulacion(at=at("2026-07-30T09:00:00"), actor="stps", entrada=5,
+                                        motivo="padrón equivocado")) == 2
+
+
+def test_a_correction_after_reopening_starts_from_the_checkpoint_on_disk(tmp_path):
+    db = tmp_path / "c.db"
+    dos_ciclos(db).cerrar()
+    repo = Repositorio.abrir(db)
+    assert not repo.avisos
+    tarde = manifestacion_tardia()
+    assert corregir(repo, tarde) == 5
+    assert not repo.avisos
+
+
+def test_an_altered_checkpoint_on_disk_is_discarded_with_a_warning(tmp_path):
+    db = tmp_path / "c.db"
+    dos_ciclos(db).cerrar()
+    store = Store(db)
+    punto = next(s for s in store.puntos() if s.n == 5)
+    store.db.execute("UPDATE instantanea SET datos = ? WHERE n = 5", (punto.datos[:-1] + b"\0",))
+    store.close()
+    repo = Repositorio.abrir(db)
+    tarde = manifestacion_tardia()
+    assert corregir(repo, tarde) is None
+    assert repo.avisos == [f"{db}: la instantánea intermedia de la entrada 5 fue alterada (su "
+                           "resumen no coincide): se descarta y el estado se reconstruye sin ella"]
+
+
+def test_the_store_keeps_the_head_snapshot_and_the_latest_padrons_checkpoint(tmp_path):
+    db = tmp_path / "c.db"
+    dos_ciclos(db).cerrar()
+    store = Store(db)
+    assert [s.n for s in store.puntos()] == [5, 7]
+    store.close()
+
+
+def test_verificar_compares_each_checkpoint_with_a_replay_of_the_prefix_it_names(tmp_path):
+    db = tmp_path / "c.db"
+    dos_ciclos(db).cerrar()
+    assert verificar(db).problemas == []
+    store = Store(db)
+    cabeza = next(s for s in store.puntos() if s.n == 5).cabeza
+    ajeno = next(s for s in store.puntos() if s.n == 7).datos  # the head's state, not input 5's
+    store.db.execute("UPDATE instantanea SET datos = ?, resumen = ? WHERE n = 5",
+                     (ajeno, resumen_instantanea(cabeza, ajeno)))
+    store.close()
+    assert verificar(db).instantanea == [
+        "la instantánea intermedia de la entrada 5 no coincide con el estado que resulta del "
+        "registro de entradas: fue alterada"]
+
+
+def test_a_snapshot_of_another_format_is_rewritten_when_the_store_is_closed(tmp_path):
+    db = tmp_path / "c.db"
+    repo = dos_ciclos(db)
+    esperado = dump(repo.engine)
+    repo.store.save_snapshot(*repo.store.last(), b"\x92\xa1x\x01")  # an earlier version's
+    repo.store.close()
+    Repositorio.abrir(db).cerrar()  # replays, then saves this version's snapshot
+    store = Store(db)
+    assert load(store.snapshot().datos) is not None
+    store.close()
+    assert dump(Repositorio.abrir(db).engine) == esperado
