@@ -12,7 +12,8 @@ from .cycle import Ciclo
 from .errors import Rechazo
 from .motor import COLUMNAS_REGISTRO, CicloEstado, Engine, Lote, Nota
 
-FORMATO = 3  # 2: domain-named columns, no engine refusals in the store; 3: renewal plazos
+FORMATO = 4  # 2: domain-named columns, no engine refusals in the store; 3: renewal plazos;
+# 4: concluido_sin_registro (a procedure the registration ended was «cancelado» before)
 
 
 class _LoteS(msgspec.Struct, array_like=True):
