@@ -5,14 +5,17 @@ cancelled (numeral 6), which still cancels the registration."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import pytest
 
 from repse.core import inputs as inp
-from repse.core.api import Repositorio
+from repse.core.api import Repositorio, replay_repo
 from repse.core.exports import estadisticas_md
 from repse.core.plazos import MX
+from repse.core.verificacion.scenario_inputs import RFC, entradas
+from repse.core.verificacion.scenarios import ESCENARIOS, ejecutar
 
 # A lapses (no renewal), B asks for its own cancellation, C is cancelled by the mechanism.
 A, B, C = "MAB9307148T4", "GODE561231GR8", "AEL7407151YA"
@@ -183,3 +186,18 @@ def test_the_cause_of_a_cancellation_outside_the_cycle():
         inp.decode(base + "}")
     with pytest.raises(inp.InputError, match="causa"):
         inp.decode(base + ',"causa":"quiebra","motivo":"x"}')
+
+
+@pytest.mark.parametrize("clave", ["cancelado_tercera_consulta", "registro_vence_sin_renovar",
+                                   "impedido_al_abrir_siguiente_ciclo",
+                                   "cancelacion_voluntaria"])
+def test_the_engine_records_the_cause_each_scenario_s_trace_states(tmp_path, clave):
+    steps = entradas(ESCENARIOS[clave])
+    path = tmp_path / f"{clave}.jsonl"
+    path.write_text("".join(json.dumps(obj, ensure_ascii=False) + "\n" for _, obj in steps))
+    historial = replay_repo(str(path), calendario=None).vista().historial(RFC)
+    got = [f"    {s.nota.split(' Motivo:')[0]}" for s in historial
+           if s.nota.startswith("Causa: ")]
+    trace = [line for line in ejecutar(ESCENARIOS[clave]).lineas
+             if line.startswith("    Causa: ")]
+    assert got == trace and trace

@@ -330,17 +330,20 @@ class Traza:
         return "\n".join(lines) + "\n"
 
 
-def _consecuencias(paso: Paso, maquinas: Mapping[str, Chart]) -> list[tuple[ChartName, str, str]]:
-    """The steps ``paso`` causes in the other chart: (chart, event, cycle)."""
-    out: list[tuple[ChartName, str, str]] = []
+def _consecuencias(paso: Paso, maquinas: Mapping[str, Chart],
+                   causa: str) -> list[tuple[ChartName, str, str, str]]:
+    """The steps ``paso`` causes in the other chart: (chart, event, cycle, the cause its history
+    records — the effect's own, or else ``causa``, that of ``paso``)."""
+    out: list[tuple[ChartName, str, str, str]] = []
     for efecto in CHARTS[paso.chart].efectos:
         if efecto.evento != paso.evento:
             continue
+        texto = efecto.causa.format(ciclo=paso.ciclo) if efecto.causa else causa
         if efecto.en == "registro":
             if not maquinas["registro"].is_terminated:
-                out.append(("registro", efecto.dispara, ""))
+                out.append(("registro", efecto.dispara, "", texto))
         else:  # every open expediente of the contractor, oldest cycle first
-            out += [("expediente", efecto.dispara, nombre.split()[1])
+            out += [("expediente", efecto.dispara, nombre.split()[1], texto)
                     for nombre, m in maquinas.items()
                     if nombre.startswith("expediente") and not m.is_terminated]
     return out
@@ -366,13 +369,14 @@ def ejecutar(escenario: Escenario) -> Traza:
     the charts."""
     traza = Traza(escenario)
     maquinas: dict[str, Chart] = {"registro": CHARTS["registro"]()}
-    pendientes: list[tuple[ChartName, str, str]] = []
+    pendientes: list[tuple[ChartName, str, str, str]] = []
     for n, paso in enumerate(escenario.pasos, 1):
         clave = (paso.chart, paso.evento, paso.ciclo)
+        causa = CAUSAS[paso.causa] if paso.causa else ""
         if pendientes:
-            _check(paso.consecuencia and clave == pendientes[0], escenario, n,
-                   f"se esperaba la consecuencia {pendientes[0]}")
-            pendientes.pop(0)
+            _check(paso.consecuencia and clave == pendientes[0][:3], escenario, n,
+                   f"se esperaba la consecuencia {pendientes[0][:3]}")
+            causa = pendientes.pop(0)[3]
         else:
             _check(not paso.consecuencia, escenario, n, "consecuencia sin causa")
         machine = maquinas.setdefault(paso.maquina, CHARTS[paso.chart]())
@@ -404,11 +408,12 @@ def ejecutar(escenario: Escenario) -> Traza:
             step = TransitionInfo(source, paso.evento, current_state(machine), info.actor,
                                   info.fundamento, info.plazo)
             traza.lineas.append(format_step(n, step, prefijo))
-            pendientes += _consecuencias(paso, maquinas)
-        if paso.causa:
-            traza.lineas.append(f"    Causa «{paso.causa}»: {CAUSAS[paso.causa]}.")
+            pendientes += _consecuencias(paso, maquinas, causa)
+            if causa:  # as the engine's history records it
+                traza.lineas.append(f"    Causa: {causa}.")
         if paso.nota:
             traza.lineas.append(f"    {paso.nota}")
-    _check(not pendientes, escenario, len(escenario.pasos), f"faltan consecuencias {pendientes}")
+    _check(not pendientes, escenario, len(escenario.pasos),
+           f"faltan consecuencias {[p[:3] for p in pendientes]}")
     traza.estados = {nombre: current_state(m) for nombre, m in maquinas.items()}
     return traza
