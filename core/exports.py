@@ -292,6 +292,8 @@ def estadisticas_md(vista: Vista, ciclo: str) -> str:
         ("Regularizados en una actualización diaria", e.regularizados_diaria),
         ("Cancelaciones impedidas (numeral 7)", e.suspendidos),
         ("Cancelados", e.cancelados),
+        ("Concluidos sin registro (venció o se canceló fuera del ciclo)",
+         e.concluidos_sin_registro),
         ("Excluidos por criterio del GT", e.excluidos),
     ]
     lines = [f"# Estadísticas del ciclo {ciclo}", "",

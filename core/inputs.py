@@ -31,7 +31,7 @@ import msgspec
 from .calendars import Cierre, Politicas, Revisado
 from .cycle import Ciclo
 from .errors import PlanError, RepseError, spanish_validation_reason, split_validation_error
-from .lifecycle import Opinion, ResultadoRenovacion, Ronda
+from .lifecycle import CausaCancelacion, Opinion, ResultadoRenovacion, Ronda
 from .plazos import MX
 
 Actor = Literal["imss", "stps", "gt"]
@@ -229,12 +229,24 @@ class Criterio(_ActoRfcs, frozen=True, kw_only=True, tag="criterio"):
 
 
 class CancelacionRegistro(_Entrada, frozen=True, kw_only=True, tag="cancelacion_registro"):
-    """STPS cancels registrations outside a cycle's procedure (e.g. not renewed in time,
-    Acuerdo REPSE DÉCIMO QUINTO g); every open procedure of theirs ends."""
+    """STPS cancels registrations outside a cycle's procedure, for a ``causa``: not renewed in
+    time (Acuerdo REPSE DÉCIMO QUINTO g), at the contractor's own request (2023 reform),
+    requirements no longer met, or another one, which ``motivo`` must then state. Every open
+    procedure of theirs ends in ``concluido_sin_registro`` with the cause in its history.
+
+    An input recorded before ``causa`` existed reads as ``otra``: its ``motivo``, always
+    required then, is the cause it gave."""
 
     rfcs: tuple[Rfc, ...]
-    motivo: str
+    causa: CausaCancelacion = "otra"
+    motivo: str = ""
     filas: tuple[int, ...] | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.causa == "otra" and not self.motivo.strip():
+            raise ValorNoValido("«motivo»: la causa «otra» debe decir el motivo de la "
+                                "cancelación")
 
 
 class Manifestacion(_Entrada, frozen=True, kw_only=True, tag="manifestacion"):

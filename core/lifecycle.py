@@ -45,6 +45,16 @@ suspended cancellation (numeral 7)."""
 RONDAS: tuple[Ronda, ...] = (1, 2, 3, "diaria")
 Opinion = Literal["positiva", "negativa", "sin_opinion"]
 ResultadoRenovacion = Literal["solicitada", "otorgada", "negada", "requerimiento"]
+CausaCancelacion = Literal["no_renovacion", "voluntaria", "requisitos", "otra"]
+"""Why STPS cancels a registration outside a cycle's procedure (input ``cancelacion_registro``)."""
+CAUSAS: Mapping[CausaCancelacion, str] = {
+    "no_renovacion": "no renovó en el plazo establecido (Acuerdo REPSE, DÉCIMO QUINTO, inciso g)",
+    "voluntaria": "a petición del propio contratista (Acuerdo REPSE, reforma DOF 03-02-2023)",
+    "requisitos": "dejó de cumplir los requisitos del registro (LFT art. 15; Acuerdo REPSE, "
+                  "DÉCIMO QUINTO)",
+    "otra": "otra causa (LFT art. 15: la STPS cancelará en cualquier tiempo)",
+}
+"""Each cause as the history and the spec book state it, with its legal basis."""
 """What a renewal input records: the request, STPS's resolution, or the contractor's
 requerimiento of a resolution once STPS's 20 hábil days passed (STPS records the filing)."""
 
@@ -110,6 +120,9 @@ class Efecto:
     dispara: str
     alcance: str
     fundamento: str
+    causa: str = ""
+    """What the history of each row it reaches records as the cause (``{ciclo}``: the cycle of
+    the procedure that fired it); "" when the input that fired it states its own cause."""
 
 
 class Estado(State):
@@ -290,7 +303,8 @@ PLAZO_RESOLVER = (
 )
 NUEVA_VIGENCIA = " Inicia: una nueva vigencia de tres años, contada desde el fin de la anterior."
 CANCELA_STPS = ("LFT art. 15 (la STPS cancelará en cualquier tiempo); Acuerdo REPSE, DÉCIMO "
-                "QUINTO; Mecanismo, numeral 6")
+                "QUINTO (causas, entre ellas la no renovación, inciso g) y, desde la reforma DOF "
+                "03-02-2023, la petición del propio contratista); Mecanismo, numeral 6")
 
 # The rules of a negativa and of a sin opinión, which follow the same path.
 _NO_POSITIVA: Mapping[str, Regla] = {
@@ -388,14 +402,24 @@ class Expediente(Chart):
     )
     cancelado = Estado(
         "Cancelado",
-        "La STPS canceló el registro REPSE (numeral 6), o el registro del contratista terminó "
-        "(venció o fue cancelado) mientras el expediente estaba abierto. El expediente termina.",
+        "La STPS canceló el registro REPSE en este procedimiento (numeral 6). El expediente "
+        "termina y con él el registro del contratista.",
         final=True,
     )
     excluido = Estado(
         "Excluido",
         "Un criterio específico del GT excluyó al contratista del procedimiento de este ciclo "
         "(numeral 8); el texto del criterio queda en el historial. El expediente termina.",
+        final=True,
+    )
+    # Last, so that the codes of the other states stay those of earlier versions.
+    concluido_sin_registro = Estado(
+        "Concluido sin registro",
+        "El registro del contratista terminó mientras el expediente estaba abierto: venció sin "
+        "renovación, o la STPS lo canceló fuera de este procedimiento (a petición del "
+        "contratista, por dejar de cumplir los requisitos, por otra causa, o por la cancelación "
+        "en el expediente de otro ciclo). La causa queda en el historial. No es una "
+        "cancelación del mecanismo: el expediente termina sin resolverse.",
         final=True,
     )
 
@@ -435,7 +459,7 @@ class Expediente(Chart):
         por_cancelar.to(cancelacion_suspendida), name="Cancelación impedida"
     )
     criterio_exclusion = Event(excluido.from_.any(), name="Criterio específico del GT")
-    registro_terminado = Event(cancelado.from_.any(), name="Registro terminado")
+    registro_terminado = Event(concluido_sin_registro.from_.any(), name="Registro terminado")
 
     reglas: ClassVar[Mapping[str, Regla | Mapping[str, Regla]]] = {
         "padron_recibido": Regla(
@@ -491,8 +515,9 @@ class Expediente(Chart):
         ),
         "registro_terminado": Regla(
             "registro",
-            "LFT art. 15; Acuerdo REPSE, DÉCIMO QUINTO (un registro cancelado o no renovado "
-            "termina todo expediente abierto)",
+            "LFT art. 15; Acuerdo REPSE, DÉCIMO QUINTO (sin registro no hay procedimiento que "
+            "seguir: un registro vencido o cancelado concluye todo expediente abierto, sin "
+            "cancelarlo)",
             TERMINA_TODO,
         ),
     }
@@ -554,6 +579,7 @@ class Expediente(Chart):
             alcance="el registro del contratista",
             fundamento="Mecanismo, numeral 6: la cancelación del procedimiento es la cancelación "
                        "del registro REPSE",
+            causa="cancelación en el expediente del ciclo {ciclo} (Mecanismo, numeral 6)",
         ),
     )
 
@@ -599,13 +625,16 @@ class Registro(Chart):
     registro_vencido = Estado(
         "Vencido",
         "Terminó la vigencia sin renovación otorgada: procede la cancelación (Acuerdo REPSE, "
-        "DÉCIMO QUINTO, inciso g). Termina todo expediente abierto del contratista.",
+        "DÉCIMO QUINTO, inciso g). Todo expediente abierto del contratista concluye sin "
+        "registro.",
     )
     registro_cancelado = Estado(
         "Cancelado",
-        "La STPS canceló el registro (LFT art. 15; Acuerdo REPSE, DÉCIMO QUINTO), también "
-        "cuando un expediente del contratista termina en cancelación (numeral 6). Termina todo "
-        "expediente abierto del contratista.",
+        "La STPS canceló el registro (LFT art. 15; Acuerdo REPSE, DÉCIMO QUINTO): cuando un "
+        "expediente del contratista termina en cancelación (numeral 6), o fuera de un ciclo, "
+        "con una causa: no renovación (inciso g), a petición del contratista (reforma DOF "
+        "03-02-2023), requisitos que dejó de cumplir u otra. Todo otro expediente abierto del "
+        "contratista concluye sin registro.",
         final=True,
     )
 
@@ -732,6 +761,8 @@ class Registro(Chart):
             alcance="cada expediente abierto del contratista",
             fundamento="Acuerdo REPSE, DÉCIMO QUINTO, inciso g): el registro no renovado se "
                        "cancela",
+            causa="el registro venció sin renovación otorgada (Acuerdo REPSE, DÉCIMO TERCERO y "
+                  "DÉCIMO QUINTO, inciso g)",
         ),
         Efecto(
             evento="cancelacion_registro",

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .calendars import AUTORIDAD_NOMBRE, Calendarios, calendarios
 from .cycle import Ciclo, PlanCiclo, fecha_corta, pasos, plan_ciclo
-from .lifecycle import ACTOR_NOMBRE, CHARTS, Chart, Expediente, Registro
+from .lifecycle import ACTOR_NOMBRE, CAUSAS, CHARTS, Chart, Expediente, Registro
 from .plazos import next_habil_day
 
 CICLO_NOMINAL = Ciclo(2026, 1)
@@ -308,7 +308,10 @@ Un contratista tiene un expediente por cada ciclo semestral cuyo padrón lo incl
 `AAAA-1`, enero; `AAAA-2`, julio; fecha de consulta D0: el último lunes de enero o de julio). Un
 expediente que sigue abierto de un ciclo anterior (por ejemplo, una cancelación impedida durante
 meses) continúa cuando el ciclo siguiente abre otro; el estado que se muestra del contratista es
-el de su ciclo más reciente."""
+el de su ciclo más reciente. `cancelado` es solo lo que canceló el mecanismo (numeral 6); cuando
+el registro termina por otra vía (venció sin renovación, o la STPS lo canceló fuera del
+procedimiento, también a petición del contratista), todo expediente abierto concluye sin
+registro (`concluido_sin_registro`), con la causa en su historial."""
 
 TEXTO_REGISTRO = """\
 Cada contratista tiene un registro REPSE, vigente tres años desde el inicio de su periodo
@@ -329,12 +332,20 @@ def _seccion_efectos(n: int) -> list[str]:
              "consecuencia y en el mismo momento, el evento de la tercera en el otro diagrama.",
              ""]
     filas = [[f"`{e.evento}` ({chart.__name__})", e.en.capitalize(), f"`{e.dispara}`",
-              e.alcance, e.fundamento]
+              e.alcance, e.causa.format(ciclo="AAAA-N") or "la de la entrada", e.fundamento]
              for chart in CHARTS.values() for e in chart.efectos]
-    lines += _tabla(["Cuando ocurre", "En", "Se dispara", "Para", "Fundamento"], filas)
-    lines += ["", "Una transición a `cancelado` por `registro_terminado` no vuelve a cancelar el "
-              "registro: solo la cancelación del procedimiento (`cancelacion`) lo hace.", ""]
-    return lines
+    lines += _tabla(["Cuando ocurre", "En", "Se dispara", "Para", "Causa en el historial",
+                     "Fundamento"], filas)
+    lines += ["", "Un expediente que concluye sin registro (`registro_terminado`, estado "
+              "`concluido_sin_registro`) no es una cancelación del mecanismo ni vuelve a cancelar "
+              "el registro: solo la cancelación en el procedimiento (`cancelacion`, numeral 6) "
+              "lleva a `cancelado`, y las estadísticas del ciclo cuentan aparte cada uno.", "",
+              "La entrada `cancelacion_registro` dice su causa (`causa`), que queda en el "
+              "historial del registro y de cada expediente que concluye; `motivo` la explica y "
+              "es obligatorio con la causa `otra` (una entrada sin `causa`, anterior a este "
+              "campo, se lee como `otra`):", ""]
+    lines += _tabla(["Causa", "Qué significa"], [[f"`{c}`", t] for c, t in CAUSAS.items()])
+    return [*lines, ""]
 
 
 def _seccion_gantt(n: int, cals: Calendarios) -> list[str]:

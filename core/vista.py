@@ -104,7 +104,8 @@ class Estadisticas(msgspec.Struct, frozen=True):
     regularizados_ronda2: int
     regularizados_ronda3: int
     regularizados_diaria: int
-    cancelados: int
+    cancelados: int  # by the mechanism (numeral 6)
+    concluidos_sin_registro: int  # the registration ended: lapsed or cancelled outside
     suspendidos: int
     excluidos: int
     por_estado: dict[str, int]
@@ -546,7 +547,7 @@ def _movimientos(engine: Engine, cuantos: int) -> list[Movimiento]:
 
 
 def _estadisticas(engine: Engine, c: CicloEstado) -> Estadisticas:
-    count = {name: 0 for name in ("exh", "r2", "r3", "rd", "canc", "susp", "excl")}
+    count = {name: 0 for name in ("exh", "r2", "r3", "rd", "canc", "sin_reg", "susp", "excl")}
     src_key = {"segunda_consulta": "r2", "tercera_consulta": "r3",
                "cancelacion_suspendida": "rd"}
     for lote in engine.lotes:
@@ -557,8 +558,10 @@ def _estadisticas(engine: Engine, c: CicloEstado) -> Estadisticas:
         elif lote.evento == "opinion_positiva":
             for state, key in src_key.items():
                 count[key] += int((lote.desde == EXP[state]).sum())
-        elif lote.evento in ("cancelacion", "registro_terminado"):
+        elif lote.evento == "cancelacion":
             count["canc"] += len(lote.idx)
+        elif lote.evento == "registro_terminado":
+            count["sin_reg"] += len(lote.idx)
         elif lote.evento == "cancelacion_impedida":
             count["susp"] += len(lote.idx)
         elif lote.evento == "criterio_exclusion":
@@ -568,8 +571,8 @@ def _estadisticas(engine: Engine, c: CicloEstado) -> Estadisticas:
         c.nombre, len(c.contratista),
         int((c.opinion_ronda1 == OPINIONES.index("negativa")).sum()),
         int((c.opinion_ronda1 == OPINIONES.index("sin_opinion")).sum()),
-        count["exh"], count["r2"], count["r3"], count["rd"], count["canc"], count["susp"],
-        count["excl"],
+        count["exh"], count["r2"], count["r3"], count["rd"], count["canc"], count["sin_reg"],
+        count["susp"], count["excl"],
         {s: int(n) for s, n in zip(EXPEDIENTE.states, states.tolist(), strict=True) if n},
     )
 

@@ -229,7 +229,8 @@ def test_an_expired_registration_ends_the_open_procedure(repo):
     repo.registrar(opiniones("2026-07-27T17:00:00", "2026-2", 1, True, **{A: "negativa"}))
     repo.avanzar(at("2026-09-16T00:00:00"))
     st = repo.vista().estado(A)
-    assert (st.estado, st.registro) == ("cancelado", "registro_vencido")
+    # Not cancelado: the mechanism did not cancel it; the registration lapsed (issue 11).
+    assert (st.estado, st.registro) == ("concluido_sin_registro", "registro_vencido")
     steps = [(s.at, s.evento) for s in repo.vista().historial(A)]
     assert steps == [
         # Registered 15 Sep 2023: the window is June to August 2026 (Acuerdo's calendar).

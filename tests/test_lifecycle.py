@@ -32,7 +32,7 @@ from repse.core.lifecycle import (
 EXPEDIENTE_STATES = [
     "registrado", "en_consulta", "al_corriente", "senalado", "exhortado", "segunda_consulta",
     "regularizado", "por_iniciar_cancelacion", "en_cancelacion", "tercera_consulta",
-    "por_cancelar", "cancelacion_suspendida", "cancelado", "excluido",
+    "por_cancelar", "cancelacion_suspendida", "cancelado", "excluido", "concluido_sin_registro",
 ]
 REGISTRO_STATES = [
     "registro_vigente", "registro_por_renovar", "registro_en_renovacion",
@@ -72,7 +72,7 @@ def test_state_ids_are_domain_md_s():
     assert Expediente.initial_state.id == "registrado"
     assert Registro.initial_state.id == "registro_vigente"
     assert {s.id for s in Expediente.final_states} == {
-        "al_corriente", "regularizado", "cancelado", "excluido"}
+        "al_corriente", "regularizado", "cancelado", "excluido", "concluido_sin_registro"}
     assert {s.id for s in Registro.final_states} == {"registro_cancelado"}
 
 
@@ -143,7 +143,8 @@ def test_every_open_state_can_be_excluded_or_ended_by_the_registration():
             assert not state.transitions, state.id
         else:
             assert t[state.id, "criterio_exclusion"] == "excluido"
-            assert t[state.id, "registro_terminado"] == "cancelado"
+            # Not cancelado: that is only what the mechanism cancelled (numeral 6).
+            assert t[state.id, "registro_terminado"] == "concluido_sin_registro"
 
 
 @pytest.mark.parametrize("chart", [Expediente, Registro])

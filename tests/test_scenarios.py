@@ -24,14 +24,16 @@ FINAL_STATES = {
                                    "registro": "registro_cancelado"},
     "cancelacion_impedida_regulariza": {"expediente 2026-1": "regularizado"},
     "sin_opinion_siempre": {"expediente 2026-1": "cancelado", "registro": "registro_cancelado"},
-    "registro_vence_sin_renovar": {"expediente 2026-1": "cancelado",
+    "registro_vence_sin_renovar": {"expediente 2026-1": "concluido_sin_registro",
                                    "registro": "registro_cancelado"},
     "renovacion_afirmativa_ficta": {"expediente 2026-1": "al_corriente",
                                     "registro": "registro_vigente"},
     "excluido_por_criterio": {"expediente 2026-1": "excluido"},
     "impedido_al_abrir_siguiente_ciclo": {"expediente 2026-1": "cancelado",
-                                          "expediente 2026-2": "cancelado",
+                                          "expediente 2026-2": "concluido_sin_registro",
                                           "registro": "registro_cancelado"},
+    "cancelacion_voluntaria": {"expediente 2026-1": "concluido_sin_registro",
+                               "registro": "registro_cancelado"},
 }
 
 

@@ -12,12 +12,12 @@ from .. import inputs as inp
 from ..calendars import Calendarios, DatosCalendario
 from ..cycle import DIAS_AUDIENCIA, DIAS_EXHORTO, DIAS_REGULARIZACION
 from ..errors import Aviso, Rechazo
-from ..lifecycle import Expediente, Registro
+from ..lifecycle import CAUSAS, Expediente, Registro
 from ..plazos import MX, habil_plazo_end, natural_plazo_end, next_habil_day
 from ..rfc import check_rfc_batch, normalize_rfc
 from ..table import REGISTRO
 from .columnas import EXP, OPINION_CODE, REG, REG_TABLE, CambioFechaConsulta, CicloEstado
-from .estado import COLUMNAS_REGISTRO, Lote, Nota
+from .estado import COLUMNAS_REGISTRO, Lote, Nota, causa
 from .filas import (
     EnCurso,
     aviso,
@@ -507,7 +507,8 @@ class Entradas(Reloj):
             else:
                 ids.append(i)
         self._fire_registro(np.array(ids, dtype=np.int32), "cancelacion_registro",
-                            epoch(entrada.at), numero)
+                            epoch(entrada.at), numero,
+                            causa(CAUSAS[entrada.causa], entrada.motivo))
         result.aceptadas = len(ids)
 
     def _on_renovacion(self, entrada: inp.Renovacion, result: EnCurso, numero: int) -> None:

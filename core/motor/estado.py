@@ -9,6 +9,7 @@ import numpy as np
 
 from ..calendars import Calendarios
 from ..errors import Rechazo
+from ..lifecycle import Efecto, Expediente, Registro
 from ..table import EXPEDIENTE, REGISTRO, CompiledChart
 from .columnas import EXP_TABLE, REG_TABLE, CicloEstado
 from .tiempo import TERM_YEARS, add_months, ventana_renovacion
@@ -90,14 +91,19 @@ class EstadoMotor:
         self._move(c.estado, positions, ids, EXP_TABLE, EXPEDIENTE, event, at, numero, c.nombre,
                    nota)
         for efecto in _EFECTOS_EXPEDIENTE.get(event, ()):
-            self._fire_registro_where_allowed(ids, efecto, at, numero)
+            self._fire_registro_where_allowed(ids, efecto.dispara, at, numero,
+                                              _causa(efecto, nota, c.nombre))
 
     def _ventanas(self, ids: np.ndarray) -> None:
         """The first day of the renewal window of ``ids``' terms, by the policy in force."""
         self.ventana[ids] = ventana_renovacion(self.fecha_registro[ids], self.vence[ids],
                                                self.cal.politicas.ventana_renovacion)[0]
 
-    def _fire_registro(self, ids: np.ndarray, event: str, at: int, numero: int) -> None:
+    def _fire_registro(self, ids: np.ndarray, event: str, at: int, numero: int,
+                       nota: str = "") -> None:
+        """Fire ``event`` on the registrations ``ids`` and its effects on their open
+        procedures of every cycle; ``nota`` (the cause of a cancellation) goes in both
+        histories."""
         if not len(ids):
             return
         if event in _NUEVA_VIGENCIA:
@@ -105,36 +111,45 @@ class EstadoMotor:
             self.fecha_registro[ids] = self.vence[ids]
             self.vence[ids] = add_months(self.vence[ids], 12 * TERM_YEARS)
             self._ventanas(ids)
-        self._move(self.registro, ids, ids, REG_TABLE, REGISTRO, event, at, numero, None)
+        self._move(self.registro, ids, ids, REG_TABLE, REGISTRO, event, at, numero, None, nota)
         for efecto in _EFECTOS_REGISTRO.get(event, ()):
-            e2 = EXPEDIENTE.event_code(efecto)
+            e2 = EXPEDIENTE.event_code(efecto.dispara)
             for c in self.ciclos.values():
                 positions = c.positions_of(ids)
                 positions = positions[positions >= 0]
                 allowed = positions[EXP_TABLE[c.estado[positions], e2] >= 0]
-                self._fire(c, allowed, efecto, at, numero)
+                self._fire(c, allowed, efecto.dispara, at, numero, _causa(efecto, nota))
 
     def _fire_registro_where_allowed(self, ids: np.ndarray, event: str, at: int,
-                                     numero: int) -> None:
+                                     numero: int, nota: str = "") -> None:
         e = REGISTRO.event_code(event)
         allowed = ids[REG_TABLE[self.registro[ids], e] >= 0]
-        self._fire_registro(allowed, event, at, numero)
+        self._fire_registro(allowed, event, at, numero, nota)
+
+
+def causa(texto: str, motivo: str = "") -> str:
+    """The history note of a registration that ends: its cause, and the operator's words."""
+    return f"Causa: {texto}." + (f" Motivo: {motivo}" if motivo else "")
+
+
+def _causa(efecto: Efecto, nota: str, ciclo: str = "") -> str:
+    """The note an effect carries into the other chart: the cause the chart declares for it,
+    or else that of the input that fired it."""
+    return causa(efecto.causa.format(ciclo=ciclo)) if efecto.causa else nota
 
 
 # Every way back to a vigente registration is a renewal: granted, or by afirmativa ficta.
 _NUEVA_VIGENCIA = frozenset(t.event for t in REGISTRO.info.values()
                             if t.target == "registro_vigente")
-_EFECTOS_EXPEDIENTE: dict[str, tuple[str, ...]] = {}
-_EFECTOS_REGISTRO: dict[str, tuple[str, ...]] = {}
+_EFECTOS_EXPEDIENTE: dict[str, tuple[Efecto, ...]] = {}
+_EFECTOS_REGISTRO: dict[str, tuple[Efecto, ...]] = {}
 
 
 def _load_effects() -> None:
     """The ways the charts affect each other, as the chart classes declare them."""
-    from ..lifecycle import Expediente, Registro
-
     for chart, target in ((Expediente, _EFECTOS_EXPEDIENTE), (Registro, _EFECTOS_REGISTRO)):
         for efecto in chart.efectos:
-            target[efecto.evento] = (*target.get(efecto.evento, ()), efecto.dispara)
+            target[efecto.evento] = (*target.get(efecto.evento, ()), efecto)
 
 
 _load_effects()

@@ -52,7 +52,8 @@ def entrada(paso: Paso, escenario: Escenario, rfc: str = RFC) -> dict | None:
     if e in _RENOVACION:
         return {"tipo": "renovacion", **base, "rfc": rfc, "resultado": _RENOVACION[e]}
     if e == "cancelacion_registro":
-        return {"tipo": "cancelacion_registro", **base, "rfcs": [rfc], "motivo": paso.nota}
+        return {"tipo": "cancelacion_registro", **base, "rfcs": [rfc],
+                "causa": paso.causa or "otra", "motivo": paso.nota}
     raise ValueError(f"{escenario.clave}: no input for the step «{e}»")
 
 

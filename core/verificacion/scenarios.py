@@ -23,7 +23,7 @@ from typing import Literal
 
 from statemachine.exceptions import TransitionNotAllowed
 
-from ..lifecycle import CHARTS, Actor, Chart, Expediente, parse_ronda
+from ..lifecycle import CAUSAS, CHARTS, Actor, CausaCancelacion, Chart, Expediente, parse_ronda
 from ..table import TABLES, CompiledChart, EventoNoPermitido, TransitionInfo
 from .paths import current_state, format_step
 
@@ -50,6 +50,8 @@ class Paso:
     """Not an input: one chart's effect on the other, fired at the same moment."""
     rechazo: bool = False
     """The input does not fit the state: the chart (and so the engine) must refuse it."""
+    causa: CausaCancelacion | None = None
+    """The cause a registration cancelled outside a cycle states (``cancelacion_registro``)."""
 
     @property
     def maquina(self) -> str:
@@ -207,11 +209,13 @@ ESCENARIOS: Mapping[str, Escenario] = {e.clave: e for e in (
             _reg("fin_vigencia", "reloj", "2026-02-20T00:00-06:00",
                  "Termina la vigencia de tres años sin renovación solicitada."),
             _exp("registro_terminado", "registro", "2026-02-20T00:00-06:00",
-                 nota="El registro vencido termina el expediente abierto.", consecuencia=True),
+                 nota="El registro vencido concluye el expediente abierto sin cancelarlo: no lo "
+                      "canceló el mecanismo.", consecuencia=True),
             _reg("renovacion_solicitada", "stps", "2026-02-23T10:00-06:00",
                  "Solicitud fuera de la ventana de renovación.", rechazo=True),
             _reg("cancelacion_registro", "stps", "2026-02-23T12:00-06:00",
-                 "La STPS cancela el registro no renovado (DÉCIMO QUINTO, inciso g)."),
+                 "La STPS cancela el registro no renovado (DÉCIMO QUINTO, inciso g).",
+                 causa="no_renovacion"),
         ),
     ),
     Escenario(
@@ -264,7 +268,8 @@ ESCENARIOS: Mapping[str, Escenario] = {e.clave: e for e in (
         "Procedimiento impedido de un ciclo cuando el siguiente abre otro",
         "La cancelación del ciclo 2026-1 sigue impedida cuando el padrón de 2026-2 abre un "
         "expediente nuevo; los dos corren a la vez. Cuando la STPS por fin cancela en el ciclo "
-        "2026-1, el registro cancelado termina el expediente de 2026-2.",
+        "2026-1, el registro cancelado concluye el expediente de 2026-2 sin registro: el "
+        "mecanismo de 2026-2 no lo canceló.",
         (
             *_impedida(),
             _exp("padron_recibido", "stps", PADRON_2026_2, ciclo="2026-2",
@@ -279,7 +284,27 @@ ESCENARIOS: Mapping[str, Escenario] = {e.clave: e for e in (
             _reg("cancelacion_registro", "stps", "2026-07-28T13:00-06:00",
                  "La cancelación del procedimiento cancela el registro.", consecuencia=True),
             _exp("registro_terminado", "registro", "2026-07-28T13:00-06:00", ciclo="2026-2",
-                 nota="El registro cancelado termina el expediente 2026-2.", consecuencia=True),
+                 nota="El registro cancelado concluye el expediente 2026-2 sin registro.",
+                 consecuencia=True),
+        ),
+    ),
+    Escenario(
+        "cancelacion_voluntaria",
+        "El contratista pide la cancelación de su registro durante el exhorto",
+        "Señalado en la ronda 1 y exhortado, el contratista pide a la STPS cancelar su propio "
+        "registro (causa que agregó la reforma DOF 03-02-2023). El expediente concluye sin "
+        "registro, no cancelado: el mecanismo no lo canceló, y la segunda consulta ya no lo "
+        "alcanza.",
+        (
+            *_inicio()[:3],
+            _reg("cancelacion_registro", "stps", "2026-02-10T11:00-06:00",
+                 "La STPS registra la cancelación que pidió el contratista.", causa="voluntaria"),
+            _exp("registro_terminado", "registro", "2026-02-10T11:00-06:00",
+                 nota="El registro cancelado concluye el expediente abierto sin cancelarlo.",
+                 consecuencia=True),
+            _exp("opinion_negativa", "imss", RONDA_2, "2",
+                 "Una opinión de la segunda consulta ya no tiene expediente que mover.",
+                 rechazo=True),
         ),
     ),
 )}
@@ -308,23 +333,26 @@ class Traza:
         return "\n".join(lines) + "\n"
 
 
-def _consecuencias(paso: Paso, maquinas: Mapping[str, Chart]) -> list[tuple[ChartName, str, str]]:
-    """The steps ``paso`` causes in the other chart: (chart, event, cycle)."""
-    out: list[tuple[ChartName, str, str]] = []
+def _consecuencias(paso: Paso, maquinas: Mapping[str, Chart],
+                   causa: str) -> list[tuple[ChartName, str, str, str]]:
+    """The steps ``paso`` causes in the other chart: (chart, event, cycle, the cause its history
+    records — the effect's own, or else ``causa``, that of ``paso``)."""
+    out: list[tuple[ChartName, str, str, str]] = []
     for efecto in CHARTS[paso.chart].efectos:
         if efecto.evento != paso.evento:
             continue
+        texto = efecto.causa.format(ciclo=paso.ciclo) if efecto.causa else causa
         if efecto.en == "registro":
             if not maquinas["registro"].is_terminated:
-                out.append(("registro", efecto.dispara, ""))
+                out.append(("registro", efecto.dispara, "", texto))
         else:  # every open expediente of the contractor, oldest cycle first
-            out += [("expediente", efecto.dispara, nombre.split()[1])
+            out += [("expediente", efecto.dispara, nombre.split()[1], texto)
                     for nombre, m in maquinas.items()
                     if nombre.startswith("expediente") and not m.is_terminated]
     if paso.chart == "expediente" and paso.ronda is not None:
         # Policy opinion_actualiza_suspendidos (default on): the same opinion is the daily
         # update of every suspended procedure of an earlier cycle.
-        out += [("expediente", paso.evento, nombre.split()[1])
+        out += [("expediente", paso.evento, nombre.split()[1], "")
                 for nombre, m in maquinas.items()
                 if nombre.startswith("expediente") and nombre.split()[1] < paso.ciclo
                 and current_state(m) == "cancelacion_suspendida"]
@@ -351,13 +379,14 @@ def ejecutar(escenario: Escenario) -> Traza:
     the charts."""
     traza = Traza(escenario)
     maquinas: dict[str, Chart] = {"registro": CHARTS["registro"]()}
-    pendientes: list[tuple[ChartName, str, str]] = []
+    pendientes: list[tuple[ChartName, str, str, str]] = []
     for n, paso in enumerate(escenario.pasos, 1):
         clave = (paso.chart, paso.evento, paso.ciclo)
+        causa = CAUSAS[paso.causa] if paso.causa else ""
         if pendientes:
-            _check(paso.consecuencia and clave == pendientes[0], escenario, n,
-                   f"se esperaba la consecuencia {pendientes[0]}")
-            pendientes.pop(0)
+            _check(paso.consecuencia and clave == pendientes[0][:3], escenario, n,
+                   f"se esperaba la consecuencia {pendientes[0][:3]}")
+            causa = pendientes.pop(0)[3]
         else:
             _check(not paso.consecuencia, escenario, n, "consecuencia sin causa")
         machine = maquinas.setdefault(paso.maquina, CHARTS[paso.chart]())
@@ -389,9 +418,12 @@ def ejecutar(escenario: Escenario) -> Traza:
             step = TransitionInfo(source, paso.evento, current_state(machine), info.actor,
                                   info.fundamento, info.plazo)
             traza.lineas.append(format_step(n, step, prefijo))
-            pendientes += _consecuencias(paso, maquinas)
+            pendientes += _consecuencias(paso, maquinas, causa)
+            if causa:  # as the engine's history records it
+                traza.lineas.append(f"    Causa: {causa}.")
         if paso.nota:
             traza.lineas.append(f"    {paso.nota}")
-    _check(not pendientes, escenario, len(escenario.pasos), f"faltan consecuencias {pendientes}")
+    _check(not pendientes, escenario, len(escenario.pasos),
+           f"faltan consecuencias {[p[:3] for p in pendientes]}")
     traza.estados = {nombre: current_state(m) for nombre, m in maquinas.items()}
     return traza

@@ -28,7 +28,7 @@ TONO: dict[str, str] = {
     "senalado": "alerta", "por_iniciar_cancelacion": "alerta", "por_cancelar": "alerta",
     "exhortado": "curso", "segunda_consulta": "curso", "en_cancelacion": "curso",
     "tercera_consulta": "curso", "cancelacion_suspendida": "alerta",
-    "cancelado": "mal", "excluido": "neutro",
+    "cancelado": "mal", "excluido": "neutro", "concluido_sin_registro": "neutro",
 }
 
 PLAZO: dict[str, str] = {
