@@ -42,16 +42,25 @@ def entradas_dos_ciclos() -> list[inp.Entrada]:
     opens with A and B (C is not in its padrón), both positiva in round 1 (the last input)."""
     return [
         padron("2026-01-26T09:00:00", "2026-1", A, B, C),
-        opiniones("2026-01-26T17:00:00", "2026-1", 1, True, **{B: "negativa", C: "negativa"}),
-        acto(inp.Exhorto, "2026-01-28T10:00:00", "2026-1", B, C, actor="gt"),
-        opiniones("2026-03-02T11:00:00", "2026-1", 2, True, **{B: "negativa", C: "negativa"}),
-        acto(inp.InicioCancelacion, "2026-03-02T12:00:00", "2026-1", B, C, actor="stps"),
-        opiniones("2026-03-10T11:00:00", "2026-1", 3, True, **{B: "negativa", C: "negativa"}),
-        acto(inp.CancelacionImpedida, "2026-03-10T15:00:00", "2026-1", B, C, actor="stps",
-             motivo="Amparo en trámite"),
+        *impedidos_2026_1(B, C),
         opiniones("2026-03-11T11:00:00", "2026-1", "diaria", **{B: "negativa", C: "negativa"}),
         padron("2026-07-27T09:00:00", "2026-2", A, B),
         opiniones("2026-07-27T17:00:00", "2026-2", 1, **{A: "positiva", B: "positiva"}),
+    ]
+
+
+def impedidos_2026_1(*rfcs: str) -> list[inp.Entrada]:
+    """From round 1 of 2026-1 to D3: ``rfcs`` negativa all the way, and STPS cannot cancel
+    them (the dates of this module's docstring)."""
+    negativas = dict.fromkeys(rfcs, "negativa")
+    return [
+        opiniones("2026-01-26T17:00:00", "2026-1", 1, True, **negativas),
+        acto(inp.Exhorto, "2026-01-28T10:00:00", "2026-1", *rfcs, actor="gt"),
+        opiniones("2026-03-02T11:00:00", "2026-1", 2, True, **negativas),
+        acto(inp.InicioCancelacion, "2026-03-02T12:00:00", "2026-1", *rfcs, actor="stps"),
+        opiniones("2026-03-10T11:00:00", "2026-1", 3, True, **negativas),
+        acto(inp.CancelacionImpedida, "2026-03-10T15:00:00", "2026-1", *rfcs, actor="stps",
+             motivo="Amparo en trámite"),
     ]
 
 

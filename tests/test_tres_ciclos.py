@@ -23,6 +23,7 @@ from repse.core import inputs as inp
 from repse.core.api import Repositorio
 from repse.core.vista import ExpedienteCiclo
 
+from .test_ciclos import impedidos_2026_1
 from .test_engine import A, B, C, D, acto, at, opiniones
 
 E = "EES070422UV1"
@@ -40,13 +41,7 @@ def entradas() -> list[inp.Entrada]:
     return [
         # 2026-1: B and C negativa all the way; STPS cannot cancel them on D3.
         padron("2026-01-26T09:00:00", "2026-1", A, B, C, D, E),
-        opiniones("2026-01-26T17:00:00", "2026-1", 1, True, **{B: "negativa", C: "negativa"}),
-        acto(inp.Exhorto, "2026-01-28T10:00:00", "2026-1", B, C, actor="gt"),
-        opiniones("2026-03-02T11:00:00", "2026-1", 2, True, **{B: "negativa", C: "negativa"}),
-        acto(inp.InicioCancelacion, "2026-03-02T12:00:00", "2026-1", B, C, actor="stps"),
-        opiniones("2026-03-10T11:00:00", "2026-1", 3, True, **{B: "negativa", C: "negativa"}),
-        acto(inp.CancelacionImpedida, "2026-03-10T15:00:00", "2026-1", B, C, actor="stps",
-             motivo="Amparo en trámite"),
+        *impedidos_2026_1(B, C),
         # 2026-2: C is not in the padrón (still suspended in 2026-1); D and E negativa; B
         # positiva by the complete list — also its 2026-1 daily update, which regularizes it.
         padron("2026-07-27T09:00:00", "2026-2", A, B, D, E),
