@@ -186,9 +186,11 @@ def run_size(n: int, servidor: bool = False) -> dict:
         repo = Repositorio.abrir(db)
         reopen_s = time.perf_counter() - t0
 
-        late = inp.Opiniones(at=inputs[4].at, actor="imss", ciclo="2026-1", ronda=2,
-                             retroactivo=True, resultados=(inp.Resultado(rfcs[flagged[0]],
-                                                                         "positiva"),))
+        # An hour before the round-2 list (D2 11:00): the contractor still awaits round 2, so
+        # the late row applies (an input none of whose rows applies is refused whole).
+        late = inp.Opiniones(at=inputs[4].at - timedelta(hours=1), actor="imss", ciclo="2026-1",
+                             ronda=2, retroactivo=True,
+                             resultados=(inp.Resultado(rfcs[flagged[0]], "positiva"),))
         t0 = time.perf_counter()
         r = repo.registrar(late)
         retro_s = time.perf_counter() - t0

@@ -113,7 +113,9 @@ def main() -> None:
         ronda2, rfc = entradas[4], rfcs[flagged[0]]
         correcciones = []
         for vez in (1, 2):
-            tarde = inp.Opiniones(at=ronda2.at, actor="imss", ciclo=ronda2.ciclo, ronda=2,
+            # An hour before the round-2 list: the row applies (the contractor still awaits it).
+            tarde = inp.Opiniones(at=ronda2.at - timedelta(hours=1), actor="imss",
+                                  ciclo=ronda2.ciclo, ronda=2,
                                   retroactivo=True, repetida=vez > 1,
                                   resultados=(inp.Resultado(rfc, "positiva"),))
             retro, numero = medir(tarde)
