@@ -13,7 +13,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -25,7 +25,7 @@ from .cycle import fecha_corta
 from .errors import Aviso, Rechazo
 from .instantanea import dump, load
 from .motor import Desenlace, Engine, EntradaRechazada, epoch, instant
-from .plazos import MX, next_habil_day
+from .plazos import MX
 from .store import INSTITUCIONES as INSTITUCIONES  # the groups a login may belong to
 from .store import Asiento, Instantanea, Store, StoreError, abrir_almacen
 from .store import es_servidor as es_servidor  # a server's URL or keywords, not a file
@@ -693,9 +693,7 @@ class Repositorio:
 
     def avanzar_dia_habil(self) -> Respuesta:
         """Advance to the start of the next joint hábil day."""
-        today = instant(self.engine.reloj).date()
-        nxt = next_habil_day(today, self.engine.cal.conjunto())
-        return self.avanzar(datetime.combine(nxt, time(0), tzinfo=MX))
+        return self.avanzar(Vista(self.engine, congelado=True).dia_habil_siguiente())
 
     def proximo_vencimiento(self) -> datetime | None:
         """The next deadline: a plazo that ends (its expiry fires at midnight after its last

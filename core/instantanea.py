@@ -19,8 +19,8 @@ from .motor import COLUMNAS_REGISTRO, CambioFechaConsulta, CicloEstado, Engine, 
 
 # 2: domain-named columns, no engine refusals in the store; 3: renewal plazos; 4: a cycle's D0
 # and the criteria that moved it; 5: compressed, sparse columns; 6: concluido_sin_registro (a
-# procedure the registration ended was «cancelado» before)
-FORMATO = 6
+# procedure the registration ended was «cancelado» before); 7: no «suspendida_hasta» column
+FORMATO = 7
 
 
 class _LoteS(msgspec.Struct, array_like=True):

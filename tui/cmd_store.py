@@ -15,10 +15,7 @@ from ..core.api import EntradaRegistrada, Repositorio, Respuesta, replay_file, v
 from ..core.errors import Rechazo
 from ..core.vista import Ancla, Vista
 from .texto import UsageError, now, parse_instant
-
-ESTADO_OBLIGACION = {"pendiente": "pendiente", "cumplida": "cumplida",
-                     "extemporanea": "extemporánea", "vencida": "VENCIDA"}
-RESPONSABLE = {"imss": "IMSS", "stps": "STPS", "gt": "GT"}
+from .widgets.etiquetas import ESTADO_OBLIGACION, RESPONSABLE
 
 
 def open_repo(path: str) -> Repositorio:

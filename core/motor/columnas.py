@@ -70,7 +70,6 @@ class CicloEstado:
     dia_tercera_consulta: np.ndarray = field(default_factory=_I32, metadata=_COLUMNA)
     limite_cancelacion: np.ndarray = field(default_factory=_I32, metadata=_COLUMNA)
     suspendida_desde: np.ndarray = field(default_factory=_I32, metadata=_COLUMNA)
-    suspendida_hasta: np.ndarray = field(default_factory=_I32, metadata=_COLUMNA)
     # Codes.
     estado: np.ndarray = field(default_factory=_I8, metadata=_COLUMNA)
     opinion: np.ndarray = field(default_factory=_I8, metadata=_COLUMNA)  # the latest received

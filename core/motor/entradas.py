@@ -326,8 +326,6 @@ class Entradas(Reloj):
             # STPS cancels the same day as the third consultation (numeral 6).
             bad = positions[codes != OPINION_CODE["positiva"]]
             c.limite_cancelacion[bad] = today
-        if ronda == "diaria":  # a positiva ends the daily updates for that contractor
-            c.suspendida_hasta[positions[codes == OPINION_CODE["positiva"]]] = today
         if self.cal.politicas.opinion_actualiza_suspendidos:
             self._actualiza_suspendidos(c, positions, codes, consulta.nombre, t, numero)
 
@@ -359,7 +357,6 @@ class Entradas(Reloj):
                 if name:
                     self._fire(e, pe[ce == code], Expediente.opiniones[name], t, numero,
                                nota=nota)
-            e.suspendida_hasta[pe[ce == OPINION_CODE["positiva"]]] = today
 
     def _rfc_act(self, entrada: inp._ActoRfcs, result: EnCurso, numero: int, event: str,
                  accion: str, esperado: str) -> tuple[CicloEstado, np.ndarray]:
@@ -413,8 +410,6 @@ class Entradas(Reloj):
         t = epoch(entrada.at)
         first = positions[c.cancelacion_resuelta_en[positions] == 0]
         c.cancelacion_resuelta_en[first] = t
-        suspended = positions[c.estado[positions] == EXP["cancelacion_suspendida"]]
-        c.suspendida_hasta[suspended] = dia(entrada.at)
         self._fire(c, positions, "cancelacion", t, numero)
 
     def _on_cancelacion_impedida(self, entrada: inp.CancelacionImpedida, result: EnCurso,
@@ -454,8 +449,6 @@ class Entradas(Reloj):
             return
         c, positions = self._rfc_act(entrada, result, numero, "criterio_exclusion",
                                      "la exclusión", "un estado no final")
-        suspended = positions[c.estado[positions] == EXP["cancelacion_suspendida"]]
-        c.suspendida_hasta[suspended] = dia(entrada.at)
         self._fire(c, positions, "criterio_exclusion", epoch(entrada.at), numero,
                    nota=entrada.texto)
 
