@@ -41,11 +41,6 @@ class Engine(Entradas):
             which[c.contratista] = k
         return ciclos, which
 
-    def ultimo_ciclo_de(self, i: int) -> CicloEstado | None:
-        """The latest cycle whose padrón included contractor ``i``."""
-        return next((c for c in reversed(self.ciclos_ordenados())
-                     if i < len(c.posicion_de) and c.posicion_de[i] >= 0), None)
-
     def copia(self) -> Engine:
         """A copy that shares nothing mutable with this engine (it mutates its columns in place;
         batches of history are never changed once appended, so they are shared)."""
