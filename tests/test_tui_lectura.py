@@ -8,12 +8,12 @@ import csv
 import threading
 
 from bench.cycle import cycle_inputs
+from repse.core.etiquetas import ESTADO, OPINION
 from repse.core.files import importar
 from repse.tui.app import RepseApp
 from repse.tui.screens.dialogos.confirmar import Confirmar
 from repse.tui.screens.dialogos.importar import Importar
 from repse.tui.screens.dialogos.resultado import Resultado
-from repse.tui.widgets.etiquetas import ESTADO, OPINION
 from repse.tui.widgets.tabla_padron import TablaPadron, anchos
 
 from .tui_apoyo import at, crear, esperar, pantalla, quieta, sincrono

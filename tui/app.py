@@ -36,6 +36,7 @@ from textual.worker import Worker, WorkerState
 from ..core import inputs as inp
 from ..core.api import Repositorio, Respuesta, es_servidor, escuchar, nombre_almacen
 from ..core.errors import RepseError
+from ..core.etiquetas import ENTRADA, EVENTO, mayuscula, momento, numero
 from ..core.exports import exportar
 from ..core.files import importar as importar_archivo
 from ..core.vista import Vista
@@ -53,7 +54,6 @@ from .screens.dialogos.momento import PedirMomento
 from .screens.dialogos.resultado import Resultado
 from .screens.tablero import TableroScreen
 from .texto import now
-from .widgets.etiquetas import ENTRADA, EVENTO, mayuscula, momento, numero
 from .widgets.tabla_padron import TablaPadron
 
 # Actions that write to the store: unavailable while looking at a past instant.

@@ -13,9 +13,9 @@ import msgspec
 
 from ..core.api import EntradaRegistrada, Repositorio, Respuesta, replay_file, verificar
 from ..core.errors import Rechazo
+from ..core.etiquetas import ESTADO_OBLIGACION, RESPONSABLE
 from ..core.vista import Ancla, Vista
 from .texto import UsageError, now, parse_instant
-from .widgets.etiquetas import ESTADO_OBLIGACION, RESPONSABLE
 
 
 def open_repo(path: str) -> Repositorio:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import DataTable
 
+from ...core.etiquetas import numero
 from ...core.vista import Vista
 from ..widgets.agenda import fila_agenda, proxima
-from ..widgets.etiquetas import numero
 from ..widgets.tonos import celda
 from .base import Pantalla
 

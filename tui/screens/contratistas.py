@@ -13,9 +13,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Input, Label, Select
 
+from ...core.etiquetas import ESTADO, OPINION, numero
 from ...core.lifecycle import Expediente
 from ...core.vista import SIN_OPINION_AUN, Vista
-from ..widgets.etiquetas import ESTADO, OPINION, numero
 from ..widgets.tabla_padron import MARCA_ANTERIOR, TablaPadron
 from .base import Destinatarios, Pantalla
 

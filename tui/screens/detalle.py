@@ -13,9 +13,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...core.cycle import fecha_corta
+from ...core.etiquetas import ACTOR, ENTRADA, ESTADO, EVENTO, OPINION, PLAZO, momento
 from ...core.vista import Paso, Vista
 from ..widgets.ciclo_vida import CicloVida
-from ..widgets.etiquetas import ACTOR, ENTRADA, ESTADO, EVENTO, OPINION, PLAZO, momento
 from ..widgets.tonos import estilo
 from .base import Destinatarios, Pantalla
 

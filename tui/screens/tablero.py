@@ -9,10 +9,10 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
+from ...core.etiquetas import ESTADO, EVENTO, numero
 from ...core.vista import Vista
 from ..widgets.agenda import fila_agenda, proxima
 from ..widgets.barras import Barras
-from ..widgets.etiquetas import ESTADO, EVENTO, numero
 from .base import Pantalla
 
 AGENDA_ANTES, AGENDA_DESPUES = 2, 6  # obligations shown around the next one

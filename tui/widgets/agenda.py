@@ -3,9 +3,9 @@ one to highlight."""
 
 from __future__ import annotations
 
+from ...core.etiquetas import ESTADO_OBLIGACION, OBLIGACION, RESPONSABLE, numero
 from ...core.vista import Obligacion
-from .etiquetas import ESTADO_OBLIGACION, OBLIGACION, RESPONSABLE, TONO_OBLIGACION, numero
-from .tonos import celda
+from .tonos import TONO_OBLIGACION, celda
 
 
 def proxima(agenda: list[Obligacion]) -> int | None:

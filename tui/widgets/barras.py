@@ -7,7 +7,8 @@ from typing import ClassVar
 from rich.text import Text
 from textual.widgets import Static
 
-from .etiquetas import ESTADO, TONO, numero
+from ...core.etiquetas import ESTADO, numero
+from .tonos import TONO
 
 
 class Barras(Static):

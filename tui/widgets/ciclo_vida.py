@@ -8,8 +8,8 @@ from typing import ClassVar
 from rich.text import Text
 from textual.widgets import Static
 
+from ...core.etiquetas import ESTADO, EVENTO
 from ...core.table import EXPEDIENTE
-from .etiquetas import ESTADO, EVENTO
 
 
 def _grafo() -> tuple[dict[str, list[str]], list[tuple[str, str]]]:

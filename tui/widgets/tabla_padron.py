@@ -21,8 +21,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ...core.etiquetas import ESTADO, OPINION, PLAZO
 from ...core.vista import Vista
-from .etiquetas import ESTADO, OPINION, PLAZO, TONO
+from .tonos import TONO
 
 COLUMNAS = ("RFC", "Razón social", "Estado", "Opinión", "Próx. plazo")
 # Before the state of a contractor with an open procedure of an earlier cycle (DOMAIN.md,

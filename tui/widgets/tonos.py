@@ -6,6 +6,18 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import App
 
+# How each state and obligation reads at a glance: the colour class of tables and bar chart.
+TONO: dict[str, str] = {
+    "registrado": "neutro", "en_consulta": "neutro",
+    "al_corriente": "bien", "regularizado": "bien",
+    "senalado": "alerta", "por_iniciar_cancelacion": "alerta", "por_cancelar": "alerta",
+    "exhortado": "curso", "segunda_consulta": "curso", "en_cancelacion": "curso",
+    "tercera_consulta": "curso", "cancelacion_suspendida": "alerta",
+    "cancelado": "mal", "excluido": "neutro", "concluido_sin_registro": "neutro",
+}
+TONO_OBLIGACION = {"pendiente": "curso", "cumplida": "bien", "extemporanea": "alerta",
+                   "vencida": "mal"}
+
 VARIABLE = {"bien": "success", "curso": "accent", "alerta": "warning", "mal": "error",
             "neutro": "foreground", "tenue": "foreground-muted"}
 

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Label, RadioButton, RadioSet, Select
 
-from ...widgets.etiquetas import ENTRADA, mayuscula
+from ....core.etiquetas import ENTRADA, mayuscula
 from ..base import Destinatarios
 from .base import Dialogo
 

@@ -14,9 +14,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label
 
 from ....core.errors import RepseError
+from ....core.etiquetas import momento
 from ....core.lifecycle import Ronda, parse_ronda
 from ...texto import parse_instant
-from ...widgets.etiquetas import momento
 
 R = TypeVar("R")
 

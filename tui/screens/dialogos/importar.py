@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label, Select
 
-from ...widgets.etiquetas import ENTRADA
+from ....core.etiquetas import ENTRADA
 from .base import RONDAS, Dialogo, ronda
 
 TIPOS_ARCHIVO = ("padron", "opiniones", "exhorto", "inicio_cancelacion", "cancelacion",

@@ -1,14 +1,13 @@
-"""Spanish labels the screens and the command line show, derived from the lifecycle charts where
-the charts have them (state titles, event names), and the few the charts do not name. The one
-table of each: the CLI reads ``RESPONSABLE`` and ``ESTADO_OBLIGACION`` from here too (no
-Textual import)."""
+"""Spanish labels that screens, the command line and the exported files show, derived from the
+lifecycle charts where the charts have them (state titles, event names), and the few the charts
+do not name. The one table of each: the TUI, the CLI and the exports all read from here."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from ...core.cycle import fecha_corta
-from ...core.lifecycle import ACTOR_NOMBRE, Expediente, Registro
+from .cycle import fecha_corta
+from .lifecycle import ACTOR_NOMBRE, Expediente, Registro
 
 ESTADO: dict[str, str] = {s.id: s.name for chart in (Expediente, Registro)
                           for s in chart.states}
@@ -21,15 +20,6 @@ RESPONSABLE = {"imss": "IMSS", "stps": "STPS", "gt": "GT"}
 
 OPINION = {"positiva": "positiva", "negativa": "negativa", "sin_opinion": "sin opinión"}
 
-# How each state reads at a glance: the colour class of the tables and the bar chart.
-TONO: dict[str, str] = {
-    "registrado": "neutro", "en_consulta": "neutro",
-    "al_corriente": "bien", "regularizado": "bien",
-    "senalado": "alerta", "por_iniciar_cancelacion": "alerta", "por_cancelar": "alerta",
-    "exhortado": "curso", "segunda_consulta": "curso", "en_cancelacion": "curso",
-    "tercera_consulta": "curso", "cancelacion_suspendida": "alerta",
-    "cancelado": "mal", "excluido": "neutro", "concluido_sin_registro": "neutro",
-}
 
 PLAZO: dict[str, str] = {
     "limite_exhorto": "límite del exhorto",
@@ -55,8 +45,6 @@ OBLIGACION: dict[str, str] = {
 }
 ESTADO_OBLIGACION = {"pendiente": "pendiente", "cumplida": "cumplida",
                      "extemporanea": "extemporánea", "vencida": "VENCIDA"}
-TONO_OBLIGACION = {"pendiente": "curso", "cumplida": "bien", "extemporanea": "alerta",
-                   "vencida": "mal"}
 
 ENTRADA: dict[str, str] = {
     "padron": "padrón",
