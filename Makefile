@@ -10,8 +10,13 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "repse necesita Python 3.11 o posterior ($(PYTHON))"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install -q --upgrade pip
-	@$(BIN)/python -m pip install -q -e '.[test]'
+	@# pip relays setuptools' notices about any editable install and the machine's index
+	@# warnings even with -q; a newcomer reads them as errors. They go to a log, shown whole
+	@# only when the installation fails.
+	@echo "Instalando repse en $(VENV)/ (registro en $(VENV)/instalacion.log)…"
+	@{ $(BIN)/python -m pip install -q --upgrade pip && \
+	   $(BIN)/python -m pip install -q -e '.[test]'; } > $(VENV)/instalacion.log 2>&1 || \
+	  { cat $(VENV)/instalacion.log; echo "repse: la instalación falló"; exit 1; }
 	@touch $(STAMP)
 
 ## run: the main job — the plan of the next cycle
