@@ -165,12 +165,12 @@ def test_repse_estado_and_replay_json_list_every_cycle(tmp_path, capsys):
         r: state[r]["expedientes"] for r in (B, C)}
     assert main(["historial", db, B]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert any("cancelacion_impedida" in x and "2026-1" in x for x in lines)
-    assert any("opinion_positiva" in x and "2026-2" in x for x in lines)
+    assert any("Cancelación impedida" in x and "2026-1" in x for x in lines)
+    assert any("Opinión positiva" in x and "2026-2" in x for x in lines)
     assert main(["estado", db, B]) == 0
     out = capsys.readouterr().out
-    assert "  Expediente: al_corriente (ciclo 2026-2)\n" in out
-    assert "  Expediente del ciclo 2026-1: cancelacion_suspendida — sigue abierto\n" in out
+    assert "  Expediente: Al corriente (ciclo 2026-2)\n" in out
+    assert "  Expediente del ciclo 2026-1: Cancelación suspendida — sigue abierto\n" in out
 
 
 def test_the_daily_update_stops_when_the_universe_empties_however_it_empties(tmp_path):

@@ -72,7 +72,7 @@ def test_a_list_sent_as_json_lines_counts_its_rows_too(db, tmp_path, capsys):
                                             **{RFCS[1]: "negativa"})))
     capsys.readouterr()
     cli.main(["registrar", str(db), str(lineas)])
-    assert "aceptada — 1 aceptadas, 0 filas rechazadas" in capsys.readouterr().out
+    assert "aceptada — 1 fila aceptada, 0 filas rechazadas" in capsys.readouterr().out
     estados = Repositorio.abrir(db).vista().contratistas()
     assert estados[RFCS[1]].estado == "senalado"
     assert {estados[r].estado for r in RFCS if r != RFCS[1]} == {"al_corriente"}

@@ -114,7 +114,7 @@ def test_the_listing_reads_in_spanish_with_thousands_separators(almacen, tmp_pat
     assert head.split() == ["Núm.", "Tipo", "Ciclo", "Fecha", "Actor", "Usuario", "Aceptada",
                             "Aceptadas", "Rechazadas", "Anulada", "por", "Archivo", "Hash"]
     cells = rows[1].split()
-    assert cells[:8] == ["2", "padron", "2026-1", "2026-01-26", "09:00", "STPS", "beto", "sí"]
+    assert cells[:8] == ["2", "padrón", "2026-1", "26-01-2026", "09:00", "STPS", "beto", "sí"]
     assert cells[8:10] == ["1,200", "0"]
     assert total == "2 entradas: 2 aceptadas (0 anuladas), 0 rechazadas."
 

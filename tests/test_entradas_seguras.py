@@ -95,7 +95,7 @@ def test_a_padron_whose_every_row_is_refused_moves_nothing_not_even_the_clock(re
     capsys.readouterr()
     assert main(["rechazos", str(tmp_path / "r.db")]) == 0
     out = capsys.readouterr().out
-    assert all(f"entrada {r.numero} (padron): {rfc}: la vigencia" in out for rfc in RFCS)
+    assert all(f"entrada {r.numero} (padrón): {rfc}: la vigencia" in out for rfc in RFCS)
     assert main(["entradas", str(tmp_path / "r.db"), "--json"]) == 0
     entrada = json.loads(capsys.readouterr().out)[-1]
     assert (entrada["numero"], entrada["aceptada"], entrada["rechazadas"]) == (r.numero, False, 3)
@@ -142,7 +142,7 @@ def test_importar_marks_an_input_retroactive(tmp_path, capsys):
     assert "«retroactivo»" in capsys.readouterr().out
     assert main([*orden, "--retroactivo"]) == 0
     out = capsys.readouterr().out
-    assert "aceptada — 2 aceptadas" in out and "Cambios por recálculo: 2 contratistas" in out
+    assert "aceptada — 2 filas aceptadas" in out and "Cambios por recálculo: 2 contratistas" in out
 
 
 def test_importar_a_file_whose_every_row_is_refused_records_it_refused_with_each_reason(

@@ -80,5 +80,5 @@ def test_the_same_file_imported_twice_is_refused_unless_repeated_on_purpose(tmp_
     # Recorded, not as a repetition; its only row now finds «señalado», so it is refused whole.
     assert main(importar(db, f, "--repetida")) == 1
     out = capsys.readouterr().out
-    assert "Entrada 5 (opiniones): RECHAZADA — su única fila no procede" in out
+    assert "Entrada 5 (opiniones del IMSS): RECHAZADA — su única fila no procede" in out
     assert "ya está registrada" not in out

@@ -7,13 +7,27 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import msgspec
 
-from ..core.api import EntradaRegistrada, Repositorio, Respuesta, replay_file, verificar
+from ..core.api import ORIGEN, EntradaRegistrada, Repositorio, Respuesta, replay_file, verificar
 from ..core.errors import Rechazo
-from ..core.etiquetas import ESTADO_OBLIGACION, RESPONSABLE
+from ..core.etiquetas import (
+    ACTOR,
+    ENTRADA,
+    ESTADO,
+    ESTADO_OBLIGACION,
+    EVENTO,
+    OBLIGACION,
+    OPINION,
+    PLAZO,
+    RESPONSABLE,
+    momento,
+    numero,
+)
+from ..core.rfc import check_rfc
 from ..core.vista import Ancla, Vista
 from .texto import UsageError, now, parse_instant
 
@@ -24,50 +38,104 @@ def open_repo(path: str) -> Repositorio:
 
 @contextmanager
 def opened(path: str) -> Iterator[Repositorio]:
-    """The repository at ``path``; its snapshot is saved when the command ends."""
+    """The repository at ``path``; its snapshot is saved when the command ends. A Ctrl+C says
+    whether the command had already recorded an input: one pressed while the answer is printed
+    comes after the input was committed, and «interrumpido» alone would read as «nothing
+    saved»."""
     repo = open_repo(path)
     for aviso in repo.avisos:
         print(f"repse: aviso: {aviso}", file=sys.stderr)
+    antes = repo.store.last()[0]
     try:
         yield repo
+    except KeyboardInterrupt:
+        print(_lo_registrado(antes, repo.store.last()[0], path), file=sys.stderr)
+        raise
     finally:
         repo.cerrar()
 
 
+def _lo_registrado(antes: int, despues: int, path: str) -> str:
+    if despues == antes:
+        return "repse: no se registró nada: el almacén queda como estaba."
+    cuales = (f"la entrada {numero(despues)} quedó registrada" if despues == antes + 1 else
+              f"las entradas {numero(antes + 1)} a {numero(despues)} quedaron registradas")
+    return (f"repse: {cuales} antes de la interrupción (véalas con «repse entradas {path}»; "
+            "si no correspondía, anúlela).")
+
+
 def contractor(vista: Vista, raw: str) -> str:
-    rfc = raw.strip().upper()
-    if vista.posicion(rfc) is None:
-        raise UsageError(f"{rfc}: no está en ningún padrón recibido")
-    return rfc
+    """The RFC typed, normalised; a malformed or generic one, or one in no padrón, is said
+    so."""
+    check = check_rfc(raw)
+    if check.error:
+        raise UsageError(check.error if check.rfc in check.error else
+                         f"{check.rfc}: {check.error}")
+    if vista.posicion(check.rfc) is None:
+        raise UsageError(f"{check.rfc}: no está en ningún padrón recibido")
+    return check.rfc
+
+
+def cuantos(n: int, singular: str, plural: str) -> str:
+    """``1 fila rechazada``, ``2 filas rechazadas``, ``150,000 filas aceptadas``."""
+    return f"{numero(n)} {singular if n == 1 else plural}"
+
+
+def fecha(t: datetime | None) -> str:
+    """``26-01-2026 09:00``, as the exported files write it; ``—`` when there is none."""
+    return f"{t:%d-%m-%Y %H:%M}" if t else "—"
+
+
+def tabla(filas: list[tuple[str, ...]], derecha: frozenset[int] = frozenset()) -> list[str]:
+    """``filas`` (the header first) as aligned columns; the columns in ``derecha`` (numbers)
+    aligned to the right."""
+    anchos = [max(len(f[i]) for f in filas) for i in range(len(filas[0]))]
+    return ["  ".join(c.rjust(w) if i in derecha else c.ljust(w)
+                      for i, (c, w) in enumerate(zip(fila, anchos, strict=True))).rstrip()
+            for fila in filas]
+
+
+def estado(clave: str | None) -> str:
+    return ESTADO.get(clave, clave) if clave else "—"
 
 
 def emit_json(obj: object) -> None:
     sys.stdout.write(msgspec.json.encode(obj).decode() + "\n")
 
 
+def tipo_entrada(tipo: str | None) -> str:
+    return ENTRADA.get(tipo, tipo) if tipo else "ilegible"
+
+
 def format_rechazo(r: Rechazo) -> str:
-    """``entrada 4, exhorto.csv, fila 9003 (exhorto): RFC: motivo``."""
-    where = ", ".join(x for x in (f"entrada {r.linea}", r.archivo,
-                                  f"fila {r.fila}" if r.archivo and r.fila else None) if x)
+    """``entrada 4, exhorto.csv, fila 9,003 (exhorto): RFC: motivo``."""
+    where = ", ".join(x for x in (f"entrada {numero(r.linea)}", r.archivo,
+                                  f"fila {numero(r.fila)}" if r.archivo and r.fila else None)
+                      if x)
     rfc = f" {r.rfc}:" if r.rfc else ""
-    return f"  {where} ({r.tipo}):{rfc} {r.motivo}"
+    return f"  {where} ({tipo_entrada(r.tipo)}):{rfc} {r.motivo}"
 
 
 def format_respuesta(r: Respuesta) -> list[str]:
-    head = f"Entrada {r.numero} ({r.tipo or 'ilegible'}): "
+    """The answer to one input, as ``registrar``, ``avanzar`` and ``importar`` print it."""
+    head = f"Entrada {numero(r.numero)} ({tipo_entrada(r.tipo)}): "
     if not r.aceptada:
         return [head + f"RECHAZADA — {r.motivo}", *map(format_rechazo, r.rechazos)]
-    lines = [head + f"aceptada — {r.aceptadas} aceptadas, {len(r.rechazos)} filas rechazadas, "
-             f"{r.transiciones} transiciones"]
+    lines = [head + f"aceptada — {cuantos(r.aceptadas, 'fila aceptada', 'filas aceptadas')}, "
+             f"{cuantos(len(r.rechazos), 'fila rechazada', 'filas rechazadas')}, "
+             f"{cuantos(r.transiciones, 'transición', 'transiciones')}"]
     lines += [f"  leído: {n}" for n in r.notas]
-    lines += [f"  {d.evento} ({d.ciclo or 'registro'}): {d.contratistas}" for d in r.disparos]
+    lines += [f"  {EVENTO.get(d.evento, d.evento)} ({d.ciclo or 'registro'}): "
+              f"{numero(d.contratistas)}" for d in r.disparos]
     lines += [format_rechazo(x) for x in r.rechazos]
     lines += [f"  aviso: {a.descripcion()}" for a in r.avisos]
     if r.cambios:
-        lines.append(f"  Cambios por recálculo: {len(r.cambios)} contratistas")
-        lines += [f"    {c.rfc}: {c.antes or '—'} → {c.despues or '—'}" for c in r.cambios[:50]]
+        lines.append(f"  Cambios por recálculo: "
+                     f"{cuantos(len(r.cambios), 'contratista', 'contratistas')}")
+        lines += [f"    {c.rfc}: {estado(c.antes)} → {estado(c.despues)}"
+                  for c in r.cambios[:50]]
         if len(r.cambios) > 50:
-            lines.append(f"    … y {len(r.cambios) - 50} más")
+            lines.append(f"    … y {numero(len(r.cambios) - 50)} más")
     return lines
 
 
@@ -103,7 +171,7 @@ def cmd_registrar(args) -> int:
     if args.json:
         emit_json(answers)
         return 1 if refused else 0
-    print(f"{refused} rechazos." if refused else "Sin rechazos.")
+    print(f"{cuantos(refused, 'rechazo', 'rechazos')}." if refused else "Sin rechazos.")
     return 1 if refused else 0
 
 
@@ -127,30 +195,43 @@ def cmd_estado(args) -> int:
             if args.json:
                 emit_json(st)
             else:
-                quien = vista.contratista(rfc)
-                print(f"{rfc} — {quien.razon_social} (folio {quien.folio})")
-                print(f"  Expediente: {st.estado or '—'} (ciclo {st.ciclo or '—'})")
-                for e in vista.ficha(rfc).expedientes[:-1]:  # the earlier cycles, oldest first
-                    abierto = "" if e.final else " — sigue abierto"
-                    print(f"  Expediente del ciclo {e.ciclo}: {e.estado}{abierto}")
-                print(f"  Última opinión: {st.opinion or '—'}")
-                print(f"  Registro: {st.registro}")
-                if st.proximo_plazo:
-                    print(f"  Próximo plazo: {st.proximo_plazo.plazo} "
-                          f"{st.proximo_plazo.fecha:%d-%m-%Y}")
+                print("\n".join(ficha(vista, rfc)))
             return 0
         if args.json:
             emit_json(repo.estado())
             return 0
-        print(f"Reloj: {vista.reloj:%Y-%m-%d %H:%M} "
-              f"({'simulación' if repo.simulacion else 'operación'})")
+        tipo = "simulación" if repo.simulacion else "operación"
+        # A new store's clock sits at the calendar's origin (2000-01-01): not a date of its own.
+        reloj = momento(vista.reloj) if vista.reloj and vista.reloj > ORIGEN else \
+            "sin fecha aún (ninguna entrada fechada)"
+        print(f"Reloj: {reloj} (almacén de {tipo})")
+        if not vista.ciclos:
+            print("Ningún padrón recibido: importe el de un ciclo con «repse importar padron».")
         for nombre in vista.ciclos:
             conteos = vista.conteos(nombre)
-            print(f"Ciclo {nombre}: {sum(conteos.values())} expedientes")
-            for estado, n in conteos.items():
-                if n:
-                    print(f"  {estado:<26} {n:>9}")
+            total = sum(conteos.values())
+            print(f"Ciclo {nombre}: {cuantos(total, 'expediente', 'expedientes')}")
+            filas = [(estado(e), numero(n)) for e, n in conteos.items() if n]
+            print("\n".join(f"  {x}" for x in tabla([("Estado", "Expedientes"), *filas],
+                                                    frozenset({1}))))
         return 0
+
+
+def ficha(vista: Vista, rfc: str) -> list[str]:
+    """One contractor, as ``repse estado RFC`` prints it."""
+    st = vista.estado(rfc)
+    quien = vista.contratista(rfc)
+    lines = [f"{rfc} — {quien.razon_social} (folio {quien.folio})",
+             f"  Expediente: {estado(st.estado)} (ciclo {st.ciclo or '—'})"]
+    for e in vista.ficha(rfc).expedientes[:-1]:  # the earlier cycles, oldest first
+        abierto = "" if e.final else " — sigue abierto"
+        lines.append(f"  Expediente del ciclo {e.ciclo}: {estado(e.estado)}{abierto}")
+    lines.append(f"  Última opinión: {OPINION.get(st.opinion, st.opinion) if st.opinion else '—'}")
+    lines.append(f"  Registro: {estado(st.registro)}")
+    if st.proximo_plazo:
+        p = st.proximo_plazo
+        lines.append(f"  Próximo plazo: {PLAZO.get(p.plazo, p.plazo)}, {p.fecha:%d-%m-%Y}")
+    return lines
 
 
 def cmd_historial(args) -> int:
@@ -162,13 +243,18 @@ def cmd_historial(args) -> int:
             emit_json(steps)
             return 0
         print(f"Historial de {rfc} — {vista.contratista(rfc).razon_social}")
-        for s in steps:
-            change = f"{s.desde} → {s.hacia}" if s.desde else "(sin cambio de estado)"
-            print(f"{s.at:%Y-%m-%d %H:%M}  #{s.entrada:<5} {s.actor:<10} {s.evento:<26} "
-                  f"{s.ciclo or 'registro':<8} {change}")
-            print(f"{'':<18} {s.fundamento}")
+        filas = tabla([("Fecha", "Entrada", "Actor", "Evento", "Ciclo", "Cambio"), *(
+            (fecha(s.at), f"#{numero(s.entrada)}", ACTOR.get(s.actor, s.actor),
+             EVENTO.get(s.evento, s.evento), s.ciclo or "registro",
+             f"{estado(s.desde)} → {estado(s.hacia)}" if s.desde else "(sin cambio de estado)")
+            for s in steps)])
+        print(filas[0])
+        sangria = " " * len("26-01-2026 09:00  ")  # under the input's number
+        for linea, s in zip(filas[1:], steps, strict=True):
+            print(linea)
+            print(f"{sangria}{s.fundamento}")
             if s.nota:
-                print(f"{'':<18} «{s.nota}»")
+                print(f"{sangria}«{s.nota}»")
         return 0
 
 
@@ -178,12 +264,12 @@ def cmd_agenda(args) -> int:
         if args.json:
             emit_json(agenda)
             return 0
-        print(f"{'Límite':<17} {'Ciclo':<7} {'Responsable':<11} {'Obligación':<22} Estado")
-        for o in agenda:
-            done = f" ({o.cumplida_en:%Y-%m-%d %H:%M})" if o.cumplida_en else ""
-            extra = f" — {o.pendientes} de {o.contratistas} pendientes" if o.pendientes else ""
-            print(f"{o.limite:%Y-%m-%d %H:%M} {o.ciclo:<7} {RESPONSABLE[o.responsable]:<11} "
-                  f"{o.clave:<22} {ESTADO_OBLIGACION[o.estado]}{done}{extra}")
+        filas = [("Límite", "Ciclo", "Responsable", "Obligación", "Contratistas", "Pendientes",
+                  "Estado", "Cumplida el"), *(
+            (fecha(o.limite), o.ciclo, RESPONSABLE[o.responsable],
+             OBLIGACION.get(o.clave, o.clave), numero(o.contratistas), numero(o.pendientes),
+             ESTADO_OBLIGACION[o.estado], fecha(o.cumplida_en)) for o in agenda)]
+        print("\n".join(tabla(filas, frozenset({4, 5}))))
         return 0
 
 
@@ -195,21 +281,20 @@ def cmd_rechazos(args) -> int:
             return 0
         for r in rows:
             print(format_rechazo(r).strip())
-        print(f"{len(rows)} rechazos.")
+        print(f"{cuantos(len(rows), 'rechazo', 'rechazos')}.")
         return 0
 
 
 ENTRADAS_COLUMNAS = ("Núm.", "Tipo", "Ciclo", "Fecha", "Actor", "Usuario", "Aceptada",
                      "Aceptadas", "Rechazadas", "Anulada por", "Archivo", "Hash")
-_A_LA_DERECHA = {0, 7, 8, 9}  # numbers
+_A_LA_DERECHA = frozenset({0, 7, 8, 9})  # numbers
 
 
 def _fila_entrada(e: EntradaRegistrada) -> tuple[str, ...]:
-    return (f"{e.numero:,}", e.tipo or "ilegible", e.ciclo or "—",
-            f"{e.at:%Y-%m-%d %H:%M}" if e.at else "—", RESPONSABLE.get(e.actor or "", "—"),
-            e.usuario or "—", "sí" if e.aceptada else "no", f"{e.aceptadas:,}",
-            f"{e.rechazadas:,}", f"{e.anulada:,}" if e.anulada else "—", e.archivo or "—",
-            e.hash)
+    return (numero(e.numero), tipo_entrada(e.tipo), e.ciclo or "—", fecha(e.at),
+            RESPONSABLE.get(e.actor or "", "—"), e.usuario or "—", "sí" if e.aceptada else "no",
+            numero(e.aceptadas), numero(e.rechazadas), numero(e.anulada) if e.anulada else "—",
+            e.archivo or "—", e.hash)
 
 
 def cmd_entradas(args) -> int:
@@ -218,15 +303,13 @@ def cmd_entradas(args) -> int:
     if args.json:
         emit_json(entradas)
         return 0
-    filas = [ENTRADAS_COLUMNAS, *(_fila_entrada(e) for e in entradas)]
-    anchos = [max(len(f[i]) for f in filas) for i in range(len(ENTRADAS_COLUMNAS))]
-    for fila in filas:
-        print("  ".join(c.rjust(w) if i in _A_LA_DERECHA else c.ljust(w)
-                        for i, (c, w) in enumerate(zip(fila, anchos, strict=True))).rstrip())
+    print("\n".join(tabla([ENTRADAS_COLUMNAS, *map(_fila_entrada, entradas)], _A_LA_DERECHA)))
     aceptadas = sum(e.aceptada for e in entradas)
     anuladas = sum(e.anulada is not None for e in entradas)
-    print(f"{len(entradas):,} entradas: {aceptadas:,} aceptadas ({anuladas:,} anuladas), "
-          f"{len(entradas) - aceptadas:,} rechazadas.")
+    print(f"{cuantos(len(entradas), 'entrada', 'entradas')}: "
+          f"{cuantos(aceptadas, 'aceptada', 'aceptadas')} "
+          f"({cuantos(anuladas, 'anulada', 'anuladas')}), "
+          f"{cuantos(len(entradas) - aceptadas, 'rechazada', 'rechazadas')}.")
     return 0
 
 
@@ -242,12 +325,14 @@ def cmd_verificar(args) -> int:
     for p in v.problemas:
         print(f"repse: verificación fallida: {p}", file=sys.stderr)
     if not v.cadena:
-        print(f"Cadena de hashes íntegra: {v.entradas} entradas verificadas.")
+        print(f"Cadena de hashes íntegra: "
+              f"{cuantos(v.entradas, 'entrada verificada', 'entradas verificadas')}.")
     if not v.modo:
         print("Modo del almacén: conforme a su cadena.")
     if args.ancla and not v.anclas:
-        numeros = ", ".join(str(a.numero) for a in args.ancla)
-        print(f"Anclas conformes: el registro conserva con su hash la entrada {numeros}.")
+        numeros = ", ".join(numero(a.numero) for a in args.ancla)
+        cual = "la entrada" if len(args.ancla) == 1 else "las entradas"
+        print(f"Anclas conformes: el registro conserva con su hash {cual} {numeros}.")
     if not v.instantanea:
         print("Instantánea del estado: conforme al registro de entradas (o ninguna).")
     return 1 if v.problemas else 0
@@ -260,8 +345,10 @@ def cmd_replay(args) -> int:
     if args.json:
         emit_json(state)
     else:
-        print(f"Reloj: {state.reloj:%Y-%m-%d %H:%M}; {len(state.contratistas)} contratistas; "
-              f"{state.transiciones} transiciones; {len(state.rechazos)} rechazos.")
+        print(f"Reloj: {momento(state.reloj)}; "
+              f"{cuantos(len(state.contratistas), 'contratista', 'contratistas')}; "
+              f"{cuantos(state.transiciones, 'transición', 'transiciones')}; "
+              f"{cuantos(len(state.rechazos), 'rechazo', 'rechazos')}.")
         for r in state.rechazos:
             print(format_rechazo(r).strip())
     return 0
