@@ -73,6 +73,16 @@ def momento(t: datetime) -> str:
     return f"{fecha_corta(t.date())} {t:%H:%M}"
 
 
+def fecha_hora(t: datetime | None) -> str:
+    """``26-01-2026 09:00`` (a table's cell, a file's column); ``—`` when there is none."""
+    return f"{t:%d-%m-%Y %H:%M}" if t else "—"
+
+
 def numero(n: int) -> str:
     """Thousands separated by commas, as Mexico writes them: ``150,000``."""
     return f"{n:,}"
+
+
+def cuantos(n: int, singular: str, plural: str) -> str:
+    """``1 fila rechazada``, ``2 filas rechazadas``, ``150,000 filas aceptadas``."""
+    return f"{numero(n)} {singular if n == 1 else plural}"

@@ -27,6 +27,7 @@ import msgspec
 
 from .cycle import DIAS_REGULARIZACION, Ciclo, plan_ciclo
 from .errors import RepseError
+from .etiquetas import ESTADO, ESTADO_OBLIGACION, OBLIGACION, RESPONSABLE, fecha_hora, numero
 from .plazos import natural_plazo_end
 from .vista import Ancla, Exhortado, Listado, Vista
 
@@ -272,22 +273,39 @@ def oficio_tercera(ciclo: Ciclo, lists: Sequence[Listado], ancla: Ancla | None) 
 
 
 def agenda_csv(vista: Vista, ciclo: str) -> bytes:
-    rows = [(o.limite.isoformat(), o.clave, o.responsable.upper(), o.estado,
-             o.cumplida_en.isoformat() if o.cumplida_en else "", o.contratistas, o.pendientes)
+    """The cycle's obligations as the agenda screen names them; dates DD-MM-AAAA HH:MM, counts
+    as numbers (a spreadsheet sums them)."""
+    rows = [(fecha_hora(o.limite), OBLIGACION[o.clave], RESPONSABLE[o.responsable],
+             ESTADO_OBLIGACION[o.estado], fecha_hora(o.cumplida_en) if o.cumplida_en else "",
+             o.contratistas, o.pendientes)
             for o in vista.agenda(ciclo)]
     return csv_bytes(("Límite", "Obligación", "Responsable", "Estado", "Cumplida en",
                       "Contratistas", "Pendientes"), rows, vista.ancla)
 
 
+def _listados_por_opinion(vista: Vista, ciclo: str, ronda: int) -> dict[str, int]:
+    """How many contractors each list of ``ronda`` holds, by opinion."""
+    out = dict.fromkeys(OPINION_TITULO, 0)
+    for lst in vista.listados(ciclo, ronda):
+        out[lst.opinion] += len(lst.filas)
+    return out
+
+
 def estadisticas_md(vista: Vista, ciclo: str) -> str:
     e = vista.estadisticas(ciclo)
     ciclo = e.ciclo
+    ronda2 = _listados_por_opinion(vista, ciclo, 2)
+    ronda3 = _listados_por_opinion(vista, ciclo, 3)
     rows = [
         ("Contratistas en el padrón", e.padron),
         ("Listados en la ronda 1: Negativa", e.negativa),
         ("Listados en la ronda 1: Sin opinión", e.sin_opinion),
         ("Exhortados", e.exhortados),
+        ("Listados en la segunda consulta: Negativa", ronda2["negativa"]),
+        ("Listados en la segunda consulta: Sin opinión", ronda2["sin_opinion"]),
         ("Regularizados en la segunda consulta", e.regularizados_ronda2),
+        ("Listados en la tercera consulta: Negativa", ronda3["negativa"]),
+        ("Listados en la tercera consulta: Sin opinión", ronda3["sin_opinion"]),
         ("Regularizados en la tercera consulta", e.regularizados_ronda3),
         ("Regularizados en una actualización diaria", e.regularizados_diaria),
         ("Cancelaciones impedidas (numeral 7)", e.suspendidos),
@@ -297,11 +315,11 @@ def estadisticas_md(vista: Vista, ciclo: str) -> str:
         ("Excluidos por criterio del GT", e.excluidos),
     ]
     lines = [f"# Estadísticas del ciclo {ciclo}", "",
-             f"Al {vista.reloj:%Y-%m-%d %H:%M} (reloj del almacén).", "",
+             f"Al {fecha_hora(vista.reloj)} (reloj del almacén).", "",
              "| Concepto | Contratistas |", "|---|---:|"]
-    lines += [f"| {k} | {v} |" for k, v in rows]
+    lines += [f"| {k} | {numero(v)} |" for k, v in rows]
     lines += ["", "## Expedientes por estado", "", "| Estado | Expedientes |", "|---|---:|"]
-    lines += [f"| {s} | {n} |" for s, n in e.por_estado.items()]
+    lines += [f"| {ESTADO[s]} | {numero(n)} |" for s, n in e.por_estado.items()]
     return "\n".join(lines) + "\n" + _pie(vista.ancla)
 
 

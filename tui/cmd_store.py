@@ -7,7 +7,6 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 
 import msgspec
@@ -24,6 +23,8 @@ from ..core.etiquetas import (
     OPINION,
     PLAZO,
     RESPONSABLE,
+    cuantos,
+    fecha_hora,
     momento,
     numero,
 )
@@ -74,16 +75,6 @@ def contractor(vista: Vista, raw: str) -> str:
     if vista.posicion(check.rfc) is None:
         raise UsageError(f"{check.rfc}: no está en ningún padrón recibido")
     return check.rfc
-
-
-def cuantos(n: int, singular: str, plural: str) -> str:
-    """``1 fila rechazada``, ``2 filas rechazadas``, ``150,000 filas aceptadas``."""
-    return f"{numero(n)} {singular if n == 1 else plural}"
-
-
-def fecha(t: datetime | None) -> str:
-    """``26-01-2026 09:00``, as the exported files write it; ``—`` when there is none."""
-    return f"{t:%d-%m-%Y %H:%M}" if t else "—"
 
 
 def tabla(filas: list[tuple[str, ...]], derecha: frozenset[int] = frozenset()) -> list[str]:
@@ -244,7 +235,7 @@ def cmd_historial(args) -> int:
             return 0
         print(f"Historial de {rfc} — {vista.contratista(rfc).razon_social}")
         filas = tabla([("Fecha", "Entrada", "Actor", "Evento", "Ciclo", "Cambio"), *(
-            (fecha(s.at), f"#{numero(s.entrada)}", ACTOR.get(s.actor, s.actor),
+            (fecha_hora(s.at), f"#{numero(s.entrada)}", ACTOR.get(s.actor, s.actor),
              EVENTO.get(s.evento, s.evento), s.ciclo or "registro",
              f"{estado(s.desde)} → {estado(s.hacia)}" if s.desde else "(sin cambio de estado)")
             for s in steps)])
@@ -266,9 +257,9 @@ def cmd_agenda(args) -> int:
             return 0
         filas = [("Límite", "Ciclo", "Responsable", "Obligación", "Contratistas", "Pendientes",
                   "Estado", "Cumplida el"), *(
-            (fecha(o.limite), o.ciclo, RESPONSABLE[o.responsable],
+            (fecha_hora(o.limite), o.ciclo, RESPONSABLE[o.responsable],
              OBLIGACION.get(o.clave, o.clave), numero(o.contratistas), numero(o.pendientes),
-             ESTADO_OBLIGACION[o.estado], fecha(o.cumplida_en)) for o in agenda)]
+             ESTADO_OBLIGACION[o.estado], fecha_hora(o.cumplida_en)) for o in agenda)]
         print("\n".join(tabla(filas, frozenset({4, 5}))))
         return 0
 
@@ -291,7 +282,7 @@ _A_LA_DERECHA = frozenset({0, 7, 8, 9})  # numbers
 
 
 def _fila_entrada(e: EntradaRegistrada) -> tuple[str, ...]:
-    return (numero(e.numero), tipo_entrada(e.tipo), e.ciclo or "—", fecha(e.at),
+    return (numero(e.numero), tipo_entrada(e.tipo), e.ciclo or "—", fecha_hora(e.at),
             RESPONSABLE.get(e.actor or "", "—"), e.usuario or "—", "sí" if e.aceptada else "no",
             numero(e.aceptadas), numero(e.rechazadas), numero(e.anulada) if e.anulada else "—",
             e.archivo or "—", e.hash)
