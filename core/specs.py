@@ -23,9 +23,22 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from .calendars import AUTORIDAD_NOMBRE, Calendarios, calendarios
-from .cycle import Ciclo, PlanCiclo, fecha_corta, pasos, plan_ciclo
+from .calendars import AUTORIDAD_NOMBRE, AUTORIDADES, BASES, BUNDLED_NAME, Calendarios, calendarios
+from .cycle import (
+    DIAS_AUDIENCIA,
+    DIAS_EXHORTO,
+    DIAS_REGULARIZACION,
+    HORA_LISTADO_INICIAL,
+    HORA_LISTADOS,
+    HORA_PADRON,
+    Ciclo,
+    PlanCiclo,
+    fecha_corta,
+    pasos,
+    plan_ciclo,
+)
 from .lifecycle import ACTOR_NOMBRE, CAUSAS, CHARTS, Chart, Expediente, Registro
+from .motor.tiempo import DIAS_REQUERIMIENTO, DIAS_RESOLVER, TERM_YEARS, WINDOW_MONTHS
 from .plazos import next_habil_day
 
 CICLO_NOMINAL = Ciclo(2026, 1)
@@ -368,6 +381,116 @@ def _seccion_gantt(n: int, cals: Calendarios) -> list[str]:
     return [*lines, ""]
 
 
+# --------------------------------------------------------------------------------------------
+# Plazos, cut-offs and calendars: what a reviewer checks a date against
+# --------------------------------------------------------------------------------------------
+_CONJUNTO = "conjunto (IMSS y STPS)"
+_VENCE_00 = "a las 00:00 del día siguiente a su último día (el reloj lo dispara)"
+
+
+def _plazos_y_cortes() -> list[list[str]]:
+    """Each plazo and cut-off of a cycle and of a registration: what is counted, on which
+    calendar, when it ends, on what basis. The numbers are the engine's own constants."""
+    h = f"{HORA_LISTADOS:%H:%M}"
+    return [
+        ["Padrón del ciclo (STPS)", "la fecha de consulta (D0): último lunes de enero o de julio",
+         "fecha fija", f"D0 a las {HORA_PADRON:%H:%M}", "Mecanismo, numerales 1 y 9"],
+        ["Listados ronda 1 (IMSS)", "la misma fecha de consulta", "fecha fija",
+         f"D0 a las {HORA_LISTADO_INICIAL:%H:%M}", "Mecanismo, numeral 1"],
+        ["Límite del exhorto (GT)", f"{DIAS_EXHORTO} días hábiles siguientes a D0", _CONJUNTO,
+         "al terminar su último día", "Mecanismo, numeral 2"],
+        ["Fin del plazo de regularización (contratista)",
+         f"{DIAS_REGULARIZACION} días naturales desde el día siguiente a la notificación del "
+         "exhorto; si el último es inhábil, se prorroga al siguiente día hábil (reglas 1 y 2)",
+         _CONJUNTO, _VENCE_00, "Mecanismo, numeral 2; LFPA arts. 38 y 29"],
+        ["Segunda consulta, D2 (IMSS)",
+         "el día hábil siguiente de transcurrido el plazo de regularización (regla 4)",
+         _CONJUNTO, f"D2 a las {h}", "Mecanismo, numerales 3 y 4"],
+        ["Inicio del procedimiento de cancelación (STPS)",
+         "a partir de D2, para quien siguió sin opinión positiva", "de la STPS",
+         "sin corte propio: el plan lo supone el mismo día D2", "Mecanismo, numeral 4; Acuerdo REPSE, "
+         "DÉCIMO QUINTO"],
+        ["Fin del plazo para manifestar (contratista)",
+         f"{DIAS_AUDIENCIA} días hábiles desde el día siguiente a la notificación del inicio "
+         "(reglas 1 y 3)", "de la STPS (procedimiento de cancelación)", _VENCE_00,
+         "Mecanismo, numeral 4; LFPA arts. 28 y 38"],
+        ["Tercera consulta, D3 (IMSS, oficio)",
+         "el día hábil siguiente de transcurrido el plazo para manifestar (regla 4)",
+         _CONJUNTO, f"D3 a las {h}", "Mecanismo, numerales 5, 6 y 9"],
+        ["Cancelación (STPS)", "el mismo día de la tercera consulta", "de la STPS",
+         "al terminar D3", "Mecanismo, numeral 6"],
+        ["Actualización diaria (IMSS)", "cada día hábil en que alguna cancelación siga "
+         "impedida (suspendida antes de ese día)", _CONJUNTO, f"ese día a las {h}",
+         "Mecanismo, numeral 7"],
+        ["Fin de la vigencia del registro", f"{TERM_YEARS} años desde el otorgamiento o la "
+         "última renovación", "fecha fija", "a las 00:00 del aniversario",
+         "Acuerdo REPSE, DÉCIMO TERCERO"],
+        ["Ventana de renovación", f"los {WINDOW_MONTHS} meses naturales anteriores al mes del "
+         "aniversario (política «ventana_renovacion»)", "fecha fija",
+         "abre a las 00:00 de su primer día; cierra al terminar el mes anterior al del "
+         "aniversario (con «tres_meses», al fin de la vigencia)",
+         "Acuerdo REPSE, DÉCIMO SEXTO (calendario de la reforma DOF 21-02-2024)"],
+        ["Fin del plazo para resolver la renovación (STPS)",
+         f"{DIAS_RESOLVER} días hábiles desde el día siguiente a la solicitud",
+         "de la STPS (procedimiento de renovación)", _VENCE_00,
+         "LFT art. 15, tercer párrafo; Acuerdo REPSE"],
+        ["Afirmativa ficta", f"{DIAS_REQUERIMIENTO} días hábiles desde el día siguiente al "
+         "requerimiento del contratista", "de la STPS (procedimiento de renovación)", _VENCE_00,
+         "LFT art. 15, tercer párrafo"],
+    ]
+
+
+def _seccion_plazos_calendarios(n: int, cals: Calendarios) -> list[str]:
+    """The plazos and cut-offs in one table, the base set of rest days and every closure in
+    force with its source: the rules a reviewer checks a date against, without the code."""
+    anio = CICLO_NOMINAL.anio
+    base = BASES[cals.politicas.base_inhabiles]()
+    dias = base.holidays(anio)
+    # The rest days of the next six years that the example year lacks (the handover of the
+    # federal executive every six years), each with the first year it falls in.
+    extra: dict[str, date] = {}
+    for y in range(anio + 1, anio + 7):
+        for d, m in base.holidays(y):
+            if m not in {x for _, x in dias}:
+                extra.setdefault(m, d)
+    lines = [f"## {n}. Plazos, cortes y calendarios", "",
+             "Cada plazo y cada corte que el sistema calcula, con lo que cuenta, el calendario "
+             "en que lo cuenta, cuándo vence y su fundamento. Las horas son de la Ciudad de "
+             "México. Las reglas de cómputo 1 a 5 están en «Cómo leer este documento».", "",
+             "### Plazos y cortes", ""]
+    lines += _tabla(["Plazo o corte", "Qué se cuenta", "Calendario", "Vence", "Fundamento"],
+                    _plazos_y_cortes())
+    lines += ["", "### Días inhábiles de cada autoridad", "",
+              "Un día es hábil para una autoridad cuando no es sábado ni domingo, no es día de "
+              "descanso obligatorio y no es un cierre que esa autoridad publicó en el DOF. El "
+              "calendario conjunto (IMSS y STPS) es hábil solo cuando lo es para ambas. Un día "
+              "de descanso que cae en fin de semana no se traslada.", "",
+              f"Días de descanso obligatorio (política «base_inhabiles» = "
+              f"«{cals.politicas.base_inhabiles}»), por ejemplo en {anio}:", ""]
+    lines += [f"- {fecha_corta(d)}: {motivo}" for d, motivo in dias]
+    lines += [f"- además, cada seis años (por ejemplo el {fecha_corta(d)}): {m}"
+              for m, d in extra.items()]
+    lines += ["", f"Cierres publicados en el DOF que el sistema incluye (`core/data/"
+              f"{BUNDLED_NAME}`; `--calendario ARCHIVO` los sustituye por el archivo del "
+              "operador, y el almacén registra como su primera entrada el calendario en vigor):",
+              ""]
+    filas = [[AUTORIDAD_NOMBRE[c.autoridad], fecha_corta(c.desde), fecha_corta(c.ultimo),
+              c.fuente, ", ".join(c.excepto) or "—"] for c in cals.datos.cierre]
+    lines += _tabla(["Autoridad", "Desde", "Hasta", "Fuente", "No aplica a"], filas) \
+        if filas else ["- Ninguno."]
+    lines += ["", "Años con datos de cierres (cierres o un año declarado revisado):", ""]
+    for autoridad in AUTORIDADES:
+        anios = sorted(cals.datos.anios_con_datos(autoridad))
+        lines.append(f"- {AUTORIDAD_NOMBRE[autoridad]}: "
+                     f"{', '.join(map(str, anios)) if anios else 'ninguno'}.")
+    lines += [f"- Revisado sin cierres: {AUTORIDAD_NOMBRE[r.autoridad]} {r.anio} ({r.fuente})."
+              for r in cals.datos.revisado]
+    lines += ["", "Para un año sin datos de una autoridad solo se descuentan los fines de semana "
+              "y los días de descanso obligatorio, y todo plan y toda fecha que lo toca lo "
+              "advierte.", ""]
+    return lines
+
+
 def especificacion(cals: Calendarios | None = None) -> str:
     """The spec book, ``specs/ESPECIFICACION.md``."""
     cals = cals or calendarios()
@@ -382,6 +505,7 @@ def especificacion(cals: Calendarios | None = None) -> str:
         *_seccion_chart(2, Registro, TEXTO_REGISTRO),
         *_seccion_efectos(3),
         *_seccion_gantt(4, cals),
+        *_seccion_plazos_calendarios(5, cals),
     ]
     return "\n".join(lines).rstrip("\n") + "\n"
 
