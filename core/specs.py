@@ -408,8 +408,8 @@ def _plazos_y_cortes() -> list[list[str]]:
          _CONJUNTO, f"D2 a las {h}", "Mecanismo, numerales 3 y 4"],
         ["Inicio del procedimiento de cancelación (STPS)",
          "a partir de D2, para quien siguió sin opinión positiva", "de la STPS",
-         "sin corte propio: el plan lo supone el mismo día D2", "Mecanismo, numeral 4; Acuerdo REPSE, "
-         "DÉCIMO QUINTO"],
+         "sin corte propio: el plan lo supone el mismo día D2",
+         "Mecanismo, numeral 4; Acuerdo REPSE, DÉCIMO QUINTO"],
         ["Fin del plazo para manifestar (contratista)",
          f"{DIAS_AUDIENCIA} días hábiles desde el día siguiente a la notificación del inicio "
          "(reglas 1 y 3)", "de la STPS (procedimiento de cancelación)", _VENCE_00,
