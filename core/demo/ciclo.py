@@ -32,7 +32,7 @@ from .contratistas import NANDU, generar_padron
 from .leeme import leeme
 
 MINIMO_CONTRATISTAS = 50  # below this, some step of the cycle would have nobody
-PROPORCION_RONDA1 = 0.12  # listed at round 1 (DOMAIN.md, "Scale": 10–15 % per cycle)
+PROPORCION_RONDA1 = 0.12  # listed at round 1 (the GT sees 10–15 % of the padrón per cycle)
 PROPORCION_NEGATIVA = 0.65  # of those listed, Negativa (the rest Sin opinión)
 SIGUEN_RONDA2 = 0.5  # of those exhorted, still listed at round 2
 SIGUEN_RONDA3 = 0.6  # of those in the cancellation procedure, still listed at round 3

@@ -40,10 +40,19 @@ def _filas(n: int) -> str:
 
 
 def _parrafo(text: str, sangria: str = "") -> list[str]:
-    return textwrap.wrap(text, width=92, initial_indent=sangria, subsequent_indent=sangria)
+    return textwrap.wrap(text, width=92, initial_indent=sangria, subsequent_indent=sangria,
+                         break_on_hyphens=False)  # never split a flag such as «--at»
+
+
+def _con_rechazos(resumen: ResumenDemo) -> str:
+    """``1 y 3``: the steps whose file has rows refused on purpose."""
+    pasos = [str(n) for n, a in enumerate(resumen.archivos, start=1) if a.rechazadas]
+    return " y ".join([", ".join(pasos[:-1]), pasos[-1]] if len(pasos) > 1 else pasos)
 
 
 def leeme(resumen: ResumenDemo, plan: PlanCiclo) -> str:
+    """The steps for a person at a terminal, and how the same steps go in the TUI (``repse
+    demo`` writes this file too, beside a store where it already did steps 0 and 1)."""
     lines = [f"Datos de demostración de repse — ciclo {resumen.ciclo}", "=" * 60, ""]
     for parrafo in (
         f"Generados con «repse demo-datos --contratistas {resumen.contratistas} --semilla "
@@ -64,8 +73,20 @@ def leeme(resumen: ResumenDemo, plan: PlanCiclo) -> str:
         "tienen errores a propósito: la importación debe rechazarlas (o aceptarlas con aviso) "
         "diciendo archivo, fila y motivo.",
         f"Pasos del ciclo en orden, con su fecha nominal («repse plan --ciclo {resumen.ciclo}»; "
-        "horas de la Ciudad de México). Ejecute los comandos desde esta carpeta; "
-        f"«{BASE_DATOS}» es la base de datos del ejercicio.",
+        "horas de la Ciudad de México).",
+        "En la línea de órdenes: ejecute las órdenes desde esta carpeta; "
+        f"«{BASE_DATOS}» es la base de datos del ejercicio. Una importación con filas "
+        f"rechazadas (aquí, los pasos {_con_rechazos(resumen)}) registra la entrada y termina "
+        "con estado de salida 1, para que un guion lo note: un guion con «set\u00a0-e» se "
+        "detiene ahí.",
+        "En la interfaz («make demo» o «repse demo»): los pasos 0 y 1 ya están hechos (el "
+        "almacén de simulación demo.db y su padrón); siga desde el paso 2. Cada paso se carga "
+        "con la tecla i (importar un archivo), y cada opción de la orden es un campo del "
+        "diálogo: el tipo (padron, opiniones, exhorto…) es «Tipo»; el archivo, «Archivo»; "
+        "--ciclo, «Ciclo»; --ronda, «Ronda»; --completo, la casilla «Completo», que cada "
+        "listado del IMSS debe llevar marcada; --at, la fecha (AAAA-MM-DD HH:MM); --motivo, "
+        "«Motivo»; el actor (--actor) lo pone la interfaz según el tipo. Ctrl+S acepta un "
+        "diálogo y Esc lo cancela; n, d y g avanzan el reloj; F1 muestra la ayuda y q sale.",
     ):
         lines += [*_parrafo(parrafo), ""]
     lines += [" 0. Antes de empezar, cree el almacén de simulación del ejercicio:",
@@ -82,6 +103,8 @@ def leeme(resumen: ResumenDemo, plan: PlanCiclo) -> str:
             lines += _parrafo(f"Filas que se aceptan con aviso ({filas}): dígito verificador "
                               "del RFC que no coincide.", "    ")
         lines.append(f"    {linea_importar(a, resumen.ciclo)}")
+        if a.rechazadas:
+            lines.append("    (termina con estado de salida 1: hay filas rechazadas a propósito)")
         lines.append("")
     lines += [
         "Fechas del plan nominal:",
