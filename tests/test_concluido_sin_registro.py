@@ -131,7 +131,7 @@ def test_the_mechanism_still_cancels_and_the_statistics_count_each_apart(repo):
     md = estadisticas_md(v, "2026-2")
     assert "| Cancelados | 1 |" in md
     assert "| Concluidos sin registro (venció o se canceló fuera del ciclo) | 2 |" in md
-    assert "| concluido_sin_registro | 2 |" in md and "| cancelado | 1 |" in md
+    assert "| Concluido sin registro | 2 |" in md and "| Cancelado | 1 |" in md
 
 
 def test_the_mechanism_s_cancellation_concludes_the_contractor_s_procedure_of_another_cycle(

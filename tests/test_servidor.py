@@ -366,7 +366,7 @@ def test_a_url_works_as_well_as_a_keyword_string(servidor_pg, capsys):
     a = servidor_pg
     url = f"postgresql:///{a.base}?host={a.pg.dir}&port={a.pg.puerto}&user=lola"
     assert main(["verificar", url]) == 0
-    assert "1 entradas verificadas" in capsys.readouterr().out
+    assert "1 entrada verificada." in capsys.readouterr().out
 
 
 def test_server_mistakes_are_said_in_spanish(servidor, capsys):
