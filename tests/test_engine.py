@@ -143,8 +143,8 @@ def test_rows_are_refused_one_by_one_with_their_reason(repo):
     assert not r.aceptada and r.motivo.startswith("ninguna de sus 5 filas procede")
     motivos = {x.rfc: x.motivo for x in r.rechazos}
     assert motivos == {
-        A: "el expediente del ciclo 2026-2 ya concluyó en «al_corriente»",
-        B: "el exhorto no procede en el estado «exhortado» (procede en «senalado»)",
+        A: "el expediente del ciclo 2026-2 ya concluyó en «Al corriente»",
+        B: "el exhorto no procede en el estado «Exhortado» (procede en «Señalado»)",
         "XAXX010101000": "RFC genérico: nunca es un contratista",
         "MAB9307148T": "RFC mal formado «MAB9307148T»: tiene 11 caracteres; se esperan 12 "
                        "(persona moral) o 13 (persona física)",
@@ -344,7 +344,7 @@ def test_a_retroactive_opinions_input_answers_with_its_real_result(repo):
     r = repo.registrar(late)
     assert r.aceptada and r.aceptadas == 2
     assert sorted((x.archivo, x.fila, x.rfc, x.motivo) for x in r.rechazos) == [
-        ("ronda2.csv", 4, A, "el expediente del ciclo 2026-2 ya concluyó en «al_corriente»"),
+        ("ronda2.csv", 4, A, "el expediente del ciclo 2026-2 ya concluyó en «Al corriente»"),
         ("ronda2.csv", 5, D, "RFC desconocido: no está en ningún padrón recibido")]
     assert r.avisos == []
     # Round 2 on D2: positiva regularizes (numeral 3), negativa leads to cancellation.

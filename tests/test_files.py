@@ -35,7 +35,7 @@ def test_reader_and_engine_refusals_come_together_with_file_and_row(repo, tmp_pa
     r = importar(repo, "exhorto", exhorto, ciclo="2026-1", at=at("2026-01-29T09:00:00"))
     [refused] = r.rechazos  # the engine's refusal of a row still names file and row
     assert (refused.archivo, refused.fila) == ("exhorto.csv", 2)
-    assert "«en_consulta»" in refused.motivo
+    assert "«En consulta»" in refused.motivo
     stored = {(x.linea, x.archivo, x.fila) for x in repo.rechazos()}
     assert {(2, "padron.csv", 3), (2, "padron.csv", 4), (3, "exhorto.csv", 2)} <= stored
 

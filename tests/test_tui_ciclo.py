@@ -221,7 +221,7 @@ async def test_un_acto_que_no_procede_muestra_el_rechazo_y_su_motivo(tmp_path):
         # Its only row does not apply: the act is refused whole, the row's reason shown.
         assert "RECHAZADA" in texto(r) and "su única fila no procede" in texto(r)
         [rechazo] = r.rechazos
-        assert rechazo.motivo == "el expediente del ciclo 2026-1 ya concluyó en «al_corriente»"
+        assert rechazo.motivo == "el expediente del ciclo 2026-1 ya concluyó en «Al corriente»"
 
 
 @sincrono

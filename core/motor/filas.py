@@ -11,6 +11,7 @@ import numpy as np
 from .. import inputs as inp
 from ..cycle import DIAS_REGULARIZACION
 from ..errors import Aviso, Rechazo
+from ..etiquetas import ESTADO
 from ..lifecycle import Expediente
 from ..rfc import check_rfcs, normalize_rfc
 from ..table import EXPEDIENTE
@@ -111,10 +112,10 @@ def premature_mask(c: CicloEstado, positions: np.ndarray, ronda, today: int) -> 
 
 def state_reason(c: CicloEstado, p: int, accion: str, esperado: str) -> str:
     """Why ``accion`` does not apply to the procedure at ``p`` in its current state."""
-    estado = EXPEDIENTE.states[c.estado[p]]
+    estado = ESTADO[EXPEDIENTE.states[c.estado[p]]]  # the label the operator sees, not the id
     if EXP_FINAL[c.estado[p]]:
         return f"el expediente del ciclo {c.nombre} ya concluyó en «{estado}»"
-    return f"{accion} no procede en el estado «{estado}» (procede en «{esperado}»)"
+    return f"{accion} no procede en el estado «{estado}» (procede en «{ESTADO[esperado]}»)"
 
 
 def aviso(numero: int, tipo: str, archivo: str | None, fila: int | None, k: int, rfc: str,
