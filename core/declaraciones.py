@@ -95,7 +95,7 @@ abril), AAAA-C2 (mayo a agosto) o AAAA-C3 (septiembre a diciembre)
     @property
     def fin(self) -> date:
         """The first day after the period."""
-        return self.siguiente().inicio
+        return date(self.anio + self.cuatrimestre // 3, 4 * self.cuatrimestre % 12 + 1, 1)
 
     @property
     def meses(self) -> str:

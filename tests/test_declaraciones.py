@@ -104,3 +104,18 @@ def test_docstring_examples():
 
     from repse.core import declaraciones
     assert doctest.testmod(declaraciones, optionflags=doctest.ELLIPSIS).failed == 0
+
+
+def test_plan_prints_the_due_dates_of_a_year(capsys):
+    import json
+
+    from repse.tui.cli import main
+    assert main(["plan", "--declaraciones", "2026", "--json"]) == 0
+    filas = json.loads(capsys.readouterr().out)
+    assert [(f["periodo"], f["vence"]) for f in filas] == [
+        ("2025-C3", "2026-01-19"), ("2026-C1", "2026-05-18"), ("2026-C2", "2026-09-17")]
+    assert main(["plan", "--declaraciones", "2026"]) == 0
+    out = capsys.readouterr().out
+    assert "2026-C2  contratos del vie 01-05-2026 al lun 31-08-2026  vence jue 17-09-2026" in out
+    assert main(["plan", "--declaraciones", "2102"]) == 2
+    assert "periodo no válido" in capsys.readouterr().err
