@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from .cycle import fecha_corta
-from .lifecycle import ACTOR_NOMBRE, Expediente, Registro
+from .lifecycle import ACTOR_NOMBRE, Declaracion, Expediente, Registro
 
-ESTADO: dict[str, str] = {s.id: s.name for chart in (Expediente, Registro)
+ESTADO: dict[str, str] = {s.id: s.name for chart in (Expediente, Registro, Declaracion)
                           for s in chart.states}
-EVENTO: dict[str, str] = {str(e): e.name for chart in (Expediente, Registro)
+EVENTO: dict[str, str] = {str(e): e.name for chart in (Expediente, Registro, Declaracion)
                           for e in chart.events}
 EVENTO["manifestacion"] = "Manifestación recibida"
 EVENTO["criterio_fecha_consulta"] = "Fecha de consulta movida por criterio del GT"
@@ -60,6 +60,9 @@ ENTRADA: dict[str, str] = {
     "renovacion": "renovación",
     "calendario": "calendario vigente",
     "reloj": "reloj (vence un plazo)",
+    "declaraciones": "declaraciones cuatrimestrales recibidas",
+    "multa": "multa por la declaración",
+    "informe_stps": "informe a la STPS",
 }
 
 def mayuscula(texto: str) -> str:

@@ -27,9 +27,20 @@ from .calendars import Calendarios
 from .cycle import HORA_LISTADO_INICIAL, HORA_LISTADOS, HORA_PADRON, Ciclo, fecha_corta
 from .errors import Rechazo, RepseError
 from .lifecycle import Expediente
-from .motor import COLUMNAS_REGISTRO, EXP, EXP_FINAL, OPINIONES, CicloEstado, Engine, instant
+from .motor import (
+    COLUMNAS_DECLARACION,
+    COLUMNAS_REGISTRO,
+    EXP,
+    EXP_FINAL,
+    NO_DEBE,
+    OPINIONES,
+    CicloEstado,
+    Engine,
+    instant,
+    tabla_de,
+)
 from .plazos import MX, cutoff, next_habil_day
-from .table import EXPEDIENTE, REGISTRO
+from .table import DECLARACION, EXPEDIENTE, REGISTRO
 
 SIN_OPINION_AUN = "ninguna"  # the opinion filter for "no opinion received yet"
 SIN_ESTADO = -1  # a contractor no cycle's padrón includes (only its registration is known)
@@ -68,9 +79,17 @@ class ExpedienteCiclo(msgspec.Struct, frozen=True):
     estado: str
 
 
+class DeclaracionPeriodo(msgspec.Struct, frozen=True):
+    """One four-monthly report a contractor owes (LSS art. 15 A): its period and state."""
+
+    periodo: str
+    estado: str
+
+
 class EstadoContratista(msgspec.Struct, frozen=True):
     """A contractor's displayed state: ``estado``, ``ciclo`` and ``opinion`` are its latest
-    cycle's; ``expedientes`` every procedure of every cycle, oldest first."""
+    cycle's; ``expedientes`` every procedure of every cycle, oldest first; ``declaraciones``
+    every period's report it owes, oldest first."""
 
     estado: str | None
     ciclo: str | None
@@ -78,6 +97,7 @@ class EstadoContratista(msgspec.Struct, frozen=True):
     registro: str
     proximo_plazo: ProximoPlazo | None
     expedientes: tuple[ExpedienteCiclo, ...] = ()
+    declaraciones: tuple[DeclaracionPeriodo, ...] = ()
 
 
 class Paso(msgspec.Struct, frozen=True):
@@ -88,7 +108,7 @@ class Paso(msgspec.Struct, frozen=True):
     evento: str
     actor: str
     ciclo: str | None
-    carta: str  # expediente | registro | nota
+    carta: str  # expediente | registro | declaracion | nota
     desde: str | None
     hacia: str | None
     fundamento: str
@@ -248,6 +268,11 @@ def congelar(engine: Engine) -> Engine:
     for c in e.ciclos.values():
         for col in (*c.columnas(), "posicion_de"):
             getattr(c, col).flags.writeable = False
+    for name in COLUMNAS_DECLARACION:
+        getattr(e, name).flags.writeable = False
+    for periodo in e.periodos.values():
+        for col in periodo.columnas():
+            getattr(periodo, col).flags.writeable = False
     return e
 
 
@@ -451,18 +476,30 @@ def _proximo_plazo(engine: Engine, c: CicloEstado | None, p: int, i: int) -> Pro
     return None
 
 
+def _declaraciones_de(engine: Engine, i: int) -> tuple[DeclaracionPeriodo, ...]:
+    """Every period's report contractor ``i`` owes, oldest first."""
+    return tuple(DeclaracionPeriodo(nombre, DECLARACION.states[p.estado[i]])
+                 for nombre, p in sorted(engine.periodos.items())
+                 if i < len(p.estado) and p.estado[i] != NO_DEBE)
+
+
 def _estado_de(engine: Engine, i: int, c: CicloEstado | None,
-               expedientes: tuple[ExpedienteCiclo, ...]) -> EstadoContratista:
+               expedientes: tuple[ExpedienteCiclo, ...],
+               declaraciones: tuple[DeclaracionPeriodo, ...] | None = None
+               ) -> EstadoContratista:
     """Contractor ``i``'s displayed state: that of cycle ``c`` (its latest; None: no cycle),
-    with ``expedientes``, every procedure of every cycle."""
+    with ``expedientes``, every procedure of every cycle, and its reports (computed when
+    ``declaraciones`` is None)."""
     reg = REGISTRO.states[engine.registro[i]]
+    if declaraciones is None:
+        declaraciones = _declaraciones_de(engine, i)
     if c is None:
         return EstadoContratista(None, None, None, reg, _proximo_plazo(engine, None, -1, i),
-                                 expedientes)
+                                 expedientes, declaraciones)
     p = int(c.posicion_de[i])
     opinion = OPINIONES[c.opinion[p]] or None
     return EstadoContratista(EXPEDIENTE.states[c.estado[p]], c.nombre, opinion, reg,
-                             _proximo_plazo(engine, c, p, i), expedientes)
+                             _proximo_plazo(engine, c, p, i), expedientes, declaraciones)
 
 
 def _historial(engine: Engine, i: int) -> list[Paso]:
@@ -473,12 +510,11 @@ def _historial(engine: Engine, i: int) -> list[Paso]:
         if not len(hits):
             continue
         k = int(hits[0])
-        chart = REGISTRO if lote.ciclo is None else EXPEDIENTE
+        chart = tabla_de(lote.ciclo)
         src, dst = chart.states[lote.desde[k]], chart.states[lote.hacia[k]]
         info = chart.info[(src, lote.evento)]
         steps.append(Paso(instant(lote.at), lote.entrada, lote.evento, info.actor, lote.ciclo,
-                          "registro" if lote.ciclo is None else "expediente", src, dst,
-                          info.fundamento, lote.nota))
+                          chart.name.lower(), src, dst, info.fundamento, lote.nota))
     for c in engine.ciclos.values():
         if i < len(c.posicion_de) and c.posicion_de[i] >= 0:
             steps += (Paso(instant(m.at), m.entrada, "criterio_fecha_consulta", "gt", c.nombre,
@@ -535,7 +571,7 @@ def _movimientos(engine: Engine, cuantos: int) -> list[Movimiento]:
     """The latest batches of transitions, newest first."""
     out = []
     for lote in reversed(engine.lotes[-cuantos:]):
-        chart = REGISTRO if lote.ciclo is None else EXPEDIENTE
+        chart = tabla_de(lote.ciclo)
         pairs, counts = np.unique(np.stack([lote.desde, lote.hacia]), axis=1,
                                   return_counts=True)
         order = np.argsort(-counts, kind="stable")
@@ -717,7 +753,8 @@ class Vista:
                 ids = np.intersect1d(ids, busqueda.ids(q), assume_unique=True)
         return ids
 
-    def _estado_fila(self, k: int, expedientes: tuple[ExpedienteCiclo, ...] | None = None
+    def _estado_fila(self, k: int, expedientes: tuple[ExpedienteCiclo, ...] | None = None,
+                     declaraciones: tuple[DeclaracionPeriodo, ...] | None = None
                      ) -> EstadoContratista:
         """Row ``k``'s displayed state without scanning the cycles for its latest."""
         p = self._padron
@@ -725,10 +762,10 @@ class Vista:
         if expedientes is None:
             expedientes = _expedientes_de(p.ciclos, k)
         return _estado_de(self._engine, k, p.ciclos[which] if which >= 0 else None,
-                          expedientes)
+                          expedientes, declaraciones)
 
     def fila(self, k: int) -> FilaPadron:
-        st = self._estado_fila(k, ())
+        st = self._estado_fila(k, (), ())
         return FilaPadron(self._engine.rfcs[k], self._engine.razon_social[k], st.ciclo,
                           st.estado, st.opinion, st.proximo_plazo,
                           bool(self._padron.anterior_abierto[k]))
@@ -803,7 +840,14 @@ class Vista:
             records = [ExpedienteCiclo(c.nombre, s) for s in EXPEDIENTE.states]
             for i, code in zip(c.contratista.tolist(), c.estado.tolist(), strict=True):
                 por_id[i].append(records[code])
-        return {rfc: self._estado_fila(k, tuple(por_id[k])) for k, rfc in enumerate(rfcs)}
+        decl: list[list[DeclaracionPeriodo]] = [[] for _ in rfcs]
+        for nombre, periodo in sorted(self._engine.periodos.items()):
+            records = [DeclaracionPeriodo(nombre, s) for s in DECLARACION.states]
+            debe = np.flatnonzero(periodo.estado != NO_DEBE)
+            for i, code in zip(debe.tolist(), periodo.estado[debe].tolist(), strict=True):
+                decl[i].append(records[code])
+        return {rfc: self._estado_fila(k, tuple(por_id[k]), tuple(decl[k]))
+                for k, rfc in enumerate(rfcs)}
 
     # --- the cycle as a whole -------------------------------------------------------------
     @cached_property

@@ -53,9 +53,14 @@ class Progress:
 def cmd_importar(args) -> int:
     if args.tipo == "opiniones" and args.ronda is None:
         raise UsageError("--ronda: obligatoria para las opiniones (1, 2, 3 o diaria)")
+    # The reports belong to a four-month period, every other file to a cycle.
+    que, valor = (("--periodo", args.periodo) if args.tipo == "declaraciones"
+                  else ("--ciclo", args.ciclo))
+    if valor is None:
+        raise UsageError(f"{que}: obligatorio para «{args.tipo}»")
     with opened(args.db) as repo:
         progress = Progress(f"Leyendo {Path(args.archivo).name}")
-        r = importar(repo, args.tipo, args.archivo, ciclo=args.ciclo,
+        r = importar(repo, args.tipo, args.archivo, ciclo=valor,
                      at=parse_instant(args.at, "--at"), actor=args.actor,
                      ronda=parse_ronda(args.ronda), completo=args.completo, motivo=args.motivo,
                      usuario=args.usuario, hoja=args.hoja, repetida=args.repetida,
@@ -115,10 +120,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "lo registra como una entrada; informa cada fila rechazada "
                                    "con archivo, fila y motivo.")
     p.add_argument("tipo", choices=("padron", "opiniones", "exhorto", "inicio_cancelacion",
-                                    "cancelacion", "cancelacion_impedida"))
+                                    "cancelacion", "cancelacion_impedida", "declaraciones"))
     p.add_argument("db", metavar="DB")
     p.add_argument("archivo", metavar="ARCHIVO")
-    p.add_argument("--ciclo", required=True)
+    p.add_argument("--ciclo", help="AAAA-1 o AAAA-2 (todo archivo salvo las declaraciones)")
+    p.add_argument("--periodo", help="AAAA-C1, AAAA-C2 o AAAA-C3 (declaraciones cuatrimestrales "
+                                     "recibidas por el IMSS, LSS art. 15 A)")
     p.add_argument("--ronda", help="1, 2, 3 o diaria (opiniones)")
     p.add_argument("--completo", action="store_true",
                    help="el listado es completo: quien falta en él tiene opinión positiva")
