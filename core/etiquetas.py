@@ -16,7 +16,7 @@ EVENTO: dict[str, str] = {str(e): e.name for chart in (Expediente, Registro, Dec
 EVENTO["manifestacion"] = "Manifestación recibida"
 EVENTO["criterio_fecha_consulta"] = "Fecha de consulta movida por criterio del GT"
 ACTOR = dict(ACTOR_NOMBRE)
-RESPONSABLE = {"imss": "IMSS", "stps": "STPS", "gt": "GT"}
+RESPONSABLE = {"imss": "IMSS", "stps": "STPS", "gt": "GT", "contratistas": "Contratistas"}
 
 OPINION = {"positiva": "positiva", "negativa": "negativa", "sin_opinion": "sin opinión"}
 
@@ -42,6 +42,8 @@ OBLIGACION: dict[str, str] = {
     "listado_tercera": "Oficio 3.ª consulta",
     "cancelacion": "Cancelación",
     "actualizacion_diaria": "Actualización diaria",
+    "declaracion": "Declaración cuatrimestral",
+    "informe_stps": "Informe a la STPS",
 }
 ESTADO_OBLIGACION = {"pendiente": "pendiente", "cumplida": "cumplida",
                      "extemporanea": "extemporánea", "vencida": "VENCIDA"}

@@ -25,6 +25,7 @@ import numpy as np
 
 from .calendars import Calendarios
 from .cycle import HORA_LISTADO_INICIAL, HORA_LISTADOS, HORA_PADRON, Ciclo, fecha_corta
+from .declaraciones import Periodo
 from .errors import Rechazo, RepseError
 from .lifecycle import Expediente
 from .motor import (
@@ -46,9 +47,14 @@ SIN_OPINION_AUN = "ninguna"  # the opinion filter for "no opinion received yet"
 SIN_ESTADO = -1  # a contractor no cycle's padrón includes (only its registration is known)
 ESTADOS_OBLIGACION = ("pendiente", "cumplida", "extemporanea", "vencida")
 CLAVES = ("padron", "listado_inicial", "exhorto", "listado_segunda", "listado_tercera",
-          "cancelacion", "actualizacion_diaria")
+          "cancelacion", "actualizacion_diaria", "declaracion", "informe_stps")
 class CicloNoAbierto(RepseError):
     """A cycle asked for whose padrón has not been received."""
+
+
+class PeriodoNoSeguido(RepseError):
+    """A period asked for whose reports are not followed (before the first padrón, or not
+    begun)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -129,6 +135,32 @@ class Estadisticas(msgspec.Struct, frozen=True):
     suspendidos: int
     excluidos: int
     por_estado: dict[str, int]
+
+
+class ResumenPeriodo(msgspec.Struct, frozen=True):
+    """The reports of one period (LSS art. 15 A): its due date, how many owe it, per state."""
+
+    periodo: str
+    vence: date
+    deben: int
+    por_estado: dict[str, int]
+
+
+class Incumplimiento(msgspec.Struct, frozen=True):
+    """A contractor that did not file a period's report in time (LSS art. 304 A, fr. XXII):
+    its report's state, the day it filed late (if it did), the fine imposed in UMA (if any)."""
+
+    rfc: str
+    razon_social: str
+    folio: str
+    correo: str | None
+    estado: str
+    presentada: date | None
+    umas: int | None
+
+
+INCUMPLIDAS = ("omisa", "extemporanea", "multada", "informada")
+"""The report states of a breach."""
 
 
 class EstadoJSON(msgspec.Struct):
@@ -401,6 +433,7 @@ def _obligaciones(engine: Engine) -> list[Obligacion]:
                 (c.limite_cancelacion, c.cancelacion_resuelta_en, "cancelacion", "stps", None)):
             out += _groups(c, due, met, ended, reloj, clave, responsable, hora)
         out += _daily(engine, c, conjunto, reloj)
+    out += _declaraciones(engine)
     out.sort(key=lambda o: (o.limite, o.ciclo, CLAVES.index(o.clave)))
     return out
 
@@ -439,6 +472,38 @@ def _daily(engine: Engine, c: CicloEstado, conjunto, reloj: int) -> Iterator[Obl
         if day > today:
             break
         day = next_habil_day(day, conjunto)
+
+
+def _declaraciones(engine: Engine) -> Iterator[Obligacion]:
+    """Per period: the contractors' reports, due at the end of the due date (LSS art. 15 A),
+    and, once there are breaches, IMSS's notice of them to STPS (same article, last paragraph;
+    the law sets it no plazo, so it is pendiente until every breach is informed, never
+    vencida)."""
+    codes = {s: DECLARACION.state_code(s) for s in DECLARACION.states}
+    breach = [codes[s] for s in INCUMPLIDAS]
+    for nombre, p in sorted(engine.periodos.items()):
+        deben = p.estado != NO_DEBE
+        if not deben.any():
+            continue
+        limite = cutoff(date.fromordinal(engine.vence_periodo(p.periodo)))
+        sin_presentar = int(np.isin(p.estado, [codes["pendiente"], codes["omisa"]]).sum())
+        tarde = np.isin(p.estado, breach)
+        if sin_presentar:
+            estado, en = ("vencida" if engine.reloj > limite.timestamp() else "pendiente"), None
+        else:
+            ultima = int(p.presentada[deben].max())
+            estado = "extemporanea" if tarde.any() else "cumplida"
+            en = cutoff(date.fromordinal(ultima), time(0)) if ultima else None
+        yield Obligacion(nombre, "declaracion", "contratistas", limite, estado, en,
+                         int(deben.sum()), sin_presentar)
+        if tarde.any():
+            sin_informar = int((tarde & (p.estado != codes["informada"])).sum())
+            informes = [lote.at for lote in engine.lotes
+                        if lote.ciclo == nombre and lote.evento == "informe_stps"]
+            yield Obligacion(nombre, "informe_stps", "imss", limite,
+                             "pendiente" if sin_informar else "cumplida",
+                             None if sin_informar else instant(max(informes)),
+                             int(tarde.sum()), sin_informar)
 
 
 def _dia_de(t: int) -> int:
@@ -879,6 +944,40 @@ class Vista:
         out = [Exhortado(e.rfcs[i], e.razon_social[i], e.folio[i], e.correo[i], e.domicilio[i],
                          OPINIONES[c.opinion_ronda1[p]])
                for p, i in zip(flagged.tolist(), c.contratista[flagged].tolist(), strict=True)]
+        return sorted(out, key=lambda x: x.rfc)
+
+    # --- the four-monthly reports (LSS art. 15 A) -------------------------------------------
+    @cached_property
+    def periodos(self) -> tuple[str, ...]:
+        """Every period whose reports are followed, oldest first."""
+        return tuple(sorted(self._engine.periodos))
+
+    def _periodo(self, periodo: str):
+        nombre = str(Periodo.parse(periodo))
+        if nombre not in self._engine.periodos:
+            raise PeriodoNoSeguido(f"el periodo {nombre} no se sigue: empieza cuando el reloj "
+                                   "llega a su primer día, desde el primer padrón recibido")
+        return self._engine.periodos[nombre]
+
+    def resumen_declaraciones(self, periodo: str) -> ResumenPeriodo:
+        p = self._periodo(periodo)
+        codes = np.bincount(p.estado[p.estado != NO_DEBE], minlength=len(DECLARACION.states))
+        return ResumenPeriodo(p.nombre, date.fromordinal(self._engine.vence_periodo(p.periodo)),
+                              int(codes.sum()), dict(zip(DECLARACION.states,
+                                                         map(int, codes.tolist()),
+                                                         strict=True)))
+
+    def incumplimientos(self, periodo: str, estados: Iterable[str] = INCUMPLIDAS
+                        ) -> list[Incumplimiento]:
+        """The contractors whose report of ``periodo`` is in one of ``estados``, by RFC."""
+        p = self._periodo(periodo)
+        e = self._engine
+        ids = np.flatnonzero(np.isin(p.estado, [DECLARACION.state_code(s) for s in estados]))
+        out = [Incumplimiento(e.rfcs[i], e.razon_social[i], e.folio[i], e.correo[i],
+                              DECLARACION.states[p.estado[i]],
+                              date.fromordinal(dia) if dia else None, umas or None)
+               for i, dia, umas in zip(ids.tolist(), p.presentada[ids].tolist(),
+                                       p.umas[ids].tolist(), strict=True)]
         return sorted(out, key=lambda x: x.rfc)
 
     def proximo_vencimiento(self) -> datetime | None:

@@ -136,3 +136,50 @@ def test_repse_importar_declaraciones_needs_its_period(tmp_path, capsys):
     assert main(["importar", "declaraciones", str(tmp_path / "x.db"), str(archivo),
                  "--at", "2026-09-17T20:00"]) == 2
     assert "--periodo: obligatorio para «declaraciones»" in capsys.readouterr().err
+
+
+def test_the_agenda_has_the_reports_and_the_notice_to_stps(repo):
+    repo.registrar(padron("2026-07-27T09:00:00", "2026-2", A, B))
+    repo.registrar(lista("2026-09-10T10:00:00", "2026-C2", (A, "2026-09-10")))
+    agenda = [o for o in repo.vista().agenda() if o.ciclo == "2026-C2"]
+    assert [(o.clave, o.responsable, o.limite, o.estado, o.contratistas, o.pendientes)
+            for o in agenda] == [("declaracion", "contratistas", at("2026-09-17T23:59:59"),
+                                  "pendiente", 2, 1)]
+    repo.avanzar(at("2026-09-18T09:00:00"))
+    agenda = [o for o in repo.vista().agenda() if o.ciclo == "2026-C2"]
+    assert [(o.clave, o.responsable, o.estado, o.pendientes) for o in agenda] == [
+        ("declaracion", "contratistas", "vencida", 1), ("informe_stps", "imss", "pendiente", 1)]
+    repo.registrar(informe("2026-09-21T10:00:00", "2026-C2", B))
+    (informado,) = [o for o in repo.vista().agenda()
+                    if o.ciclo == "2026-C2" and o.clave == "informe_stps"]
+    assert (informado.estado, informado.cumplida_en) == ("cumplida", at("2026-09-21T10:00:00"))
+
+
+def test_the_export_of_a_period_has_the_fine_range_and_the_notice(repo, tmp_path, capsys):
+    import csv
+
+    from repse.tui.cli import main
+    repo.registrar(padron("2026-01-26T09:00:00", "2026-1", A, B, C))
+    repo.registrar(lista("2026-05-18T10:00:00", "2026-C1", (A, "2026-05-18")))
+    repo.registrar(lista("2026-05-20T10:00:00", "2026-C1", (B, "2026-05-20")))
+    repo.registrar(multa("2026-06-01T10:00:00", "2026-C1", B, 1000))
+    repo.registrar(informe("2026-06-02T10:00:00", "2026-C1", B))
+    resumen = repo.vista().resumen_declaraciones("2026-C1")
+    assert (resumen.vence, resumen.deben) == (date(2026, 5, 18), 3)
+    assert {k: v for k, v in resumen.por_estado.items() if v} == {"presentada": 1, "omisa": 1,
+                                                                   "informada": 1}
+    db = repo.store.path
+    repo.store.close()
+    assert main(["exportar", str(db), "--periodo", "2026-C1", "--dir",
+                 str(tmp_path / "salida")]) == 0
+    with open(tmp_path / "salida" / "omisos_2026-C1.csv", encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    # Breach on Tue 19 May 2026: the UMA of 2026 (117.31) is in force from 1 February.
+    # Rows by RFC: C (AEL…) before B (GODE…).
+    assert [r[:9] for r in rows[1:]] == [
+        [C, f"Empresa {C}", "F-2", "Omisa", "", "", "58,655.00", "234,620.00", "117.31"],
+        [B, f"Empresa {B}", "F-1", "Informada a la STPS", "2026-05-20", "1000", "58,655.00",
+         "234,620.00", "117.31"]]
+    aviso = (tmp_path / "salida" / "informe_stps_2026-C1.md").read_text(encoding="utf-8")
+    assert "Total: 1 contratistas." in aviso and f"| {C} |" in aviso and B not in aviso
+    assert "vencimiento: 18 de mayo de 2026" in aviso
