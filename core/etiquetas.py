@@ -42,8 +42,8 @@ OBLIGACION: dict[str, str] = {
     "listado_tercera": "Oficio 3.ª consulta",
     "cancelacion": "Cancelación",
     "actualizacion_diaria": "Actualización diaria",
-    "declaracion": "Declaración cuatrimestral",
-    "informe_stps": "Informe a la STPS",
+    "declaracion": "Declaración LSS 15 A",
+    "informe_stps": "Aviso a la STPS",
 }
 ESTADO_OBLIGACION = {"pendiente": "pendiente", "cumplida": "cumplida",
                      "extemporanea": "extemporánea", "vencida": "VENCIDA"}
