@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import msgspec
 from workalendar.core import MON, SAT, SUN, Calendar
@@ -39,6 +39,7 @@ BaseInhabiles = Literal["lft74", "lfpa28"]
 # which the term ends, as the 2024 reform's calendar publishes it; or the 2021 text read day to
 # day, from the same day three months before the anniversary until the term ends.
 VentanaRenovacion = Literal["meses_calendario", "tres_meses"]
+T = TypeVar("T")
 
 AUTORIDAD_NOMBRE = {"imss": "IMSS", "stps": "STPS", "conjunto": "IMSS y STPS"}
 DE_AUTORIDAD = {"imss": "del IMSS", "stps": "de la STPS"}
@@ -208,34 +209,45 @@ def _entry_name(path: str) -> str | None:
     return f"{name}, campo «{fieldname}»" if fieldname else name
 
 
-def parse_calendar_data(text: str, archivo: str) -> DatosCalendario:
-    """Decode a calendar TOML text; any problem raises :class:`CalendarFileError`."""
+def parse_toml(text: str, archivo: str, tipo: type[T]) -> T:
+    """Decode a data file in TOML (closures, UMA values) into ``tipo``; any problem raises
+    :class:`CalendarFileError` naming the file, the entry and the reason."""
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CalendarFileError(archivo, None, f"TOML mal formado: {exc}") from None
     try:
-        data = msgspec.convert(raw, DatosCalendario)
+        return msgspec.convert(raw, tipo)
     except msgspec.ValidationError as exc:
         reason, path = split_validation_error(str(exc))
         raise CalendarFileError(archivo, _entry_name(path), spanish_validation_reason(reason)) \
             from None
+
+
+def read_toml(path: str | Path | None, incluido: str) -> tuple[str, str]:
+    """The text of the operator's data file, or of the bundled ``data/<incluido>`` when
+    ``path`` is None, with the name a refusal gives it."""
+    if path is None:
+        return resources.files(__package__).joinpath("data", incluido).read_text("utf-8"), \
+            incluido
+    try:
+        return Path(path).read_text("utf-8"), str(path)
+    except FileNotFoundError:
+        raise CalendarFileError(str(path), None, "el archivo no existe") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CalendarFileError(str(path), None, f"no se puede leer: {exc}") from None
+
+
+def parse_calendar_data(text: str, archivo: str) -> DatosCalendario:
+    """Decode a calendar TOML text; any problem raises :class:`CalendarFileError`."""
+    data = parse_toml(text, archivo, DatosCalendario)
     _check_entries(data, archivo)
     return data
 
 
 def load_calendar_data(path: str | Path | None = None) -> DatosCalendario:
     """The closures in force: the operator's file when given, else the bundled one."""
-    if path is None:
-        text = resources.files(__package__).joinpath("data", BUNDLED_NAME).read_text("utf-8")
-        return parse_calendar_data(text, BUNDLED_NAME)
-    try:
-        text = Path(path).read_text("utf-8")
-    except FileNotFoundError:
-        raise CalendarFileError(str(path), None, "el archivo no existe") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CalendarFileError(str(path), None, f"no se puede leer: {exc}") from None
-    return parse_calendar_data(text, str(path))
+    return parse_calendar_data(*read_toml(path, BUNDLED_NAME))
 
 
 # --------------------------------------------------------------------------------------------
@@ -299,6 +311,9 @@ class Politicas(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     # "Several cycles": an IMSS opinion in any round of a later cycle is also the daily update
     # of the same contractor's suspended procedure of an earlier cycle (the same fact, same date).
     opinion_actualiza_suspendidos: bool = True
+    # LSS art. 15 A: a 17th not hábil for IMSS moves the report's due date to the next hábil
+    # day (CFF art. 12, applied supletoriamente by LSS art. 9).
+    prorroga_declaracion: bool = True
 
 
 @dataclass(frozen=True)

@@ -7,16 +7,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from .cycle import fecha_corta
-from .lifecycle import ACTOR_NOMBRE, Expediente, Registro
+from .lifecycle import ACTOR_NOMBRE, Declaracion, Expediente, Registro
 
-ESTADO: dict[str, str] = {s.id: s.name for chart in (Expediente, Registro)
+ESTADO: dict[str, str] = {s.id: s.name for chart in (Expediente, Registro, Declaracion)
                           for s in chart.states}
-EVENTO: dict[str, str] = {str(e): e.name for chart in (Expediente, Registro)
+EVENTO: dict[str, str] = {str(e): e.name for chart in (Expediente, Registro, Declaracion)
                           for e in chart.events}
 EVENTO["manifestacion"] = "Manifestación recibida"
 EVENTO["criterio_fecha_consulta"] = "Fecha de consulta movida por criterio del GT"
 ACTOR = dict(ACTOR_NOMBRE)
-RESPONSABLE = {"imss": "IMSS", "stps": "STPS", "gt": "GT"}
+RESPONSABLE = {"imss": "IMSS", "stps": "STPS", "gt": "GT", "contratistas": "Contratistas"}
 
 OPINION = {"positiva": "positiva", "negativa": "negativa", "sin_opinion": "sin opinión"}
 
@@ -42,6 +42,8 @@ OBLIGACION: dict[str, str] = {
     "listado_tercera": "Oficio 3.ª consulta",
     "cancelacion": "Cancelación",
     "actualizacion_diaria": "Actualización diaria",
+    "declaracion": "Declaración LSS 15 A",
+    "informe_stps": "Aviso a la STPS",
 }
 ESTADO_OBLIGACION = {"pendiente": "pendiente", "cumplida": "cumplida",
                      "extemporanea": "extemporánea", "vencida": "VENCIDA"}
@@ -60,6 +62,9 @@ ENTRADA: dict[str, str] = {
     "renovacion": "renovación",
     "calendario": "calendario vigente",
     "reloj": "reloj (vence un plazo)",
+    "declaraciones": "declaraciones cuatrimestrales recibidas",
+    "multa": "multa por la declaración",
+    "informe_stps": "informe a la STPS",
 }
 
 def mayuscula(texto: str) -> str:

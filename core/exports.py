@@ -340,22 +340,8 @@ def exportar(vista: Vista, ciclo: str, destino: Path, *, ronda: int | str | None
     """
     c = vista.ciclo(ciclo)
     name = str(c)
-    destino = Path(destino)
-    _comprobar_destino(destino)
-    destino.absolute().parent.mkdir(parents=True, exist_ok=True)
-    marca = f"{os.getpid()}-{secrets.token_hex(4)}"
-    obra = _junto(destino, f"exportando-{marca}")
-    obra.mkdir()
-    archivos: list[Archivo] = []
-
-    def write(rel: str, data: bytes | str, filas: int | None = None) -> None:
-        raw = data.encode("utf-8") if isinstance(data, str) else data
-        path = obra / rel
-        path.parent.mkdir(exist_ok=True)
-        path.write_bytes(raw)
-        archivos.append(Archivo(rel, len(raw), hashlib.sha256(raw).hexdigest(), filas))
-
-    try:
+    with Carpeta(destino) as carpeta:
+        write = carpeta.write
         if ronda is not None:
             lists = vista.listados(name, ronda)
             for lst in lists:
@@ -380,16 +366,44 @@ def exportar(vista: Vista, ciclo: str, destino: Path, *, ronda: int | str | None
         write("agenda.csv", agenda_csv(vista, name))
         write("estadisticas.md", estadisticas_md(vista, name))
         if progreso:
-            progreso(len(archivos), len(archivos))
-        manifiesto = Manifiesto(name, ronda, notificacion if ronda == 1 else None,
-                                vista.ancla, archivos)
-        (obra / MANIFIESTO).write_bytes(
+            progreso(len(carpeta.archivos), len(carpeta.archivos))
+        return carpeta.cerrar(Manifiesto(name, ronda, notificacion if ronda == 1 else None,
+                                         vista.ancla, carpeta.archivos))
+
+
+class Carpeta:
+    """An export folder: written beside ``destino`` under a temporary name and renamed into
+    place whole by :meth:`cerrar` with its manifest; removed if anything fails before."""
+
+    def __init__(self, destino: Path) -> None:
+        self.destino = Path(destino)
+        _comprobar_destino(self.destino)
+        self.destino.absolute().parent.mkdir(parents=True, exist_ok=True)
+        self.marca = f"{os.getpid()}-{secrets.token_hex(4)}"
+        self.obra = _junto(self.destino, f"exportando-{self.marca}")
+        self.archivos: list[Archivo] = []
+
+    def __enter__(self) -> Carpeta:
+        self.obra.mkdir()
+        return self
+
+    def __exit__(self, tipo, *_) -> None:
+        if tipo is not None:
+            shutil.rmtree(self.obra, ignore_errors=True)
+
+    def write(self, rel: str, data: bytes | str, filas: int | None = None) -> None:
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        path = self.obra / rel
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(raw)
+        self.archivos.append(Archivo(rel, len(raw), hashlib.sha256(raw).hexdigest(), filas))
+
+    def cerrar(self, manifiesto: Manifiesto) -> list[Path]:
+        """Write the manifest and put the folder in place; its files, in order."""
+        (self.obra / MANIFIESTO).write_bytes(
             msgspec.json.format(msgspec.json.encode(manifiesto)) + b"\n")
-        _reemplazar(destino, obra, marca)
-    except BaseException:
-        shutil.rmtree(obra, ignore_errors=True)
-        raise
-    return [destino / a.ruta for a in archivos]
+        _reemplazar(self.destino, self.obra, self.marca)
+        return [self.destino / a.ruta for a in self.archivos]
 
 
 def _junto(destino: Path, sufijo: str) -> Path:

@@ -64,8 +64,10 @@ from .inputs import (
     Actor,
     Cancelacion,
     CancelacionImpedida,
+    Declaraciones,
     Entrada,
     Exhorto,
+    FilaDeclaracion,
     FilaPadron,
     InicioCancelacion,
     InputError,
@@ -108,7 +110,7 @@ class FilaRfc(msgspec.Struct, frozen=True):
     fila: int
 
 
-T = TypeVar("T", FilaPadron, Resultado, FilaRfc)
+T = TypeVar("T", FilaPadron, Resultado, FilaRfc, FilaDeclaracion)
 
 
 class Lectura(msgspec.Struct, Generic[T], frozen=True):
@@ -178,6 +180,10 @@ CORREO = _Columna("correo", "Correo", frozenset({
     "correo", "correoelectronico", "email", "mail", "correoe"}), obligatoria=False)
 DOMICILIO = _Columna("domicilio", "Domicilio", frozenset({
     "domicilio", "direccion", "domiciliofiscal"}), obligatoria=False)
+FECHA_PRESENTACION = _Columna("fecha", "Fecha de presentación", frozenset({
+    "fechadepresentacion", "fechapresentacion", "fecha", "fechadeenvio", "fechaderecepcion"}))
+SIN_CONTRATOS = _Columna("sin_contratos", "Sin contratos", frozenset({
+    "sincontratos", "sininformacion", "sincontratoscelebrados"}), obligatoria=False)
 OPINION = _Columna("opinion", "Opinión", frozenset({
     "opinion", "resultado", "sentidodelaopinion", "opiniondecumplimiento", "sentido"}))
 
@@ -538,30 +544,32 @@ def _textos_limpios(columna: Sequence[Any]) -> list[str]:
         return [_texto(v) for v in columna]
 
 
-def _fechas(columna: Sequence[Any]) -> list[date | str | None]:
-    """Each cell's date, the reason it is not one, or None when the cell is empty."""
+def _fechas(columna: Sequence[Any], nombre: str = "fecha de registro"
+            ) -> list[date | str | None]:
+    """Each cell's date, the reason it is not one (naming the column as ``nombre``), or None
+    when the cell is empty."""
     try:
         textos: list[Any] = list(map(str.strip, columna))  # a text file: every cell is a str
     except TypeError:
         textos = [v if isinstance(v, date) else _texto(v) for v in columna]
     # A padrón repeats a few thousand dates: parse each distinct text once.
-    unicas = {t: _fecha_texto(t) if t else None for t in set(textos) if type(t) is str}
+    unicas = {t: _fecha_texto(t, nombre) if t else None for t in set(textos) if type(t) is str}
     return [unicas[t] if type(t) is str else t.date() if isinstance(t, datetime) else t
             for t in textos]
 
 
-def _fecha_texto(text: str) -> date | str:
+def _fecha_texto(text: str, nombre: str) -> date | str:
     match = _FECHA_ISO.fullmatch(text)
     ymd = (match[1], match[2], match[3]) if match else None
     if not match and (match := _FECHA_DMA.fullmatch(text)):
         ymd = (match[3], match[2], match[1])
     if ymd is None:
-        return (f"fecha de registro no válida «{_muestra(text)}» "
+        return (f"{nombre} no válida «{_muestra(text)}» "
                 "(se espera AAAA-MM-DD o DD/MM/AAAA)")
     try:
         return date(int(ymd[0]), int(ymd[1]), int(ymd[2]))
     except ValueError:
-        return f"fecha de registro no válida «{_muestra(text)}»: ese día no existe"
+        return f"{nombre} no válida «{_muestra(text)}»: ese día no existe"
 
 
 # The known spellings of an opinion, in any case and with or without accents; words apart by
@@ -799,6 +807,28 @@ def _convertir_opiniones(columnas: Columnas, errores: dict[int, list[str]],
     return {"opinion": opiniones}
 
 
+_SI = frozenset({"si", "x", "1", "verdadero", "true"})
+_NO = frozenset({"", "no", "0", "falso", "false"})
+
+
+def _convertir_declaraciones(columnas: Columnas, errores: dict[int, list[str]],
+                             avisos: dict[int, list[str]]) -> Columnas:
+    fechas = _fechas(columnas["fecha"], "fecha de presentación")
+    for k, fecha in enumerate(fechas):
+        if fecha is None:
+            errores.setdefault(k, []).append("falta la fecha de presentación")
+        elif isinstance(fecha, str):
+            errores.setdefault(k, []).append(fecha)
+    sin_contratos: list[bool] = []
+    for k, v in enumerate(columnas.get("sin_contratos", [None] * len(fechas))):
+        texto = _clave(_texto(v))
+        if texto not in _SI | _NO:
+            errores.setdefault(k, []).append(f"«Sin contratos» no válido «{_muestra(_texto(v))}» "
+                                             "(se espera sí, no o vacío)")
+        sin_contratos.append(texto in _SI)
+    return {"fecha": fechas, "sin_contratos": sin_contratos}
+
+
 def _convertir_rfcs(columnas: Columnas, errores: dict[int, list[str]],
                     avisos: dict[int, list[str]]) -> Columnas:
     return {}
@@ -808,6 +838,8 @@ _PADRON = _Esquema((RFC, RAZON_SOCIAL, FOLIO, FECHA_REGISTRO, CORREO, DOMICILIO)
                    _convertir_padron, FilaPadron)
 _OPINIONES_ESQUEMA = _Esquema((RFC, OPINION), _convertir_opiniones, Resultado)
 _RFCS = _Esquema((RFC,), _convertir_rfcs, FilaRfc, sin_encabezado=True)
+_DECLARACIONES = _Esquema((RFC, FECHA_PRESENTACION, SIN_CONTRATOS), _convertir_declaraciones,
+                          FilaDeclaracion)
 
 def leer_padron(path: str | Path, progreso: Progreso | None = None,
                 hoja: str | None = None) -> Lectura[FilaPadron]:
@@ -829,17 +861,27 @@ def leer_rfcs(path: str | Path, progreso: Progreso | None = None,
     return _leer(path, _RFCS, progreso, hoja)
 
 
+def leer_declaraciones(path: str | Path, progreso: Progreso | None = None,
+                       hoja: str | None = None) -> Lectura[FilaDeclaracion]:
+    """Read IMSS's list of four-monthly reports received: RFC and Fecha de presentación
+    (required), Sin contratos (optional: sí, no or empty)."""
+    return _leer(path, _DECLARACIONES, progreso, hoja)
+
+
 def leer(tipo: str, path: str | Path, progreso: Progreso | None = None,
          hoja: str | None = None) -> Lectura[Any]:
-    """Read the file of one kind of input: ``padron``, ``opiniones`` or an act's RFC list."""
+    """Read the file of one kind of input: ``padron``, ``opiniones``, ``declaraciones`` or an
+    act's RFC list."""
     if tipo == "padron":
         return leer_padron(path, progreso, hoja)
     if tipo == "opiniones":
         return leer_opiniones(path, progreso, hoja)
+    if tipo == "declaraciones":
+        return leer_declaraciones(path, progreso, hoja)
     if tipo in ACTOS:
         return leer_rfcs(path, progreso, hoja)
     raise InputError(None, f"tipo de archivo desconocido «{tipo}»; tipos válidos: padron, "
-                           f"opiniones, {', '.join(ACTOS)}")
+                           f"opiniones, declaraciones, {', '.join(ACTOS)}")
 
 
 # --- building the engine's inputs ---------------------------------------------------------------
@@ -889,7 +931,11 @@ def entrada_acto(tipo: TipoActo, lectura: Lectura[Any], ciclo: Ciclo | str, at: 
 def entrada(tipo: str, lectura: Lectura[Any], *, ciclo: Ciclo | str, at: datetime,
             actor: Actor | None = None, ronda: Ronda | str | None = None, completo: bool = False,
             motivo: str | None = None, usuario: str | None = None) -> Entrada:
-    """The input of kind ``tipo`` built from ``lectura`` (what ``repse importar`` needs)."""
+    """The input of kind ``tipo`` built from ``lectura`` (what ``repse importar`` needs); for
+    ``declaraciones``, ``ciclo`` is the period (``AAAA-Cn``)."""
+    if tipo == "declaraciones":
+        return construir(Declaraciones, at=at, actor=actor or "imss", usuario=usuario,
+                         archivo=lectura.archivo, periodo=ciclo, declaraciones=lectura.filas)
     if tipo == "padron":
         return entrada_padron(lectura, ciclo, at, actor or "stps", usuario)
     if tipo == "opiniones":

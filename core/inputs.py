@@ -30,6 +30,7 @@ import msgspec
 
 from .calendars import Cierre, Politicas, Revisado
 from .cycle import Ciclo
+from .declaraciones import UMAS_MAX, UMAS_MIN, Periodo
 from .errors import PlanError, RepseError, spanish_validation_reason, split_validation_error
 from .lifecycle import CausaCancelacion, Opinion, ResultadoRenovacion, Ronda
 from .plazos import MX
@@ -276,6 +277,52 @@ class CalendarioVigente(_Entrada, frozen=True, kw_only=True, tag="calendario"):
     politicas: Politicas = Politicas()
 
 
+class FilaDeclaracion(msgspec.Struct, frozen=True, forbid_unknown_fields=True,
+                      omit_defaults=True):
+    """A report IMSS received (LSS art. 15 A) and the day it was filed; ``sin_contratos``: the
+    contractor signed no contract in the period, so it does not owe the report."""
+
+    rfc: Rfc
+    fecha: date
+    sin_contratos: bool = False
+    fila: int | None = None
+
+
+class _DePeriodo(_Entrada, frozen=True, kw_only=True):
+    periodo: Periodo
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not isinstance(self.periodo, Periodo):  # built from fields, not decoded
+            msgspec.structs.force_setattr(self, "periodo", _periodo(self.periodo))
+
+
+class Declaraciones(_DePeriodo, frozen=True, kw_only=True, tag="declaraciones"):
+    """IMSS's list of the four-monthly reports of ``periodo`` it received."""
+
+    declaraciones: tuple[FilaDeclaracion, ...]
+
+
+class Multa(_DePeriodo, frozen=True, kw_only=True, tag="multa"):
+    """A fine IMSS imposed for a report not filed or filed late (LSS art. 304 B, fr. V)."""
+
+    rfc: Rfc
+    umas: int
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not UMAS_MIN <= self.umas <= UMAS_MAX:
+            raise ValorNoValido(f"«umas»: la multa es de {UMAS_MIN} a {UMAS_MAX:,} veces el "
+                                f"valor de la UMA (LSS art. 304 B, fracción V), no {self.umas:,}")
+
+
+class InformeStps(_DePeriodo, frozen=True, kw_only=True, tag="informe_stps"):
+    """IMSS informed STPS of these contractors' breach (LSS art. 15 A, last paragraph)."""
+
+    rfcs: tuple[Rfc, ...]
+    filas: tuple[int, ...] | None = None
+
+
 class Reloj(_Entrada, frozen=True, kw_only=True, tag="reloj"):
     """Only advances the clock, firing every plazo that ended before ``at``."""
 
@@ -283,7 +330,7 @@ class Reloj(_Entrada, frozen=True, kw_only=True, tag="reloj"):
 Entrada = (
     Padron | Opiniones | Exhorto | InicioCancelacion | Cancelacion | CancelacionImpedida
     | Criterio | CancelacionRegistro | Manifestacion | Renovacion | Anulacion
-    | CalendarioVigente | Reloj
+    | CalendarioVigente | Reloj | Declaraciones | Multa | InformeStps
 )
 E = TypeVar("E", bound=_Entrada)
 ENTRADAS: tuple[type, ...] = Entrada.__args__  # type: ignore[attr-defined]
@@ -304,6 +351,9 @@ ACTORES: dict[str, frozenset[str]] = {
     "anulacion": frozenset({"imss", "stps", "gt"}),
     "calendario": frozenset({"gt"}),
     "reloj": frozenset({"imss", "stps", "gt"}),
+    "declaraciones": frozenset({"imss"}),
+    "multa": frozenset({"imss"}),
+    "informe_stps": frozenset({"imss"}),
 }
 
 
@@ -332,6 +382,9 @@ def _revisar_filas(entrada: Entrada) -> None:
     elif isinstance(entrada, Opiniones):
         _revisar_columna("rfc", list(map(attrgetter("rfc"), entrada.resultados)), MAX_RFC,
                          "resultados")
+    elif isinstance(entrada, Declaraciones):
+        _revisar_columna("rfc", list(map(attrgetter("rfc"), entrada.declaraciones)), MAX_RFC,
+                         "declaraciones")
 
 
 # What a JSON line can carry a control character as: an escape (\n, \u001b, \u0085…), a raw
@@ -357,14 +410,23 @@ def _ciclo(valor: object) -> Ciclo:
         raise ValorNoValido(str(exc)) from None
 
 
+def _periodo(valor: object) -> Periodo:
+    try:
+        return Periodo.parse(valor if isinstance(valor, str) else repr(valor))
+    except PlanError as exc:
+        raise ValorNoValido(str(exc)) from None
+
+
 def _dec_hook(tipo: type, valor: Any) -> Any:
     if tipo is Ciclo:
         return _ciclo(valor)
+    if tipo is Periodo:
+        return _periodo(valor)
     raise NotImplementedError
 
 
 def _enc_hook(valor: Any) -> Any:
-    if isinstance(valor, Ciclo):
+    if isinstance(valor, Ciclo | Periodo):
         return str(valor)
     raise NotImplementedError
 

@@ -14,13 +14,26 @@ import numpy as np
 
 from .calendars import Calendarios, DatosCalendario, Politicas
 from .cycle import Ciclo
+from .declaraciones import Periodo
 from .errors import Rechazo
-from .motor import COLUMNAS_REGISTRO, CambioFechaConsulta, CicloEstado, Engine, Lote, Nota
+from .motor import (
+    COLUMNAS_DECLARACION,
+    COLUMNAS_REGISTRO,
+    CambioFechaConsulta,
+    CicloEstado,
+    Engine,
+    Lote,
+    Nota,
+    PeriodoEstado,
+)
+
+_POR_CONTRATISTA = (*COLUMNAS_REGISTRO, *COLUMNAS_DECLARACION)
 
 # 2: domain-named columns, no engine refusals in the store; 3: renewal plazos; 4: a cycle's D0
 # and the criteria that moved it; 5: compressed, sparse columns; 6: concluido_sin_registro (a
-# procedure the registration ended was «cancelado» before); 7: no «suspendida_hasta» column
-FORMATO = 7
+# procedure the registration ended was «cancelado» before); 7: no «suspendida_hasta» column;
+# 8: the four-monthly reports (LSS art. 15 A)
+FORMATO = 8
 
 
 class _LoteS(msgspec.Struct, array_like=True):
@@ -85,6 +98,7 @@ class _EngineS(msgspec.Struct, array_like=True):
     notas: list[tuple[int, int, str, int, str]]
     rechazos: list[Rechazo]
     transiciones: int
+    periodos: dict[str, dict[str, _Columna]]
 
 
 def dump(engine: Engine) -> bytes:
@@ -100,9 +114,11 @@ def dump(engine: Engine) -> bytes:
     state = _EngineS(
         FORMATO, engine.cal.datos, engine.cal.politicas, engine.reloj, engine.rfcs,
         engine.razon_social, engine.folio, engine.correo, engine.domicilio,
-        {name: getattr(engine, name).tobytes() for name in COLUMNAS_REGISTRO}, ciclos, lotes,
+        {name: getattr(engine, name).tobytes() for name in _POR_CONTRATISTA}, ciclos, lotes,
         [(n.entrada, n.at, n.ciclo, n.idx, n.texto) for n in engine.notas], engine.rechazos,
-        engine.transiciones)
+        engine.transiciones,
+        {k: {name: _columna(getattr(p, name)) for name in p.columnas()}
+         for k, p in engine.periodos.items()})
     return zlib.compress(msgspec.msgpack.encode(state), 1)
 
 
@@ -119,9 +135,13 @@ def load(data: bytes) -> Engine | None:
     engine.rfcs, engine.razon_social, engine.folio = s.rfcs, s.razon_social, s.folio
     engine.correo, engine.domicilio = s.correo, s.domicilio
     engine.index = {rfc: i for i, rfc in enumerate(s.rfcs)}
-    for name in COLUMNAS_REGISTRO:
+    for name in _POR_CONTRATISTA:
         dtype = getattr(engine, name).dtype
         setattr(engine, name, np.frombuffer(s.arrays[name], dtype=dtype).copy())
+    for k, columnas in s.periodos.items():
+        p = engine.periodos[k] = PeriodoEstado(Periodo.parse(k))
+        for name in p.columnas():
+            setattr(p, name, _de_columna(columnas[name], getattr(p, name).dtype))
     for cs in s.ciclos:
         c = CicloEstado(Ciclo.parse(cs.nombre), d0=cs.d0, fechas_consulta=cs.fechas_consulta)
         for name in c.columnas():

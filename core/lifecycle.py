@@ -1,11 +1,13 @@
 """The contractor lifecycle: the single source of truth of what the software does.
 
-Two python-statemachine charts, written to read like DOMAIN.md ("The contractor lifecycle") and
+Three python-statemachine charts, written to read like DOMAIN.md ("The contractor lifecycle") and
 the Mecanismo (numerales 1–9):
 
 - :class:`Expediente` — the procedure of one contractor in one cycle. Its final states end the
   procedure; a new cycle opens a new procedure (a final state takes no transition out).
 - :class:`Registro` — the contractor's REPSE registration and its three-year term.
+- :class:`Declaracion` — one contractor's four-monthly report of its contracts to IMSS (LSS art.
+  15 A), which every registered contractor owes besides the Mecanismo's cycle.
 
 Every transition carries a :class:`Regla` (who fires it, its legal basis, the plazo it starts or
 ends) declared in the class's ``reglas`` mapping, every state a Spanish ``descripcion``, and the
@@ -772,3 +774,96 @@ class Registro(Chart):
             fundamento="LFT art. 15: sin registro no hay procedimiento que seguir",
         ),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The four-monthly contract reports (LSS art. 15 A; LINFONAVIT art. 29 Bis)
+# --------------------------------------------------------------------------------------------
+PLAZO_DECLARACION = (
+    "Termina: el plazo de la declaración del cuatrimestre, a más tardar el día 17 de mayo, "
+    "septiembre o enero siguiente (LSS art. 15 A, tercer párrafo); con la política "
+    "«prorroga_declaracion», un 17 inhábil para el IMSS se prorroga al siguiente día hábil (CFF "
+    "art. 12, quinto párrafo, de aplicación supletoria por LSS art. 9); calendario del IMSS."
+)
+INFRACCION_DECLARACION = ("LSS art. 304 A, fracción XXII («no presentar o presentar fuera del "
+                          "plazo legal establecido» la información del art. 15 A)")
+MULTA_DECLARACION = (INFRACCION_DECLARACION + " y art. 304 B, fracción V (multa de 500 a 2000 "
+                     "veces el valor de la UMA)")
+INFORME_DECLARACION = ("LSS art. 15 A, último párrafo («El Instituto informará a la Secretaría "
+                       "del Trabajo y Previsión Social del incumplimiento»); Mecanismo, numeral "
+                       "9 (correo electrónico institucional)")
+
+
+class Declaracion(Chart):
+    """One contractor's report of the contracts it signed in one four-month period."""
+
+    titulo = "Declaración: la información cuatrimestral de contratos de un contratista"
+    clave = "declaracion"
+
+    pendiente = Estado(
+        "Pendiente",
+        "El contratista tuvo registro vigente en algún momento del cuatrimestre y debe "
+        "proporcionar al IMSS la información de los contratos celebrados en él (LSS art. 15 A, "
+        "tercer párrafo; el INFONAVIT la pide en las mismas fechas, LINFONAVIT art. 29 Bis); "
+        "aún no vence su plazo. Si la lista del IMSS lo marca «sin contratos» en el periodo, no "
+        "la debe.",
+        initial=True,
+    )
+    presentada = Estado(
+        "Presentada",
+        "El IMSS recibió la declaración a más tardar el día de vencimiento: la obligación del "
+        "cuatrimestre está cumplida.",
+        final=True,
+    )
+    omisa = Estado(
+        "Omisa",
+        "Terminó el día de vencimiento sin declaración: infracción del LSS art. 304 A, fracción "
+        "XXII («no presentar»), multa de 500 a 2000 UMA (art. 304 B, fracción V).",
+    )
+    extemporanea = Estado(
+        "Extemporánea",
+        "El contratista presentó la declaración después del vencimiento: infracción del LSS "
+        "art. 304 A, fracción XXII («presentar fuera del plazo legal establecido»).",
+    )
+    multada = Estado(
+        "Multada",
+        "El IMSS impuso la multa de 500 a 2000 veces el valor de la UMA vigente el día de la "
+        "infracción (LSS art. 304 B, fracción V).",
+    )
+    informada = Estado(
+        "Informada a la STPS",
+        "El IMSS informó a la STPS del incumplimiento (LSS art. 15 A, último párrafo), por "
+        "correo electrónico institucional (Mecanismo, numeral 9): queda para los efectos de la "
+        "Ley Federal del Trabajo. El expediente de la declaración termina aquí.",
+        final=True,
+    )
+
+    declaracion_presentada = Event(pendiente.to(presentada), name="Declaración presentada")
+    fin_plazo_declaracion = Event(pendiente.to(omisa), name="Fin del plazo de la declaración")
+    declaracion_extemporanea = Event(omisa.to(extemporanea), name="Declaración extemporánea")
+    multa_impuesta = Event(multada.from_(omisa, extemporanea), name="Multa impuesta")
+    informe_stps = Event(informada.from_(omisa, extemporanea, multada),
+                         name="Informe a la STPS")
+
+    reglas: ClassVar[Mapping[str, Regla | Mapping[str, Regla]]] = {
+        "declaracion_presentada": Regla(
+            "imss", "LSS art. 15 A, tercer párrafo; LINFONAVIT art. 29 Bis", PLAZO_DECLARACION,
+        ),
+        "fin_plazo_declaracion": Regla(
+            "reloj", "LSS art. 15 A, tercer párrafo; " + INFRACCION_DECLARACION,
+            "Termina: el plazo de la declaración, al fin del día de vencimiento (00:00 del día "
+            "siguiente).",
+        ),
+        "declaracion_extemporanea": Regla("imss", INFRACCION_DECLARACION),
+        "multa_impuesta": Regla("imss", MULTA_DECLARACION),
+        "informe_stps": Regla("imss", INFORME_DECLARACION),
+    }
+
+    # A filing is one row of IMSS's filing list: on time or late, the engine tells by its date.
+    entradas: ClassVar[Mapping[str, str]] = {
+        "declaracion_presentada": "declaraciones",
+        "fin_plazo_declaracion": "reloj",
+        "declaracion_extemporanea": "declaraciones",
+        "multa_impuesta": "multa",
+        "informe_stps": "informe_stps",
+    }

@@ -37,12 +37,15 @@ from .cycle import (
     pasos,
     plan_ciclo,
 )
-from .lifecycle import ACTOR_NOMBRE, CAUSAS, CHARTS, Chart, Expediente, Registro
+from .declaraciones import vencimientos
+from .lifecycle import ACTOR_NOMBRE, CAUSAS, CHARTS, Chart, Declaracion, Expediente, Registro
 from .motor.tiempo import DIAS_REQUERIMIENTO, DIAS_RESOLVER, TERM_YEARS, WINDOW_MONTHS
 from .plazos import next_habil_day
 
 CICLO_NOMINAL = Ciclo(2026, 1)
 """The fixed cycle of the Gantt: a generated file must not go stale by itself."""
+ANIO_DECLARACIONES = 2026
+"""The fixed year of the report due dates, for the same reason."""
 
 LIBRO = "ESPECIFICACION.md"
 NL = "\n"
@@ -489,6 +492,40 @@ def _seccion_plazos_calendarios(n: int, cals: Calendarios) -> list[str]:
               "y los días de descanso obligatorio, y todo plan y toda fecha que lo toca lo "
               "advierte.", ""]
     return lines
+TEXTO_DECLARACION = """\
+Además del ciclo del mecanismo, todo contratista con registro REPSE debe proporcionar al IMSS,
+cada cuatrimestre, la información de los contratos que celebró en él (LSS art. 15 A, tercer
+párrafo; el INFONAVIT la pide en las mismas fechas, LINFONAVIT art. 29 Bis). Hay una declaración
+por contratista y periodo: `AAAA-C1` (enero a abril), `AAAA-C2` (mayo a agosto) y `AAAA-C3`
+(septiembre a diciembre), que vencen «a más tardar el día 17» de mayo, septiembre y enero
+siguiente. Con la política `prorroga_declaracion` (activa por omisión), un día 17 que no es
+hábil para el IMSS se prorroga al siguiente día hábil del IMSS (CFF art. 12, quinto párrafo: «si
+el último día del plazo o en la fecha determinada, las oficinas … permanecen cerradas … o se
+trate de un día inhábil, se prorrogará el plazo hasta el siguiente día hábil», de aplicación
+supletoria por LSS art. 9); sin ella, el plazo vence el 17 aunque sea inhábil.
+
+Debe la declaración de un periodo todo contratista cuyo registro estuvo vigente en algún momento
+del periodo (según el padrón y el diagrama del registro), salvo que la lista de declaraciones
+del IMSS lo marque «sin contratos» en ese periodo. La lista del IMSS trae la fecha de cada
+declaración: en plazo lleva a `presentada`; después del vencimiento, a `extemporanea`. La multa
+es de 500 a 2000 veces el valor diario de la UMA vigente el día de la infracción, el siguiente
+al vencimiento (LSS art. 304 B, fracción V); una multa fuera de ese rango se rechaza. El valor
+de la UMA sale de una tabla incluida con sus fuentes (`core/data/uma.toml`) que el operador
+puede ampliar."""
+
+
+def _seccion_vencimientos(n: int, cals: Calendarios) -> list[str]:
+    lines = [f"## {n}. Vencimientos de las declaraciones en {ANIO_DECLARACIONES}", "",
+             f"Fechas que calcula el sistema para las tres declaraciones que vencen en "
+             f"{ANIO_DECLARACIONES} (año fijo, para que este documento no cambie solo). El plazo "
+             "termina al fin del día de vencimiento; el reloj dispara entonces "
+             "`fin_plazo_declaracion`.", ""]
+    filas = [[f"`{v.periodo}`", f"{fecha_corta(v.desde)} a {fecha_corta(v.hasta)}",
+              fecha_corta(v.vence), "sí" if v.prorrogado else "no", v.fundamento]
+             for v in vencimientos(ANIO_DECLARACIONES, cals)]
+    lines += _tabla(["Periodo", "Contratos celebrados", "Vence", "Prorrogado", "Fundamento"],
+                    filas)
+    return [*lines, ""]
 
 
 def especificacion(cals: Calendarios | None = None) -> str:
@@ -497,7 +534,8 @@ def especificacion(cals: Calendarios | None = None) -> str:
     lines = [
         "# Especificación del ciclo de vida REPSE",
         "",
-        "<!-- Generado por `repse specs` a partir de core/lifecycle.py y core/cycle.py. "
+        "<!-- Generado por `repse specs` a partir de core/lifecycle.py, core/cycle.py y "
+        "core/declaraciones.py. "
         "No se edita a mano: ejecute `make specs`. -->",
         "",
         INTRODUCCION,
@@ -505,7 +543,9 @@ def especificacion(cals: Calendarios | None = None) -> str:
         *_seccion_chart(2, Registro, TEXTO_REGISTRO),
         *_seccion_efectos(3),
         *_seccion_gantt(4, cals),
-        *_seccion_plazos_calendarios(5, cals),
+        *_seccion_chart(5, Declaracion, TEXTO_DECLARACION),
+        *_seccion_vencimientos(6, cals),
+        *_seccion_plazos_calendarios(7, cals),
     ]
     return "\n".join(lines).rstrip("\n") + "\n"
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from .errors import RepseError
-from .lifecycle import Actor, Chart, ChartDefinitionError, Expediente, Registro
+from .lifecycle import Actor, Chart, ChartDefinitionError, Declaracion, Expediente, Registro
 
 NOT_ALLOWED = -1
 
@@ -154,4 +154,6 @@ def compile_chart(chart_cls: type[Chart]) -> CompiledChart:
 
 EXPEDIENTE: CompiledChart = compile_chart(Expediente)
 REGISTRO: CompiledChart = compile_chart(Registro)
-TABLES: Mapping[str, CompiledChart] = {"expediente": EXPEDIENTE, "registro": REGISTRO}
+DECLARACION: CompiledChart = compile_chart(Declaracion)
+TABLES: Mapping[str, CompiledChart] = {"expediente": EXPEDIENTE, "registro": REGISTRO,
+                                       "declaracion": DECLARACION}

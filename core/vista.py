@@ -25,19 +25,36 @@ import numpy as np
 
 from .calendars import Calendarios
 from .cycle import HORA_LISTADO_INICIAL, HORA_LISTADOS, HORA_PADRON, Ciclo, fecha_corta
+from .declaraciones import Periodo
 from .errors import Rechazo, RepseError
 from .lifecycle import Expediente
-from .motor import COLUMNAS_REGISTRO, EXP, EXP_FINAL, OPINIONES, CicloEstado, Engine, instant
+from .motor import (
+    COLUMNAS_DECLARACION,
+    COLUMNAS_REGISTRO,
+    EXP,
+    EXP_FINAL,
+    NO_DEBE,
+    OPINIONES,
+    CicloEstado,
+    Engine,
+    instant,
+    tabla_de,
+)
 from .plazos import MX, cutoff, next_habil_day
-from .table import EXPEDIENTE, REGISTRO
+from .table import DECLARACION, EXPEDIENTE, REGISTRO
 
 SIN_OPINION_AUN = "ninguna"  # the opinion filter for "no opinion received yet"
 SIN_ESTADO = -1  # a contractor no cycle's padrón includes (only its registration is known)
 ESTADOS_OBLIGACION = ("pendiente", "cumplida", "extemporanea", "vencida")
 CLAVES = ("padron", "listado_inicial", "exhorto", "listado_segunda", "listado_tercera",
-          "cancelacion", "actualizacion_diaria")
+          "cancelacion", "actualizacion_diaria", "declaracion", "informe_stps")
 class CicloNoAbierto(RepseError):
     """A cycle asked for whose padrón has not been received."""
+
+
+class PeriodoNoSeguido(RepseError):
+    """A period asked for whose reports are not followed (before the first padrón, or not
+    begun)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -68,9 +85,17 @@ class ExpedienteCiclo(msgspec.Struct, frozen=True):
     estado: str
 
 
+class DeclaracionPeriodo(msgspec.Struct, frozen=True):
+    """One four-monthly report a contractor owes (LSS art. 15 A): its period and state."""
+
+    periodo: str
+    estado: str
+
+
 class EstadoContratista(msgspec.Struct, frozen=True):
     """A contractor's displayed state: ``estado``, ``ciclo`` and ``opinion`` are its latest
-    cycle's; ``expedientes`` every procedure of every cycle, oldest first."""
+    cycle's; ``expedientes`` every procedure of every cycle, oldest first; ``declaraciones``
+    every period's report it owes, oldest first."""
 
     estado: str | None
     ciclo: str | None
@@ -78,6 +103,7 @@ class EstadoContratista(msgspec.Struct, frozen=True):
     registro: str
     proximo_plazo: ProximoPlazo | None
     expedientes: tuple[ExpedienteCiclo, ...] = ()
+    declaraciones: tuple[DeclaracionPeriodo, ...] = ()
 
 
 class Paso(msgspec.Struct, frozen=True):
@@ -88,7 +114,7 @@ class Paso(msgspec.Struct, frozen=True):
     evento: str
     actor: str
     ciclo: str | None
-    carta: str  # expediente | registro | nota
+    carta: str  # expediente | registro | declaracion | nota
     desde: str | None
     hacia: str | None
     fundamento: str
@@ -109,6 +135,32 @@ class Estadisticas(msgspec.Struct, frozen=True):
     suspendidos: int
     excluidos: int
     por_estado: dict[str, int]
+
+
+class ResumenPeriodo(msgspec.Struct, frozen=True):
+    """The reports of one period (LSS art. 15 A): its due date, how many owe it, per state."""
+
+    periodo: str
+    vence: date
+    deben: int
+    por_estado: dict[str, int]
+
+
+class Incumplimiento(msgspec.Struct, frozen=True):
+    """A contractor that did not file a period's report in time (LSS art. 304 A, fr. XXII):
+    its report's state, the day it filed late (if it did), the fine imposed in UMA (if any)."""
+
+    rfc: str
+    razon_social: str
+    folio: str
+    correo: str | None
+    estado: str
+    presentada: date | None
+    umas: int | None
+
+
+INCUMPLIDAS = ("omisa", "extemporanea", "multada", "informada")
+"""The report states of a breach."""
 
 
 class EstadoJSON(msgspec.Struct):
@@ -248,6 +300,11 @@ def congelar(engine: Engine) -> Engine:
     for c in e.ciclos.values():
         for col in (*c.columnas(), "posicion_de"):
             getattr(c, col).flags.writeable = False
+    for name in COLUMNAS_DECLARACION:
+        getattr(e, name).flags.writeable = False
+    for periodo in e.periodos.values():
+        for col in periodo.columnas():
+            getattr(periodo, col).flags.writeable = False
     return e
 
 
@@ -376,6 +433,7 @@ def _obligaciones(engine: Engine) -> list[Obligacion]:
                 (c.limite_cancelacion, c.cancelacion_resuelta_en, "cancelacion", "stps", None)):
             out += _groups(c, due, met, ended, reloj, clave, responsable, hora)
         out += _daily(engine, c, conjunto, reloj)
+    out += _declaraciones(engine)
     out.sort(key=lambda o: (o.limite, o.ciclo, CLAVES.index(o.clave)))
     return out
 
@@ -416,6 +474,38 @@ def _daily(engine: Engine, c: CicloEstado, conjunto, reloj: int) -> Iterator[Obl
         day = next_habil_day(day, conjunto)
 
 
+def _declaraciones(engine: Engine) -> Iterator[Obligacion]:
+    """Per period: the contractors' reports, due at the end of the due date (LSS art. 15 A),
+    and, once there are breaches, IMSS's notice of them to STPS (same article, last paragraph;
+    the law sets it no plazo, so it is pendiente until every breach is informed, never
+    vencida)."""
+    codes = {s: DECLARACION.state_code(s) for s in DECLARACION.states}
+    breach = [codes[s] for s in INCUMPLIDAS]
+    for nombre, p in sorted(engine.periodos.items()):
+        deben = p.estado != NO_DEBE
+        if not deben.any():
+            continue
+        limite = cutoff(date.fromordinal(engine.vence_periodo(p.periodo)))
+        sin_presentar = int(np.isin(p.estado, [codes["pendiente"], codes["omisa"]]).sum())
+        tarde = np.isin(p.estado, breach)
+        if sin_presentar:
+            estado, en = ("vencida" if engine.reloj > limite.timestamp() else "pendiente"), None
+        else:
+            ultima = int(p.presentada[deben].max())
+            estado = "extemporanea" if tarde.any() else "cumplida"
+            en = cutoff(date.fromordinal(ultima), time(0)) if ultima else None
+        yield Obligacion(nombre, "declaracion", "contratistas", limite, estado, en,
+                         int(deben.sum()), sin_presentar)
+        if tarde.any():
+            sin_informar = int((tarde & (p.estado != codes["informada"])).sum())
+            informes = [lote.at for lote in engine.lotes
+                        if lote.ciclo == nombre and lote.evento == "informe_stps"]
+            yield Obligacion(nombre, "informe_stps", "imss", limite,
+                             "pendiente" if sin_informar else "cumplida",
+                             None if sin_informar else instant(max(informes)),
+                             int(tarde.sum()), sin_informar)
+
+
 def _dia_de(t: int) -> int:
     """The Mexico City day of instant ``t``, as an ordinal."""
     return instant(t).date().toordinal()
@@ -451,18 +541,30 @@ def _proximo_plazo(engine: Engine, c: CicloEstado | None, p: int, i: int) -> Pro
     return None
 
 
+def _declaraciones_de(engine: Engine, i: int) -> tuple[DeclaracionPeriodo, ...]:
+    """Every period's report contractor ``i`` owes, oldest first."""
+    return tuple(DeclaracionPeriodo(nombre, DECLARACION.states[p.estado[i]])
+                 for nombre, p in sorted(engine.periodos.items())
+                 if i < len(p.estado) and p.estado[i] != NO_DEBE)
+
+
 def _estado_de(engine: Engine, i: int, c: CicloEstado | None,
-               expedientes: tuple[ExpedienteCiclo, ...]) -> EstadoContratista:
+               expedientes: tuple[ExpedienteCiclo, ...],
+               declaraciones: tuple[DeclaracionPeriodo, ...] | None = None
+               ) -> EstadoContratista:
     """Contractor ``i``'s displayed state: that of cycle ``c`` (its latest; None: no cycle),
-    with ``expedientes``, every procedure of every cycle."""
+    with ``expedientes``, every procedure of every cycle, and its reports (computed when
+    ``declaraciones`` is None)."""
     reg = REGISTRO.states[engine.registro[i]]
+    if declaraciones is None:
+        declaraciones = _declaraciones_de(engine, i)
     if c is None:
         return EstadoContratista(None, None, None, reg, _proximo_plazo(engine, None, -1, i),
-                                 expedientes)
+                                 expedientes, declaraciones)
     p = int(c.posicion_de[i])
     opinion = OPINIONES[c.opinion[p]] or None
     return EstadoContratista(EXPEDIENTE.states[c.estado[p]], c.nombre, opinion, reg,
-                             _proximo_plazo(engine, c, p, i), expedientes)
+                             _proximo_plazo(engine, c, p, i), expedientes, declaraciones)
 
 
 def _historial(engine: Engine, i: int) -> list[Paso]:
@@ -473,12 +575,11 @@ def _historial(engine: Engine, i: int) -> list[Paso]:
         if not len(hits):
             continue
         k = int(hits[0])
-        chart = REGISTRO if lote.ciclo is None else EXPEDIENTE
+        chart = tabla_de(lote.ciclo)
         src, dst = chart.states[lote.desde[k]], chart.states[lote.hacia[k]]
         info = chart.info[(src, lote.evento)]
         steps.append(Paso(instant(lote.at), lote.entrada, lote.evento, info.actor, lote.ciclo,
-                          "registro" if lote.ciclo is None else "expediente", src, dst,
-                          info.fundamento, lote.nota))
+                          chart.name.lower(), src, dst, info.fundamento, lote.nota))
     for c in engine.ciclos.values():
         if i < len(c.posicion_de) and c.posicion_de[i] >= 0:
             steps += (Paso(instant(m.at), m.entrada, "criterio_fecha_consulta", "gt", c.nombre,
@@ -535,7 +636,7 @@ def _movimientos(engine: Engine, cuantos: int) -> list[Movimiento]:
     """The latest batches of transitions, newest first."""
     out = []
     for lote in reversed(engine.lotes[-cuantos:]):
-        chart = REGISTRO if lote.ciclo is None else EXPEDIENTE
+        chart = tabla_de(lote.ciclo)
         pairs, counts = np.unique(np.stack([lote.desde, lote.hacia]), axis=1,
                                   return_counts=True)
         order = np.argsort(-counts, kind="stable")
@@ -717,7 +818,8 @@ class Vista:
                 ids = np.intersect1d(ids, busqueda.ids(q), assume_unique=True)
         return ids
 
-    def _estado_fila(self, k: int, expedientes: tuple[ExpedienteCiclo, ...] | None = None
+    def _estado_fila(self, k: int, expedientes: tuple[ExpedienteCiclo, ...] | None = None,
+                     declaraciones: tuple[DeclaracionPeriodo, ...] | None = None
                      ) -> EstadoContratista:
         """Row ``k``'s displayed state without scanning the cycles for its latest."""
         p = self._padron
@@ -725,10 +827,10 @@ class Vista:
         if expedientes is None:
             expedientes = _expedientes_de(p.ciclos, k)
         return _estado_de(self._engine, k, p.ciclos[which] if which >= 0 else None,
-                          expedientes)
+                          expedientes, declaraciones)
 
     def fila(self, k: int) -> FilaPadron:
-        st = self._estado_fila(k, ())
+        st = self._estado_fila(k, (), ())
         return FilaPadron(self._engine.rfcs[k], self._engine.razon_social[k], st.ciclo,
                           st.estado, st.opinion, st.proximo_plazo,
                           bool(self._padron.anterior_abierto[k]))
@@ -803,7 +905,14 @@ class Vista:
             records = [ExpedienteCiclo(c.nombre, s) for s in EXPEDIENTE.states]
             for i, code in zip(c.contratista.tolist(), c.estado.tolist(), strict=True):
                 por_id[i].append(records[code])
-        return {rfc: self._estado_fila(k, tuple(por_id[k])) for k, rfc in enumerate(rfcs)}
+        decl: list[list[DeclaracionPeriodo]] = [[] for _ in rfcs]
+        for nombre, periodo in sorted(self._engine.periodos.items()):
+            records = [DeclaracionPeriodo(nombre, s) for s in DECLARACION.states]
+            debe = np.flatnonzero(periodo.estado != NO_DEBE)
+            for i, code in zip(debe.tolist(), periodo.estado[debe].tolist(), strict=True):
+                decl[i].append(records[code])
+        return {rfc: self._estado_fila(k, tuple(por_id[k]), tuple(decl[k]))
+                for k, rfc in enumerate(rfcs)}
 
     # --- the cycle as a whole -------------------------------------------------------------
     @cached_property
@@ -835,6 +944,40 @@ class Vista:
         out = [Exhortado(e.rfcs[i], e.razon_social[i], e.folio[i], e.correo[i], e.domicilio[i],
                          OPINIONES[c.opinion_ronda1[p]])
                for p, i in zip(flagged.tolist(), c.contratista[flagged].tolist(), strict=True)]
+        return sorted(out, key=lambda x: x.rfc)
+
+    # --- the four-monthly reports (LSS art. 15 A) -------------------------------------------
+    @cached_property
+    def periodos(self) -> tuple[str, ...]:
+        """Every period whose reports are followed, oldest first."""
+        return tuple(sorted(self._engine.periodos))
+
+    def _periodo(self, periodo: str):
+        nombre = str(Periodo.parse(periodo))
+        if nombre not in self._engine.periodos:
+            raise PeriodoNoSeguido(f"el periodo {nombre} no se sigue: empieza cuando el reloj "
+                                   "llega a su primer día, desde el primer padrón recibido")
+        return self._engine.periodos[nombre]
+
+    def resumen_declaraciones(self, periodo: str) -> ResumenPeriodo:
+        p = self._periodo(periodo)
+        codes = np.bincount(p.estado[p.estado != NO_DEBE], minlength=len(DECLARACION.states))
+        return ResumenPeriodo(p.nombre, date.fromordinal(self._engine.vence_periodo(p.periodo)),
+                              int(codes.sum()), dict(zip(DECLARACION.states,
+                                                         map(int, codes.tolist()),
+                                                         strict=True)))
+
+    def incumplimientos(self, periodo: str, estados: Iterable[str] = INCUMPLIDAS
+                        ) -> list[Incumplimiento]:
+        """The contractors whose report of ``periodo`` is in one of ``estados``, by RFC."""
+        p = self._periodo(periodo)
+        e = self._engine
+        ids = np.flatnonzero(np.isin(p.estado, [DECLARACION.state_code(s) for s in estados]))
+        out = [Incumplimiento(e.rfcs[i], e.razon_social[i], e.folio[i], e.correo[i],
+                              DECLARACION.states[p.estado[i]],
+                              date.fromordinal(dia) if dia else None, umas or None)
+               for i, dia, umas in zip(ids.tolist(), p.presentada[ids].tolist(),
+                                       p.umas[ids].tolist(), strict=True)]
         return sorted(out, key=lambda x: x.rfc)
 
     def proximo_vencimiento(self) -> datetime | None:

@@ -3,7 +3,7 @@ obligations, retroactive inputs and annulments."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import msgspec
 import pytest
@@ -315,6 +315,11 @@ def test_a_renewal_window_opening_is_not_a_deadline(repo):
     # (A complete list with no rows is refused since issue 10: A is listed positiva instead.)
     assert repo.registrar(opiniones("2026-07-27T17:00:00", "2026-2", 1, **{A: "positiva"})
                           ).aceptadas == 1
+    # A owes no report of 2026-C2 (due Thu 17 Sep, itself a deadline): it signed no contract.
+    assert repo.registrar(inp.Declaraciones(
+        at=at("2026-07-27T18:00:00"), actor="imss", periodo="2026-C2",
+        declaraciones=(inp.FilaDeclaracion(A, date(2026, 7, 27), sin_contratos=True),))
+    ).aceptadas == 1
     assert repo.proximo_vencimiento() == at("2026-10-01T00:00:00")  # fin_vigencia
 
 

@@ -9,7 +9,7 @@ from repse.core.specs import especificacion
 
 
 def seccion(texto: str) -> str:
-    return texto.split("## 5. Plazos, cortes y calendarios")[1]
+    return texto.split("## 7. Plazos, cortes y calendarios")[1]
 
 
 def test_every_plazo_has_its_count_calendar_and_basis():

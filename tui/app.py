@@ -45,6 +45,7 @@ from .screens.agenda import AgendaScreen
 from .screens.ayuda import AyudaScreen, tecla, texto_ayuda
 from .screens.base import Pantalla
 from .screens.contratistas import ContratistasScreen
+from .screens.declaraciones import DeclaracionesScreen
 from .screens.detalle import DetalleScreen
 from .screens.dialogos.acto import Acto
 from .screens.dialogos.confirmar import Confirmar
@@ -70,13 +71,14 @@ class RepseApp(App):
     SUB_TITLE = "Ciclo REPSE · grupo de trabajo IMSS–STPS"
     CSS_PATH = "app.tcss"
     MODES: ClassVar[dict] = {"tablero": TableroScreen, "contratistas": ContratistasScreen,
-             "agenda": AgendaScreen}
+             "agenda": AgendaScreen, "declaraciones": DeclaracionesScreen}
     DEFAULT_MODE = "tablero"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "ayuda", "Ayuda"),
         Binding("t", "modo('tablero')", "Tablero"),
         Binding("c", "modo('contratistas')", "Padrón"),
         Binding("a", "modo('agenda')", "Agenda"),
+        Binding("k", "modo('declaraciones')", "Declaraciones", show=False),
         Binding("n", "proximo", "Vencimiento"),
         Binding("d", "dia_habil", "Día hábil"),
         Binding("g", "ir_a_fecha", "Fecha", show=False),
@@ -730,6 +732,7 @@ COMANDOS = {
     "modo('tablero')": "Ir al tablero",
     "modo('contratistas')": "Ir a los contratistas (padrón)",
     "modo('agenda')": "Ir a la agenda de obligaciones",
+    "modo('declaraciones')": "Ir a las declaraciones cuatrimestrales (LSS art. 15 A)",
     "proximo": "Avanzar el reloj al próximo vencimiento",
     "dia_habil": "Avanzar el reloj al día hábil siguiente",
     "ir_a_fecha": "Avanzar el reloj a una fecha…",

@@ -15,7 +15,8 @@ import msgspec
 
 from ..core import Calendarios, Ciclo, RepseError, calendarios, plan_ciclo
 from ..core.calendars import AUTORIDAD_NOMBRE
-from ..core.cycle import DIAS_SEMANA, format_plan, pasos
+from ..core.cycle import DIAS_SEMANA, fecha_corta, format_plan, pasos
+from ..core.declaraciones import vencimientos
 from . import cmd_files, cmd_servidor, cmd_specs, cmd_store, cmd_tui, spanish_argparse
 from .texto import UsageError, now
 
@@ -46,6 +47,8 @@ def emit_json(obj: object) -> None:
 # --------------------------------------------------------------------------------------------
 def cmd_plan(args: argparse.Namespace) -> int:
     cals = calendarios(args.calendario)
+    if args.declaraciones is not None:
+        return _plan_declaraciones(args.declaraciones, cals, args.json)
     hoy = parse_date(args.hoy, "--hoy") if args.hoy else today()
     ciclo = Ciclo.parse(args.ciclo) if args.ciclo else Ciclo.proximo(hoy)
     d0 = (parse_date(args.fecha_consulta, "--fecha-consulta") if args.fecha_consulta
@@ -60,6 +63,22 @@ def cmd_plan(args: argparse.Namespace) -> int:
         filas = pasos(plan, cals, exhorto_supuesto=exhorto is None,
                       inicio_supuesto=inicio is None)
         print(format_plan(plan, filas))
+    return 0
+
+
+def _plan_declaraciones(anio: int, cals: Calendarios, como_json: bool) -> int:
+    filas = vencimientos(anio, cals)
+    if como_json:
+        emit_json(filas)
+        return 0
+    print(f"Declaraciones cuatrimestrales de contratos que vencen en {anio} (LSS art. 15 A; "
+          "calendario del IMSS)")
+    print()
+    for v in filas:
+        print(f"{v.periodo}  contratos del {fecha_corta(v.desde)} al {fecha_corta(v.hasta)}  "
+              f"vence {fecha_corta(v.vence)} (fin del día)  {v.fundamento}")
+    for a in cals.avisos_sin_datos([v.vence.year for v in filas], ("imss",)):
+        print(f"Aviso: {a}")
     return 0
 
 
@@ -111,6 +130,9 @@ def build_parser() -> Parser:
     p.add_argument("--calendario", metavar="ARCHIVO",
                    help="archivo TOML de cierres que sustituye al incluido")
     p.add_argument("--hoy", metavar="FECHA", help="fecha de hoy (para pruebas)")
+    p.add_argument("--declaraciones", type=_int("--declaraciones"), metavar="AAAA",
+                   help="en lugar del ciclo, los vencimientos de las declaraciones "
+                        "cuatrimestrales de contratos (LSS art. 15 A) que caen en ese año")
     p.add_argument("--json", action="store_true", help="un objeto JSON en lugar de la tabla")
     p.set_defaults(func=cmd_plan)
 

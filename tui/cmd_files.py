@@ -9,8 +9,10 @@ from pathlib import Path
 
 from ..core import lifecycle
 from ..core.cycle import Ciclo
+from ..core.declaraciones import cargar_uma
 from ..core.errors import RepseError
 from ..core.exports import MANIFIESTO, estadisticas_md, exportar
+from ..core.exports_declaraciones import exportar_declaraciones
 from ..core.files import importar
 from ..core.lifecycle import Ronda
 from .cmd_store import format_respuesta, opened
@@ -53,9 +55,14 @@ class Progress:
 def cmd_importar(args) -> int:
     if args.tipo == "opiniones" and args.ronda is None:
         raise UsageError("--ronda: obligatoria para las opiniones (1, 2, 3 o diaria)")
+    # The reports belong to a four-month period, every other file to a cycle.
+    que, valor = (("--periodo", args.periodo) if args.tipo == "declaraciones"
+                  else ("--ciclo", args.ciclo))
+    if valor is None:
+        raise UsageError(f"{que}: obligatorio para «{args.tipo}»")
     with opened(args.db) as repo:
         progress = Progress(f"Leyendo {Path(args.archivo).name}")
-        r = importar(repo, args.tipo, args.archivo, ciclo=args.ciclo,
+        r = importar(repo, args.tipo, args.archivo, ciclo=valor,
                      at=parse_instant(args.at, "--at"), actor=args.actor,
                      ronda=parse_ronda(args.ronda), completo=args.completo, motivo=args.motivo,
                      usuario=args.usuario, hoja=args.hoja, repetida=args.repetida,
@@ -82,14 +89,21 @@ def cmd_demo_datos(args) -> int:
 
 
 def cmd_exportar(args) -> int:
+    if (args.ciclo is None) == (args.periodo is None):
+        raise UsageError("--ciclo o --periodo: uno de los dos (un ciclo, o las declaraciones "
+                         "cuatrimestrales de un periodo)")
     with opened(args.db) as repo:
-        notificacion = parse_instant(args.notificacion, "--notificacion").date() \
-            if args.notificacion else None
-        progress = Progress("Exportando")
         vista = repo.vista()
-        files = exportar(vista, args.ciclo, Path(args.dir), ronda=parse_ronda(args.ronda),
-                         notificacion=notificacion, progreso=progress)
-        progress.close()
+        if args.periodo:
+            files = exportar_declaraciones(vista, args.periodo, Path(args.dir),
+                                           cargar_uma(args.uma) if args.uma else None)
+        else:
+            notificacion = parse_instant(args.notificacion, "--notificacion").date() \
+                if args.notificacion else None
+            progress = Progress("Exportando")
+            files = exportar(vista, args.ciclo, Path(args.dir), ronda=parse_ronda(args.ronda),
+                             notificacion=notificacion, progreso=progress)
+            progress.close()
     letters = sum(1 for f in files if f.parent.name == "exhortos")
     others = [f for f in files if f.parent.name != "exhortos"]
     print(f"Exportados {len(files)} archivos en {args.dir}:")
@@ -115,10 +129,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "lo registra como una entrada; informa cada fila rechazada "
                                    "con archivo, fila y motivo.")
     p.add_argument("tipo", choices=("padron", "opiniones", "exhorto", "inicio_cancelacion",
-                                    "cancelacion", "cancelacion_impedida"))
+                                    "cancelacion", "cancelacion_impedida", "declaraciones"))
     p.add_argument("db", metavar="DB")
     p.add_argument("archivo", metavar="ARCHIVO")
-    p.add_argument("--ciclo", required=True)
+    p.add_argument("--ciclo", help="AAAA-1 o AAAA-2 (todo archivo salvo las declaraciones)")
+    p.add_argument("--periodo", help="AAAA-C1, AAAA-C2 o AAAA-C3 (declaraciones cuatrimestrales "
+                                     "recibidas por el IMSS, LSS art. 15 A)")
     p.add_argument("--ronda", help="1, 2, 3 o diaria (opiniones)")
     p.add_argument("--completo", action="store_true",
                    help="el listado es completo: quien falta en él tiene opinión positiva")
@@ -143,9 +159,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--ciclo", help="AAAA-1 o AAAA-2 (por omisión, 2026-1)")
     p.set_defaults(func=cmd_demo_datos)
 
-    p = sub.add_parser("exportar", help="listados, exhortos, oficio, agenda y estadísticas")
+    p = sub.add_parser("exportar", help="listados, exhortos, oficio, agenda y estadísticas; "
+                                        "o los omisos de un periodo y el aviso a la STPS")
     p.add_argument("db", metavar="DB")
-    p.add_argument("--ciclo", required=True)
+    p.add_argument("--ciclo")
+    p.add_argument("--periodo", help="AAAA-Cn: los omisos de las declaraciones cuatrimestrales "
+                                     "(LSS art. 15 A) con el rango de la multa, y el aviso a la "
+                                     "STPS")
+    p.add_argument("--uma", metavar="ARCHIVO",
+                   help="archivo TOML de valores de la UMA que sustituye al incluido")
     p.add_argument("--ronda", help="1, 2, 3 o diaria")
     p.add_argument("--dir", required=True, metavar="CARPETA")
     p.add_argument("--notificacion", metavar="FECHA",

@@ -16,14 +16,15 @@ from __future__ import annotations
 import numpy as np
 
 from .columnas import EXP, EXP_FINAL, OPINION_CODE, OPINIONES, CambioFechaConsulta, CicloEstado
+from .declaraciones import COLUMNAS_DECLARACION, NO_DEBE, PeriodoEstado, tabla_de
 from .entradas import Desenlace, EntradaRechazada, Entradas
 from .estado import COLUMNAS_REGISTRO, Lote, Nota
 from .tiempo import add_months, epoch, instant
 
-__all__ = ["COLUMNAS_REGISTRO", "EXP", "EXP_FINAL", "OPINIONES", "OPINION_CODE",
-           "CambioFechaConsulta", "CicloEstado",
-           "Desenlace", "Engine", "EntradaRechazada", "Lote", "Nota", "add_months", "epoch",
-           "instant"]
+__all__ = ["COLUMNAS_DECLARACION", "COLUMNAS_REGISTRO", "EXP", "EXP_FINAL", "NO_DEBE",
+           "OPINIONES", "OPINION_CODE", "CambioFechaConsulta", "CicloEstado", "Desenlace",
+           "Engine", "EntradaRechazada", "Lote", "Nota", "PeriodoEstado", "add_months", "epoch",
+           "instant", "tabla_de"]
 
 
 class Engine(Entradas):
@@ -53,4 +54,5 @@ class Engine(Entradas):
         for name in COLUMNAS_REGISTRO:
             setattr(e, name, getattr(self, name).copy())
         e.ciclos = {nombre: c.copia() for nombre, c in self.ciclos.items()}
+        self.copiar_declaraciones(e)
         return e

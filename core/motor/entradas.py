@@ -108,8 +108,15 @@ class Entradas(Reloj):
                 self._on_cancelacion_registro(entrada, result, numero)
             case inp.Renovacion():
                 self._on_renovacion(entrada, result, numero)
+            case inp.Declaraciones():
+                self.on_declaraciones(entrada, result, numero)
+            case inp.Multa():
+                self.on_multa(entrada, result, numero)
+            case inp.InformeStps():
+                self.on_informe_stps(entrada, result, numero)
             case _:  # an annulment is applied by replaying the log without its target
                 raise AssertionError(f"the engine does not apply «{inp.tipo(entrada)}»")
+        self.declaraciones_al_dia(t)  # the contractors and registrations it changed
         self.rechazos.extend(result.rechazos)
         return Desenlace(numero, inp.tipo(entrada), t, result.aceptadas,
                          tuple(self.lotes[start:]), tuple(result.rechazos), tuple(result.avisos))
@@ -126,6 +133,8 @@ class Entradas(Reloj):
             raise EntradaRechazada("«filas» y «rfcs» deben tener la misma longitud")
         if isinstance(entrada, inp.Criterio):
             self._precheck_criterio(entrada)
+        if motivo := self.precheck_periodo(entrada):
+            raise EntradaRechazada(motivo)
 
     def _on_calendario(self, entrada: inp.CalendarioVigente, result: EnCurso) -> None:
         self.cal = Calendarios(DatosCalendario(entrada.cierre, entrada.revisado),

@@ -9,19 +9,21 @@ from datetime import date
 import numpy as np
 
 from .columnas import EXP, REG, CicloEstado
-from .estado import EstadoMotor
+from .declaraciones import EstadoDeclaraciones, PeriodoEstado
 from .tiempo import instant, midnight_after
 
-# (instant, event, cycle or None for the registration chart, positions or contractor ids)
-Vencimiento = tuple[int, str, CicloEstado | None, np.ndarray]
+# (instant, event, cycle or period or None for the registration chart, positions or contractor
+# ids)
+Vencimiento = tuple[int, str, CicloEstado | PeriodoEstado | None, np.ndarray]
 
 
-class Reloj(EstadoMotor):
+class Reloj(EstadoDeclaraciones):
     """The engine's state with a clock that fires what falls due as it moves."""
 
     def avanzar(self, t: int, numero: int) -> int:
         """Fire, in time order, every plazo that ended at or before instant ``t``."""
         before = self.transiciones
+        self.declaraciones_al_dia(t)
         while True:
             due = self._next_due(t)
             if due is None:
@@ -29,6 +31,8 @@ class Reloj(EstadoMotor):
             when, event, c, which = due
             if c is None:
                 self._fire_registro(which, event, when, numero)
+            elif isinstance(c, PeriodoEstado):
+                self.fire_declaracion(c, which, event, when, numero)
             else:
                 self._fire(c, which, event, when, numero)
         self.reloj = max(self.reloj, t)
@@ -52,6 +56,7 @@ class Reloj(EstadoMotor):
             ids = np.flatnonzero(self.registro == REG[state])
             if len(ids):
                 yield _earliest(column[ids], ids, event, None, after=after)
+        yield from self.candidatos_declaraciones()
 
     def _next_due(self, t: int) -> Vencimiento | None:
         best = None

@@ -16,7 +16,7 @@ from ...core.cycle import fecha_corta
 from ...core.etiquetas import ACTOR, ENTRADA, ESTADO, EVENTO, OPINION, PLAZO, momento
 from ...core.vista import Paso, Vista
 from ..widgets.ciclo_vida import CicloVida
-from ..widgets.tonos import estilo
+from ..widgets.tonos import TONO_DECLARACION, estilo
 from .base import Destinatarios, Pantalla
 
 
@@ -83,6 +83,13 @@ class DetalleScreen(Pantalla):
                 text.append("\n  Expediente concluido: no admite más entradas.")
         if not exps:
             text.append("Sin expediente: ningún padrón de ciclo lo incluye.")
+        estado = vista.estado(self.rfc)
+        if estado is not None and estado.declaraciones:
+            text.append("\nDeclaraciones cuatrimestrales (LSS art. 15 A): ", style="bold")
+            for k, d in enumerate(estado.declaraciones):
+                text.append(" · " if k else "")
+                text.append(f"{d.periodo} ")
+                text.append(ESTADO[d.estado], style=estilo(self.app, TONO_DECLARACION[d.estado]))
         self.query_one("#expedientes", Static).update(text)
 
         vida = self.query_one(CicloVida)

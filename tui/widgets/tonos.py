@@ -15,6 +15,8 @@ TONO: dict[str, str] = {
     "tercera_consulta": "curso", "cancelacion_suspendida": "alerta",
     "cancelado": "mal", "excluido": "neutro", "concluido_sin_registro": "neutro",
 }
+TONO_DECLARACION = {"pendiente": "curso", "presentada": "bien", "omisa": "mal",
+                    "extemporanea": "alerta", "multada": "mal", "informada": "neutro"}
 TONO_OBLIGACION = {"pendiente": "curso", "cumplida": "bien", "extemporanea": "alerta",
                    "vencida": "mal"}
 
