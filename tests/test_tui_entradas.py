@@ -22,7 +22,7 @@ from repse.tui.screens.dialogos.resultado import Resultado
 from repse.tui.screens.entradas import EntradaScreen, EntradasScreen, RechazosScreen
 from repse.tui.widgets.tabla_virtual import TablaVirtual
 
-from .tui_apoyo import at, crear, esperar, pantalla, quieta, sincrono
+from .tui_apoyo import at, esperar, pantalla, quieta, sincrono
 
 N = 60
 
@@ -33,12 +33,13 @@ def registro(tmp_path):
     contractors, negativa, and two bad rows), 4 an exhorto typed for a contractor not flagged:
     refused whole."""
     entradas, rfcs, flagged = cycle_inputs(N)
-    db = crear(tmp_path, entradas[:1])
+    db = tmp_path / "t.db"
+    repo = Repositorio.crear(db, simulacion=True)  # the calendar bundled: no file of tmp_path
+    assert repo.registrar(entradas[0]).aceptada
     senalados = [rfcs[i] for i in flagged]
     (tmp_path / "ronda1.csv").write_text(
         "rfc,opinion\n" + "".join(f"{r},negativa\n" for r in senalados)
         + "ABC123,negativa\nXAXX010101000,sin_opinion\n", encoding="utf-8")
-    repo = Repositorio.abrir(db)
     r = importar(repo, "opiniones", tmp_path / "ronda1.csv", ciclo="2026-1",
                  at=at("2026-01-26T17:00"), actor="imss", ronda=1)
     assert r.aceptada and len(r.rechazos) == 2
@@ -114,11 +115,17 @@ async def test_una_anulacion_elegida_en_entradas_restaura_los_estados(registro, 
     repo.cerrar()
     assert antes is not None and antes.estado == "en_consulta"
     app = app_de(db, tmp_path)
+    avisos: list[str] = []
+    app.notify = lambda texto, **_: avisos.append(texto)  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40)) as pilot:
         await app.listo.wait()
         assert estado(app, rfc) == "senalado"  # after round 1
         await pilot.press("l")
         await en(pilot, EntradasScreen)
+        await pilot.press("u")  # input 4, refused whole: nothing to annul, said at once
+        await pilot.pause()
+        assert avisos == ["La entrada 4 fue rechazada: no hay nada que anular."]
+        assert isinstance(app.screen, EntradasScreen)
         await pilot.press("up", "u")  # input 3, round 1
         await esperar(pilot, lambda: isinstance(app.screen, Anular))
         await pilot.press("ctrl+s")  # no reason: said, nothing tried
