@@ -247,10 +247,10 @@ class EntradasScreen(_Registro):
     EntradasScreen #cuenta-entradas { padding: 0 1; color: $foreground-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "abrir", "Abrir"),
+        Binding("u", "anular", "Anular"),
         Binding("slash", "buscar", "Buscar"),
         Binding("escape", "limpiar", "Quitar filtros"),
-        Binding("enter", "abrir", "Ver la entrada"),
-        Binding("u", "anular", "Anular"),
     ]
 
     def __init__(self) -> None:
@@ -455,10 +455,10 @@ class RechazosScreen(_Registro):
     RechazosScreen #cuenta-rechazos { padding: 0 1; color: $foreground-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "exportar_csv", "Exportar CSV"),
+        Binding("enter", "abrir", "Abrir la entrada"),
         Binding("slash", "buscar", "Buscar"),
         Binding("escape", "limpiar", "Quitar filtros"),
-        Binding("enter", "abrir", "Ver la entrada"),
-        Binding("e", "exportar_csv", "Exportar CSV"),
     ]
     def __init__(self) -> None:
         super().__init__("Leyendo los rechazos…")

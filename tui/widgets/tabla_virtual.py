@@ -61,7 +61,8 @@ def _celda(texto: str, ancho: int, derecha: bool) -> str:
 
 
 class TablaVirtual(ScrollView, can_focus=True):
-    """Rows of text cells with a cursor; Enter (or a double click) posts :class:`Elegida`."""
+    """Rows of text cells with a cursor; a double click posts :class:`Elegida` (Enter is the
+    screen's: its footer names what it does there)."""
 
     DEFAULT_CSS = """
     TablaVirtual { height: 1fr; }
@@ -78,7 +79,6 @@ class TablaVirtual(ScrollView, can_focus=True):
         Binding("pagedown", "pagina(1)", "Av Pág", show=False),
         Binding("home", "extremo(0)", "Inicio", show=False),
         Binding("end", "extremo(1)", "Fin", show=False),
-        Binding("enter", "elegir", "Abrir", show=False),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {"tabla--cabecera", "tabla--cursor", "tabla--mal",
                                              "tabla--tenue"}
@@ -87,7 +87,7 @@ class TablaVirtual(ScrollView, can_focus=True):
 
     @dataclass
     class Elegida(Message):
-        """Enter or a double click on row ``fila``."""
+        """A double click on row ``fila``."""
 
         tabla: TablaVirtual
         fila: int
@@ -176,10 +176,6 @@ class TablaVirtual(ScrollView, can_focus=True):
 
     def action_extremo(self, fin: int) -> None:
         self._mover(len(self.filas) - 1 if fin else 0)
-
-    def action_elegir(self) -> None:
-        if len(self.filas):
-            self.post_message(self.Elegida(self, self.cursor))
 
     def on_click(self, event: events.Click) -> None:
         if event.y < 1:
