@@ -235,40 +235,74 @@ class _Registro(Pantalla):
         self.registro.lanzar(exportar())
 
 
-class EntradasScreen(_Registro):
-    """Every input of the store, newest last; Enter opens one, «u» annuls it."""
+class _Lista(_Registro):
+    """A list of the log (a table under a search box «#buscar» and Select filters, a count
+    «#cuenta»): any change filters it again, Escape clears every filter, Enter opens the input
+    of the row under the cursor."""
 
-    DEFAULT_CSS = """
-    EntradasScreen #filtros-entradas { height: auto; }
-    EntradasScreen #buscar-entradas { width: 1fr; }
-    EntradasScreen #f-tipo { width: 26; }
-    EntradasScreen #f-ciclo { width: 18; }
-    EntradasScreen #f-situacion { width: 24; }
-    EntradasScreen #cuenta-entradas { padding: 0 1; color: $foreground-muted; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "abrir", "Abrir"),
-        Binding("u", "anular", "Anular"),
         Binding("slash", "buscar", "Buscar"),
         Binding("escape", "limpiar", "Quitar filtros"),
     ]
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(TablaVirtual).focus()
+
+    def filtrar(self) -> None:
+        """Show the rows the search and the filters leave."""
+        raise NotImplementedError
+
+    def action_abrir(self) -> None:
+        raise NotImplementedError
+
+    @on(Input.Changed, "#buscar")
+    @on(Select.Changed)
+    def _filtro(self) -> None:
+        self.filtrar()
+
+    @on(Input.Submitted, "#buscar")
+    def _a_la_tabla(self) -> None:
+        self.query_one(TablaVirtual).focus()
+
+    def action_buscar(self) -> None:
+        self.query_one("#buscar", Input).focus()
+
+    def action_limpiar(self) -> None:
+        self.query_one("#buscar", Input).value = ""
+        for select in self.query(Select):
+            select.clear()
+        self.query_one(TablaVirtual).focus()
+        self.filtrar()
+
+    @on(TablaVirtual.Elegida)
+    def _elegida(self) -> None:
+        self.action_abrir()
+
+
+class EntradasScreen(_Lista):
+    """Every input of the store, newest last; Enter opens one, «u» annuls it."""
+
+    DEFAULT_CSS = """
+    EntradasScreen #f-tipo { width: 26; }
+    EntradasScreen #f-ciclo { width: 18; }
+    EntradasScreen #f-situacion { width: 24; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("u", "anular", "Anular")]
 
     def __init__(self) -> None:
         super().__init__()
         self._visibles: list[EntradaRegistrada] = []
 
     def cuerpo(self) -> ComposeResult:
-        with Horizontal(id="filtros-entradas"):
-            yield Input(placeholder="Buscar número o archivo…", id="buscar-entradas")
+        with Horizontal(id="filtros"):
+            yield Input(placeholder="Buscar número o archivo…", id="buscar")
             yield Select([], prompt="Tipo: todos", id="f-tipo")
             yield Select([], prompt="Ciclo: todos", id="f-ciclo")
             yield Select(SITUACIONES, prompt="Situación: todas", id="f-situacion")
-        yield Label("", id="cuenta-entradas")
-        yield TablaVirtual(COLUMNAS_ENTRADAS, id="tabla-entradas")
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one(TablaVirtual).focus()
+        yield Label("", id="cuenta")
+        yield TablaVirtual(COLUMNAS_ENTRADAS)
 
     def leer(self, repo: Repositorio) -> list[EntradaRegistrada]:
         return repo.entradas()
@@ -293,7 +327,7 @@ class EntradasScreen(_Registro):
     def visibles(self) -> list[EntradaRegistrada]:
         """The inputs the filters and the search leave, in number order."""
         clase, ciclo, situado = (self._valor(s) for s in ("#f-tipo", "#f-ciclo", "#f-situacion"))
-        texto = _plano(self.query_one("#buscar-entradas", Input).value.strip())
+        texto = _plano(self.query_one("#buscar", Input).value.strip())
         out = []
         for e in self.entradas.values():
             if (clase and e.tipo != clase) or (ciclo and e.ciclo != ciclo) or (
@@ -317,7 +351,7 @@ class EntradasScreen(_Registro):
         todas = self.entradas.values()
         anuladas = sum(e.anulada is not None for e in todas)
         rechazadas = sum(not e.aceptada for e in todas)
-        self.query_one("#cuenta-entradas", Label).update(
+        self.query_one("#cuenta", Label).update(
             f"{numero(len(self._visibles))} de {numero(len(todas))} entradas · "
             f"{numero(anuladas)} anuladas · {numero(rechazadas)} rechazadas")
 
@@ -325,30 +359,7 @@ class EntradasScreen(_Registro):
         k = self.query_one(TablaVirtual).seleccionada
         return self._visibles[k].numero if k is not None and k < len(self._visibles) else None
 
-    @on(Input.Changed, "#buscar-entradas")
-    @on(Select.Changed)
-    def _filtro(self) -> None:
-        self.filtrar()
-
-    @on(Input.Submitted, "#buscar-entradas")
-    def _a_la_tabla(self) -> None:
-        self.query_one(TablaVirtual).focus()
-
-    def action_buscar(self) -> None:
-        self.query_one("#buscar-entradas", Input).focus()
-
-    def action_limpiar(self) -> None:
-        self.query_one("#buscar-entradas", Input).value = ""
-        for selector in ("#f-tipo", "#f-ciclo", "#f-situacion"):
-            self.query_one(selector, Select).clear()
-        self.query_one(TablaVirtual).focus()
-        self.filtrar()
-
     # --- the selection --------------------------------------------------------------------
-    @on(TablaVirtual.Elegida)
-    def _elegida(self) -> None:
-        self.action_abrir()
-
     def action_abrir(self) -> None:
         n = self._numero_seleccionado()
         if n is not None:
@@ -445,21 +456,11 @@ class EntradaScreen(_Registro):
                            [csv_rechazo(r, e) for r in self.rechazos])])
 
 
-class RechazosScreen(_Registro):
+class RechazosScreen(_Lista):
     """Every refusal of the store, with the input it belongs to."""
 
-    DEFAULT_CSS = """
-    RechazosScreen #filtros-rechazos { height: auto; }
-    RechazosScreen #buscar-rechazos { width: 1fr; }
-    RechazosScreen #f-entrada { width: 1fr; }
-    RechazosScreen #cuenta-rechazos { padding: 0 1; color: $foreground-muted; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "exportar_csv", "Exportar CSV"),
-        Binding("enter", "abrir", "Abrir la entrada"),
-        Binding("slash", "buscar", "Buscar"),
-        Binding("escape", "limpiar", "Quitar filtros"),
-    ]
+    DEFAULT_CSS = "RechazosScreen #f-entrada { width: 1fr; }"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("e", "exportar_csv", "Exportar CSV")]
     def __init__(self) -> None:
         super().__init__("Leyendo los rechazos…")
         self.rechazos: list[Rechazo] = []
@@ -467,15 +468,11 @@ class RechazosScreen(_Registro):
         self._visibles: list[Rechazo] = []
 
     def cuerpo(self) -> ComposeResult:
-        with Horizontal(id="filtros-rechazos"):
-            yield Input(placeholder="Buscar RFC, motivo o archivo…", id="buscar-rechazos")
+        with Horizontal(id="filtros"):
+            yield Input(placeholder="Buscar RFC, motivo o archivo…", id="buscar")
             yield Select([], prompt="Entrada: todas", id="f-entrada")
-        yield Label("", id="cuenta-rechazos")
-        yield TablaVirtual(COLUMNAS_RECHAZOS, envolver=True, id="tabla-rechazos")
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one(TablaVirtual).focus()
+        yield Label("", id="cuenta")
+        yield TablaVirtual(COLUMNAS_RECHAZOS, envolver=True)
 
     def leer(self, repo: Repositorio):
         return repo.entradas(), repo.rechazos()
@@ -500,37 +497,15 @@ class RechazosScreen(_Registro):
 
     def filtrar(self) -> None:
         entrada = self.query_one("#f-entrada", Select).value
-        texto = _plano(self.query_one("#buscar-rechazos", Input).value.strip())
+        texto = _plano(self.query_one("#buscar", Input).value.strip())
         self._visibles = [r for r, t in zip(self.rechazos, self._textos, strict=True)
                           if (entrada is Select.NULL or r.linea == entrada)
                           and (not texto or texto in t)]
         self.query_one(TablaVirtual).mostrar(
             [fila_rechazo(r, self.entradas.get(r.linea)) for r in self._visibles])
-        self.query_one("#cuenta-rechazos", Label).update(
+        self.query_one("#cuenta", Label).update(
             f"{numero(len(self._visibles))} de {numero(len(self.rechazos))} rechazos "
             f"(entradas rechazadas enteras y filas rechazadas), con su motivo")
-
-    @on(Input.Changed, "#buscar-rechazos")
-    @on(Select.Changed)
-    def _filtro(self) -> None:
-        self.filtrar()
-
-    @on(Input.Submitted, "#buscar-rechazos")
-    def _a_la_tabla(self) -> None:
-        self.query_one(TablaVirtual).focus()
-
-    def action_buscar(self) -> None:
-        self.query_one("#buscar-rechazos", Input).focus()
-
-    def action_limpiar(self) -> None:
-        self.query_one("#buscar-rechazos", Input).value = ""
-        self.query_one("#f-entrada", Select).clear()
-        self.query_one(TablaVirtual).focus()
-        self.filtrar()
-
-    @on(TablaVirtual.Elegida)
-    def _elegida(self) -> None:
-        self.action_abrir()
 
     def action_abrir(self) -> None:
         k = self.query_one(TablaVirtual).seleccionada
