@@ -56,6 +56,13 @@ def app_de(db, tmp_path) -> RepseApp:
     return app
 
 
+async def ir(pilot, tecla: str, cls) -> None:
+    """Once the store is open, ``tecla`` brings ``cls`` into view."""
+    await pilot.app.listo.wait()
+    await pilot.press(tecla)
+    await en(pilot, cls)
+
+
 async def en(pilot, cls) -> None:
     """``cls`` in view with what it read from the store drawn."""
     app = pilot.app
@@ -78,9 +85,7 @@ async def test_entradas_su_detalle_y_los_rechazos(registro, tmp_path, snapshot, 
     db, _ = registro
     app = app_de(db, tmp_path)
     async with app.run_test(size=size) as pilot:
-        await app.listo.wait()
-        await pilot.press("l")
-        await en(pilot, EntradasScreen)
+        await ir(pilot, "l", EntradasScreen)
         text = pantalla(app)
         assert "4 de 4 entradas · 0 anuladas · 1 rechazadas" in text
         assert [(f[0], f[1], f[6], f[7], f[8]) for f in filas(app)] == [
@@ -118,10 +123,8 @@ async def test_una_anulacion_elegida_en_entradas_restaura_los_estados(registro, 
     avisos: list[str] = []
     app.notify = lambda texto, **_: avisos.append(texto)  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.listo.wait()
+        await ir(pilot, "l", EntradasScreen)
         assert estado(app, rfc) == "senalado"  # after round 1
-        await pilot.press("l")
-        await en(pilot, EntradasScreen)
         await pilot.press("u")  # input 4, refused whole: nothing to annul, said at once
         await pilot.pause()
         assert avisos == ["La entrada 4 fue rechazada: no hay nada que anular."]
@@ -159,9 +162,7 @@ async def test_los_rechazos_se_filtran_por_entrada_y_texto_y_se_exportan(registr
     db, _ = registro
     app = app_de(db, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.listo.wait()
-        await pilot.press("r")
-        await en(pilot, RechazosScreen)
+        await ir(pilot, "r", RechazosScreen)
         assert [f[0] for f in filas(app)] == ["3", "3", "4", "4"]
         app.screen.query_one("#f-entrada").value = 3
         await pilot.pause()
@@ -174,11 +175,10 @@ async def test_los_rechazos_se_filtran_por_entrada_y_texto_y_se_exportan(registr
         await esperar(pilot, lambda: isinstance(app.screen, Resultado))
         assert "rechazos-entrada-3.csv" in app.screen.lineas
     archivo = tmp_path / "salidas" / "rechazos" / "rechazos-entrada-3.csv"
-    with archivo.open(encoding="utf-8-sig", newline="") as f:
-        assert list(csv.reader(f)) == [
-            ["entrada", "tipo", "archivo", "fecha", "fila", "rfc", "motivo"],
-            ["3", "opiniones del IMSS", "ronda1.csv", "2026-01-26 17:00", "10",
-             "XAXX010101000", "RFC genérico: nunca es un contratista"]]
+    assert leer(archivo) == [
+        ["entrada", "tipo", "archivo", "fecha", "fila", "rfc", "motivo"],
+        ["3", "opiniones del IMSS", "ronda1.csv", "2026-01-26 17:00", "10", "XAXX010101000",
+         "RFC genérico: nunca es un contratista"]]
     assert [p.name for p in archivo.parent.iterdir()] == ["rechazos-entrada-3.csv"]
 
 
@@ -187,9 +187,7 @@ async def test_una_entrada_se_exporta_con_sus_filas_y_sus_rechazos(registro, tmp
     db, senalados = registro
     app = app_de(db, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.listo.wait()
-        await pilot.press("l")
-        await en(pilot, EntradasScreen)
+        await ir(pilot, "l", EntradasScreen)
         await pilot.press("slash", *"ronda1", "enter", "enter")  # search by file name
         await en(pilot, EntradaScreen)
         await pilot.press("e")
