@@ -285,8 +285,8 @@ class EntradasScreen(_Lista):
     """Every input of the store, newest last; Enter opens one, «u» annuls it."""
 
     DEFAULT_CSS = """
-    EntradasScreen #f-tipo { width: 26; }
-    EntradasScreen #f-ciclo { width: 18; }
+    EntradasScreen #f-tipo { width: 22; }
+    EntradasScreen #f-ciclo { width: 20; }
     EntradasScreen #f-situacion { width: 24; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("u", "anular", "Anular")]
