@@ -771,6 +771,14 @@ class Repositorio:
                 True, aceptadas, rechazadas, anuladas.get(a.n), row.archivo, a.hash))
         return out
 
+    def entrada(self, n: int) -> inp.Entrada | None:
+        """Input ``n`` as recorded, rows included; None for a line that is not an input
+        (recorded refused)."""
+        try:
+            return inp.decode(self.store.cuerpo(n), n)
+        except inp.InputError:
+            return None
+
 
 def _huella(entrada: inp.Entrada, origen: str | None) -> str:
     """What identifies an input: its content (not who typed it, nor the mark that repeats it on

@@ -143,7 +143,7 @@ async def test_agenda(completo, snapshot):
 @sincrono
 async def test_ayuda_explica_el_ciclo_los_estados_y_las_teclas(exhortados):
     app = app_de(exhortados)
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with app.run_test(size=(100, 50)) as pilot:
         await abierta(pilot)
         await pilot.press("f1")
         await pilot.pause()

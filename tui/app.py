@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -34,7 +34,14 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from ..core import inputs as inp
-from ..core.api import Repositorio, Respuesta, es_servidor, escuchar, nombre_almacen
+from ..core.api import (
+    EntradaRegistrada,
+    Repositorio,
+    Respuesta,
+    es_servidor,
+    escuchar,
+    nombre_almacen,
+)
 from ..core.errors import RepseError
 from ..core.etiquetas import ENTRADA, EVENTO, mayuscula, momento, numero
 from ..core.exports import exportar
@@ -48,11 +55,13 @@ from .screens.contratistas import ContratistasScreen
 from .screens.declaraciones import DeclaracionesScreen
 from .screens.detalle import DetalleScreen
 from .screens.dialogos.acto import Acto
+from .screens.dialogos.anular import Anular
 from .screens.dialogos.confirmar import Confirmar
 from .screens.dialogos.exportar import Exportar
 from .screens.dialogos.importar import Importar
 from .screens.dialogos.momento import PedirMomento
 from .screens.dialogos.resultado import Resultado
+from .screens.entradas import EntradasScreen, RechazosScreen, cambios_por_estado, describir
 from .screens.tablero import TableroScreen
 from .texto import now
 from .widgets.tabla_padron import TablaPadron
@@ -62,6 +71,7 @@ ESCRITURA = {"proximo", "dia_habil", "ir_a_fecha", "importar", "acto", "simulaci
 TEMAS = ("textual-dark", "textual-light")
 SONDEO = 1.0  # seconds between looks at the log for other offices' inputs
 ESPERA_MAXIMA = 30.0  # the longest wait between two attempts to reach a lost server
+T = TypeVar("T")
 
 
 class RepseApp(App):
@@ -71,7 +81,8 @@ class RepseApp(App):
     SUB_TITLE = "Ciclo REPSE · grupo de trabajo IMSS–STPS"
     CSS_PATH = "app.tcss"
     MODES: ClassVar[dict] = {"tablero": TableroScreen, "contratistas": ContratistasScreen,
-             "agenda": AgendaScreen, "declaraciones": DeclaracionesScreen}
+             "agenda": AgendaScreen, "declaraciones": DeclaracionesScreen,
+             "entradas": EntradasScreen, "rechazos": RechazosScreen}
     DEFAULT_MODE = "tablero"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "ayuda", "Ayuda"),
@@ -79,6 +90,7 @@ class RepseApp(App):
         Binding("c", "modo('contratistas')", "Padrón"),
         Binding("a", "modo('agenda')", "Agenda"),
         Binding("k", "modo('declaraciones')", "Declaraciones", show=False),
+        Binding("l", "entradas", "Entradas"),
         Binding("n", "proximo", "Vencimiento"),
         Binding("d", "dia_habil", "Día hábil"),
         Binding("g", "ir_a_fecha", "Fecha", show=False),
@@ -536,18 +548,25 @@ class RepseApp(App):
 
     async def _ensayar(self, texto: str, ensayar: Callable[[Repositorio], Respuesta]
                        ) -> Respuesta | None:
-        """What a correction would do, tried on the store without recording it (under the
-        store's lock, like every store call); None, said, when the store cannot answer."""
+        """What a correction would do, tried on the store without recording it; None, said,
+        when the store cannot answer."""
+        return await self.consultar(texto, ensayar, "No se pudo ensayar")
+
+    async def consultar(self, texto: str, leer: Callable[[Repositorio], T],
+                        fallo: str = "No se pudo leer el almacén") -> T | None:
+        """``leer(repo)`` on a thread, under the store's lock like every store call (what a
+        screen shows of the log, what a correction would do); None, said, when the store
+        cannot answer."""
         self.ocupado, self.actividad = True, (texto, 0, None)
 
-        def ensayo() -> Respuesta:
+        def leido() -> T:
             with self._almacen:
                 self._reabierto()
-                return ensayar(self._repo())
+                return leer(self._repo())
         try:
-            return await asyncio.to_thread(ensayo)
+            return await asyncio.to_thread(leido)
         except (RepseError, OSError) as exc:
-            self.push_screen(Resultado("No se pudo ensayar", [str(exc)], correcto=False))
+            self.push_screen(Resultado(fallo, [str(exc)], correcto=False))
             return None
         finally:
             self.ocupado, self.actividad = False, None
@@ -693,18 +712,64 @@ class RepseApp(App):
         self.push_screen(Resultado(f"Exportados {len(msg.archivos)} archivos",
                                    [f"Carpeta: {msg.destino}", *(p.name for p in msg.archivos)]))
 
+    # --- the input log --------------------------------------------------------------------
+    def action_entradas(self) -> None:
+        self.switch_mode("entradas")
+
     def action_rechazos(self) -> None:
-        self.lanzar(self._rechazos())
+        self.switch_mode("rechazos")
 
-    async def _rechazos(self) -> None:
-        self.llamar_almacen("Leyendo los rechazos…",
-                            lambda: m.RechazosLeidos(self._repo().rechazos()))
+    def anular(self, e: EntradaRegistrada) -> None:
+        if not e.aceptada:
+            self.notify(f"La entrada {e.numero:,} fue rechazada: no hay nada que anular.",
+                        severity="warning")
+        elif e.anulada:
+            self.notify(f"La entrada {e.numero:,} ya está anulada (por la {e.anulada:,}).",
+                        severity="warning")
+        else:
+            self.lanzar(self._anular(e))
 
-    @on(m.RechazosLeidos)
-    def _rechazos_leidos(self, msg: m.RechazosLeidos) -> None:
-        self.push_screen(Resultado(
-            "Rechazos del almacén", [f"{numero(len(msg.rechazos))} entradas y filas "
-                                     "rechazadas, con su motivo."], msg.rechazos))
+    async def _anular(self, e: EntradaRegistrada) -> None:
+        """Annul input ``e``: the reason, then what annulling it changes (tried on the store
+        without recording it), then the confirmation."""
+        n, descripcion = e.numero, describir(e)
+        pedido = await self.push_screen_wait(
+            Anular(n, descripcion, self._momento_por_omision(), self._reloj()))
+        if pedido is None:
+            return
+        try:
+            entrada = inp.acto("anulacion", ciclo="", rfcs=(), at=pedido.at,
+                               usuario=self.usuario, texto=pedido.motivo, entrada=n,
+                               retroactivo=pedido.retroactivo)
+        except (ValueError, RepseError) as exc:
+            self.push_screen(Resultado("Entrada no válida", [str(exc)], correcto=False))
+            return
+        ensayo = await self._ensayar(f"Ensayando la anulación de la entrada {n:,}…",
+                                     lambda repo: repo.ensayar(entrada))
+        if ensayo is None:
+            return
+        if not ensayo.aceptada:
+            self.push_screen(Resultado(f"La entrada {n:,} no se puede anular",
+                                       [ensayo.motivo or ""], correcto=False))
+            return
+        cambios = cambios_por_estado(ensayo.cambios)
+        texto = "\n".join([
+            descripcion, f"Motivo: {pedido.motivo}", "",
+            "ENSAYO (aún no se registra): el estado se recalcula sin esta entrada; "
+            + (f"{numero(len(ensayo.cambios))} contratistas cambian de estado:" if cambios
+               else "ningún contratista cambia de estado."),
+            *(f"  {c}" for c in cambios)])
+        if not await self.push_screen_wait(Confirmar(f"Anular la entrada {n:,}", texto,
+                                                     "Anular")):
+            return
+
+        def registrar() -> Message:
+            repo = self._repo()
+            return m.EntradaRegistrada(f"Anulación de la entrada {n:,}", repo.registrar(entrada),
+                                       _preparada(repo.vista()))
+
+        self.llamar_almacen(f"Anulando la entrada {n:,}…", registrar,
+                            f"Anulación de la entrada {n:,}: no se registró")
 
     # --- command palette ------------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -716,11 +781,13 @@ class RepseApp(App):
             yield SystemCommand(COMANDOS.get(action, binding.description),
                                 f"Tecla {tecla(binding.key)}",
                                 functools.partial(self.run_action, action))
-        for tipo in ("inicio_cancelacion", "cancelacion", "cancelacion_impedida", "criterio",
-                     "anulacion"):
-            yield SystemCommand(f"Registrar: {ENTRADA[tipo]}", "Para el seleccionado, los "
+        for clase in ("inicio_cancelacion", "cancelacion", "cancelacion_impedida", "criterio"):
+            yield SystemCommand(f"Registrar: {ENTRADA[clase]}", "Para el seleccionado, los "
                                 "filtrados o RFC escritos",
-                                functools.partial(self.lanzar_acto, tipo))
+                                functools.partial(self.lanzar_acto, clase))
+        # An annulment names an input: it is chosen where the inputs are listed.
+        yield SystemCommand(f"Registrar: {ENTRADA['anulacion']}", "En «Entradas» (tecla l): "
+                            "elija la entrada y pulse u", self.action_entradas)
         yield from super().get_system_commands(screen)
 
     def lanzar_acto(self, tipo: str) -> None:
@@ -740,7 +807,8 @@ COMANDOS = {
     "importar": "Importar un archivo (padrón, opiniones, listas)…",
     "acto": "Registrar un acto (exhorto, cancelación, criterio, anulación)…",
     "exportar": "Exportar listados, cartas y oficio…",
-    "rechazos": "Ver los rechazos del almacén",
+    "entradas": "Ver las entradas del registro (anular una, exportarla)",
+    "rechazos": "Ver los rechazos del almacén (filtrar, exportar)",
     "simulacion": "Ensayar en una copia de simulación / salir de ella",
     "tema": "Cambiar entre tema claro y oscuro",
 }

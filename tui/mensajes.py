@@ -11,7 +11,6 @@ from pathlib import Path
 from textual.message import Message
 
 from ..core.api import Nueva, Repositorio, Respuesta
-from ..core.errors import Rechazo
 from ..core.vista import Vista
 
 
@@ -65,11 +64,6 @@ class InstantePasado(Message):
 class Exportado(Message):
     destino: Path
     archivos: list[Path]
-
-
-@dataclass
-class RechazosLeidos(Message):
-    rechazos: list[Rechazo]
 
 
 @dataclass
