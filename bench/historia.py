@@ -29,6 +29,7 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -47,6 +48,62 @@ def tamano(db: Path) -> float:
     return db.stat().st_size / MB
 
 
+class Historia(NamedTuple):
+    """What building the history leaves for the measurements: the last cycle's inputs, its
+    RFCs and those flagged at round 1, the store's size after each cycle, and the average time
+    of one input of the last cycle."""
+
+    entradas: list
+    rfcs: list[str]
+    flagged: list[int]
+    tamanos: list[float]
+    por_entrada: float
+
+
+def construir(db: Path, n: int, cuantos: int) -> Historia:
+    """Append ``cuantos`` cycles of ``n`` contractors to a new simulation store at ``db``,
+    printing each cycle's figures, and close it."""
+    from repse.core import inputs as inp
+    from repse.core.api import Repositorio
+    from repse.core.cycle import Ciclo
+
+    universo = rfcs_for(n * 2)
+    activos = list(range(len(universo)))  # not cancelled so far, in order of first padrón
+    registro = np.zeros(len(universo), dtype=np.int64)  # ordinal date of each registration
+    vacio = db.with_name("vacio.toml")
+    vacio.write_text("")
+    repo = Repositorio.crear(db, calendario=vacio, simulacion=True)
+    tamanos = [tamano(db)]
+    for k, ciclo in enumerate(ciclos(cuantos)):
+        d0 = Ciclo.parse(ciclo).fecha_consulta.toordinal()
+        padron = activos[:n]
+        idx = np.array(padron)
+        # New contractors, and those whose term ends within 450 days, (re)registered in
+        # the 300 days before D0: about a sixth renews each cycle, and none lapses.
+        debida = (registro[idx] == 0) | (registro[idx] + TERMINO - d0 < 450)
+        nuevas = d0 - np.random.default_rng(SEED + k).integers(0, 300, n)
+        registro[idx] = np.where(debida, nuevas, registro[idx])
+        starts = registro[idx]
+        entradas, rfcs, flagged = cycle_inputs(n, ciclo, [universo[i] for i in padron],
+                                               starts, SEED + k)
+        t0 = time.perf_counter()
+        for entrada in entradas:
+            r = repo.registrar(entrada)
+            assert r.aceptada and not r.rechazos, (ciclo, r.tipo, r.motivo, r.rechazos[:3])
+        t1 = time.perf_counter()
+        repo.guardar_instantanea()  # what closing the store after the cycle leaves
+        t2 = time.perf_counter()
+        repo.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        tamanos.append(tamano(db))
+        print(f"{ciclo}: entradas {t1 - t0:.2f} s, instantáneas {t2 - t1:.2f} s; almacén "
+              f"{tamanos[-1]:.0f} MB (+{tamanos[-1] - tamanos[-2]:.1f})", flush=True)
+        por_entrada = (t1 - t0) / len(entradas)
+        canceladas = {rfc for e in entradas if isinstance(e, inp.Cancelacion) for rfc in e.rfcs}
+        activos = [i for i in activos if universo[i] not in canceladas]
+    repo.cerrar()
+    return Historia(entradas, rfcs, flagged, tamanos, por_entrada)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.historia")
     parser.add_argument("--n", type=int, default=150_000)
@@ -55,46 +112,11 @@ def main() -> None:
 
     from repse.core import inputs as inp
     from repse.core.api import Repositorio
-    from repse.core.cycle import Ciclo
 
-    n = args.n
-    universo = rfcs_for(n * 2)
-    activos = list(range(len(universo)))  # not cancelled so far, in order of first padrón
-    registro = np.zeros(len(universo), dtype=np.int64)  # ordinal date of each registration
     with tempfile.TemporaryDirectory() as tmp:
-        db, vacio = Path(tmp) / "historia.db", Path(tmp) / "vacio.toml"
-        vacio.write_text("")
-        repo = Repositorio.crear(db, calendario=vacio, simulacion=True)
-        tamanos = [tamano(db)]
-        print(f"== historia: {args.ciclos} ciclos de {n:,} contratistas, SQLite ==")
-        for k, ciclo in enumerate(ciclos(args.ciclos)):
-            d0 = Ciclo.parse(ciclo).fecha_consulta.toordinal()
-            padron = activos[:n]
-            idx = np.array(padron)
-            # New contractors, and those whose term ends within 450 days, (re)registered in
-            # the 300 days before D0: about a sixth renews each cycle, and none lapses.
-            debida = (registro[idx] == 0) | (registro[idx] + TERMINO - d0 < 450)
-            nuevas = d0 - np.random.default_rng(SEED + k).integers(0, 300, n)
-            registro[idx] = np.where(debida, nuevas, registro[idx])
-            starts = registro[idx]
-            entradas, rfcs, flagged = cycle_inputs(n, ciclo, [universo[i] for i in padron],
-                                                   starts, SEED + k)
-            t0 = time.perf_counter()
-            for entrada in entradas:
-                r = repo.registrar(entrada)
-                assert r.aceptada and not r.rechazos, (ciclo, r.tipo, r.motivo, r.rechazos[:3])
-            t1 = time.perf_counter()
-            repo.guardar_instantanea()  # what closing the store after the cycle leaves
-            t2 = time.perf_counter()
-            repo.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            tamanos.append(tamano(db))
-            print(f"{ciclo}: entradas {t1 - t0:.2f} s, instantáneas {t2 - t1:.2f} s; almacén "
-                  f"{tamanos[-1]:.0f} MB (+{tamanos[-1] - tamanos[-2]:.1f})", flush=True)
-            por_entrada = (t1 - t0) / len(entradas)
-            canceladas = {rfc for e in entradas if isinstance(e, inp.Cancelacion)
-                          for rfc in e.rfcs}
-            activos = [i for i in activos if universo[i] not in canceladas]
-        repo.cerrar()
+        db = Path(tmp) / "historia.db"
+        print(f"== historia: {args.ciclos} ciclos de {args.n:,} contratistas, SQLite ==")
+        entradas, rfcs, flagged, tamanos, por_entrada = construir(db, args.n, args.ciclos)
 
         t0 = time.perf_counter()
         repo = Repositorio.abrir(db)

@@ -128,7 +128,7 @@ _cabecera = msgspec.json.Decoder(_Cabecera)
 _LARGE = 5_000  # inputs with more rows than this are decoded from the store when replayed
 _POCAS = 100  # inputs with at most this many rows are undone by a copy of the state if refused
 # Checkpoints kept in memory besides the one after the latest padrón: each is a copy of the
-# engine's columns (tens of MB at 150,000 contractors), so only the newest few.
+# engine's columns (about 120 MB after ten cycles of 150,000 contractors), so only a few.
 _EN_MEMORIA = 4
 
 
@@ -143,7 +143,8 @@ class _Punto(NamedTuple):
     clave: tuple[int, int]
     efectivas: frozenset[int]
     engine: Engine
-    padron: bool = False  # taken right after a padrón: the one kept on disk
+    padron: bool = False  # taken right after a padrón
+    filas: int = 0  # rows of the input it follows: what replaying from the one before costs more
 
 
 def _clave(row: _Row) -> tuple[int, int]:
@@ -235,13 +236,18 @@ class _Log:
         skip = log.annulled()
         return sorted((r for r in log.rows if r.n not in skip and r.anula is None), key=_clave)
 
-    def punto(self, n: int, engine: Engine, *, padron: bool = False) -> _Punto | None:
+    def punto(self, n: int, engine: Engine, *, padron: bool = False, filas: int = 0
+              ) -> _Punto | None:
         """``engine``, the state of the prefix up to input ``n``, as a checkpoint (None for
         an empty prefix: the initial state needs none)."""
-        filas = self.efectivas(n)
-        if not filas:
-            return None
-        return _Punto(n, _clave(filas[-1]), frozenset(r.n for r in filas), engine, padron)
+        posicion = self.posicion(n)
+        return None if posicion is None else _Punto(n, *posicion, engine, padron, filas)
+
+    def posicion(self, n: int) -> tuple[tuple[int, int], frozenset[int]] | None:
+        """Where the state of the log prefix up to input ``n`` stands: the key of the last
+        input it applies and the inputs it applies (None: none)."""
+        orden = self.efectivas(n)
+        return (_clave(orden[-1]), frozenset(r.n for r in orden)) if orden else None
 
     def replay(self, initial: Calendarios, puntos: Iterable[_Punto] = ()) -> _Repeticion:
         """The state: every accepted, non-annulled input in effective-time order, from the
@@ -250,10 +256,9 @@ class _Log:
         its reason."""
         orden = self.efectivas()
         engine, desde, usado = Engine(initial), 0, None
-        claves = [_clave(r) for r in orden]
         for p in puntos:
-            k = bisect.bisect_right(claves, p.clave)
-            if k and frozenset(r.n for r in orden[:k]) == p.efectivas:
+            k = _desde(orden, p.clave, p.efectivas)
+            if k is not None:
                 engine, desde, usado = p.engine.copia(), k, p.n
                 break
         out = _Repeticion(engine, {}, {}, usado)
@@ -275,7 +280,30 @@ class _Log:
 
     def vale(self, p: _Punto) -> bool:
         """Whether checkpoint ``p`` still reflects this log's inputs up to its ``clave``."""
-        return frozenset(r.n for r in self.efectivas() if _clave(r) <= p.clave) == p.efectivas
+        return _desde(self.efectivas(), p.clave, p.efectivas) is not None
+
+
+def _desde(orden: Sequence[_Row], clave: tuple[int, int], efectivas: frozenset[int]
+           ) -> int | None:
+    """Where a replay of ``orden`` (a log's inputs in effective-time order) resumes from a
+    checkpoint of the inputs ``efectivas`` up to ``clave``: how many of them it reflects; None
+    if it does not reflect them."""
+    k = bisect.bisect_right(orden, clave, key=_clave)
+    return k if k and frozenset(r.n for r in orden[:k]) == efectivas else None
+
+
+def _conservar(puntos: list[_Punto]) -> list[_Punto]:
+    """The checkpoints to keep in memory, by effective time: the one after the latest padrón,
+    and at most :data:`_EN_MEMORIA` others. Those before that padrón go first (oldest first);
+    then the one whose loss costs a later correction least: the fewest rows between it and the
+    checkpoint before it (a correction it would have served replays those rows more)."""
+    puntos = sorted(puntos, key=lambda p: p.clave)
+    padron = next((p for p in reversed(puntos) if p.padron), None)
+    otros = [p for p in puntos if p is not padron]
+    while len(otros) > _EN_MEMORIA:
+        otros.remove(min(otros, key=lambda p: (padron is None or p.clave > padron.clave,
+                                               p.filas, p.clave)))
+    return sorted([*otros, *([padron] if padron else [])], key=lambda p: p.clave)
 
 
 def _aplicar_aceptada(engine: Engine, entrada: inp.Entrada, n: int) -> Desenlace | str:
@@ -328,7 +356,7 @@ class Repositorio:
         self.avisos: list[str] = []  # what opening found and mended (a discarded snapshot)
         self._guardadas: set[tuple[int, str]] = set()  # snapshots known good on disk
         self._puntos: list[_Punto] = []  # checkpoints in memory (see :meth:`_anotar`)
-        self._disco_leido = False  # the checkpoints on disk are read once, when needed
+        self._descartadas: set[str] = set()  # checkpoints on disk found bad (their resumen)
         self.ajenas: list[Nueva] = []  # other processes' inputs caught up with, not yet told
         self._open()
 
@@ -358,30 +386,35 @@ class Repositorio:
     def guardar_instantanea(self) -> None:
         """Save the state as the snapshot of the exact log head it reflects (number and hash),
         unless this process read or saved that very snapshot; beside it, on a store that keeps
-        several, the checkpoint taken after the latest padrón, so that a correction in the
-        latest cycle made by another process (each ``repse registrar`` is one) replays that
-        cycle alone. A snapshot on disk that could not be used (another format) is rewritten."""
+        several, the checkpoints of the latest cycle (from its padrón on), so that a
+        correction in that cycle made by another process (each ``repse registrar`` is one)
+        replays from the nearest. A snapshot on disk that could not be used (another format) is
+        rewritten; every other one is dropped."""
         if not self.applied:
             return
         with self.store.lectura():
             cabeza = self.store.hash_de(self.applied)
-            punto = self._punto_en_disco()
-            cabeza_punto = "" if punto is None else self.store.hash_de(punto.n)
-        conservar = (self.applied,) if punto is None else (self.applied, punto.n)
-        if punto is not None and (punto.n, cabeza_punto) not in self._guardadas:
-            self.store.save_snapshot(punto.n, cabeza_punto, dump(punto.engine), conservar)
-            self._guardadas.add((punto.n, cabeza_punto))
+            puntos = [(p, self.store.hash_de(p.n)) for p in self._puntos_en_disco()]
+        conservar = (self.applied, *(p.n for p, _ in puntos))
+        for p, cabeza_punto in puntos:
+            if (p.n, cabeza_punto) not in self._guardadas:
+                self.store.save_snapshot(p.n, cabeza_punto, dump(p.engine), conservar)
+                self._guardadas.add((p.n, cabeza_punto))
         if (self.applied, cabeza) not in self._guardadas:
             self.store.save_snapshot(self.applied, cabeza, dump(self.engine), conservar)
             self._guardadas.add((self.applied, cabeza))
 
-    def _punto_en_disco(self) -> _Punto | None:
-        """The checkpoint worth keeping on disk: the one after the latest padrón, if the log
-        still agrees with it and the store keeps more than its head's snapshot."""
+    def _puntos_en_disco(self) -> list[_Punto]:
+        """The checkpoints worth keeping on disk: those from the latest padrón on, if the log
+        still agrees with them and the store keeps more than its head's snapshot (the head's
+        own is saved as the head's)."""
         if not self.store.varias_instantaneas:
-            return None
-        punto = next((p for p in reversed(self._puntos) if p.padron), None)
-        return punto if punto is not None and self.log.vale(punto) else None
+            return []
+        padron = next((p for p in reversed(self._puntos) if p.padron), None)
+        if padron is None:
+            return []
+        return [p for p in self._puntos if p.clave >= padron.clave and p.n != self.applied
+                and self.log.vale(p)]
 
     def _anotar(self, numero: int, entrada: inp.Entrada) -> None:
         """Index an input just applied at the end of the log; after a large one (a padrón, a
@@ -389,29 +422,32 @@ class Repositorio:
         what follows it instead of the whole history."""
         self.log.add(numero, entrada)
         padron = isinstance(entrada, inp.Padron)
-        if not padron and _size(entrada) <= _LARGE:
+        filas = _size(entrada)
+        if not padron and filas <= _LARGE:
             return
-        punto = self.log.punto(numero, self.engine.copia(), padron=padron)
-        if punto is None:
-            return
-        ultimo_padron = [p for p in self._puntos if p.padron][-1:] if not padron else []
-        otros = [p for p in self._puntos if p not in ultimo_padron][-(_EN_MEMORIA - 1):]
-        self._puntos = sorted([*ultimo_padron, *otros, punto], key=lambda p: p.clave)
+        punto = self.log.punto(numero, self.engine.copia(), padron=padron, filas=filas)
+        if punto is not None:
+            self._puntos = _conservar([*self._puntos, punto])
 
-    def _candidatos(self) -> Iterator[_Punto]:
-        """Checkpoints a replay may start from, newest first: those in memory, then those on
-        disk (read only if none in memory fits), each verified against the log before it is
-        believed; a bad one is discarded with a warning."""
-        yield from sorted(self._puntos, key=lambda p: p.clave, reverse=True)
-        if self._disco_leido:
-            return
-        self._disco_leido = True
+    def _candidatos(self, log: _Log) -> Iterator[_Punto]:
+        """Checkpoints a replay of ``log`` may start from, newest first: those in memory, then
+        those on disk (only if none in memory fits, each read only when it fits ``log``), each
+        verified against the store before it is believed; a bad one is discarded with a
+        warning."""
+        orden = log.efectivas()
+        for p in sorted(self._puntos, key=lambda p: p.clave, reverse=True):
+            if _desde(orden, p.clave, p.efectivas) is not None:
+                yield p
         last = self.store.last()[0]
         for snap in sorted(self.store.puntos(), key=lambda s: s.n, reverse=True):
-            if snap.n >= last or any(p.n == snap.n for p in self._puntos):
+            if snap.n >= last or snap.resumen in self._descartadas \
+                    or any(p.n == snap.n for p in self._puntos):
                 continue  # the head's own snapshot is checked by opening
-            problema = _problema_punto(self.store, snap)
+            posicion = self.log.posicion(snap.n)
+            if posicion is None or _desde(orden, *posicion) is None:
+                continue  # of no use to this replay: not read
             engine = None
+            problema = _problema_punto(self.store, snap)
             if problema is None:
                 try:
                     engine = load(snap.datos)
@@ -422,11 +458,14 @@ class Repositorio:
                 self.avisos.append(
                     f"{self.store.path}: la instantánea intermedia de la entrada {snap.n} "
                     f"{problema}: se descarta y el estado se reconstruye sin ella")
-            punto = None if engine is None else self.log.punto(snap.n, engine, padron=True)
-            if punto is not None:
-                self._guardadas.add((snap.n, snap.cabeza))
-                self._puntos.append(punto)
-                yield punto
+            if engine is None:
+                self._descartadas.add(snap.resumen)
+                continue
+            tipo = next((r.tipo for r in self.log.rows if r.n == snap.n), None)
+            punto = _Punto(snap.n, *posicion, engine, tipo == "padron")
+            self._guardadas.add((snap.n, snap.cabeza))
+            self._puntos = _conservar([*self._puntos, punto])
+            yield punto
 
     def _load(self, n: int) -> inp.Entrada:
         return inp.decode(self.store.cuerpo(n), n)
@@ -456,12 +495,12 @@ class Repositorio:
                 self.avisos.append(
                     f"{self.store.path}: la instantánea del estado {problema}: se descarta y el "
                     "estado se reconstruye desde el registro de entradas")
-            self.engine = self.log.replay(self.inicial, self._candidatos()).engine
+            self.engine = self.log.replay(self.inicial, self._candidatos(self.log)).engine
             self.applied = last
 
     def _rebuild(self) -> None:
         with self.store.lectura():
-            self.engine = self.log.replay(self.inicial, self._candidatos()).engine
+            self.engine = self.log.replay(self.inicial, self._candidatos(self.log)).engine
             self.applied = self.store.last()[0]
 
     def _catch_up(self) -> None:
@@ -670,7 +709,7 @@ class Repositorio:
         trial = self.log.copy()
         trial.add(numero, entrada)
         trial.cache[numero] = entrada  # not in the store yet
-        replayed = trial.replay(self.inicial, self._candidatos())
+        replayed = trial.replay(self.inicial, self._candidatos(trial))
         motivo = replayed.rechazadas.get(numero)
         paso = replayed.pasos.get(numero)  # None for an annulment: a replay skips it
         if motivo is None and paso is not None:
@@ -703,7 +742,8 @@ class Repositorio:
     def en_instante(self, t: datetime) -> Engine:
         """The state as it was at ``t`` (read-only): the accepted inputs up to ``t``, replayed,
         with the clock advanced to ``t``."""
-        engine = self.log.copy(until=epoch(t)).replay(self.inicial, self._candidatos()).engine
+        log = self.log.copy(until=epoch(t))
+        engine = log.replay(self.inicial, self._candidatos(log)).engine
         engine.avanzar(max(epoch(t), engine.reloj), 0)
         return engine
 
