@@ -130,6 +130,10 @@ _POCAS = 100  # inputs with at most this many rows are undone by a copy of the s
 # Checkpoints kept in memory besides the one after the latest padrón: each is a copy of the
 # engine's columns (about 120 MB after ten cycles of 150,000 contractors), so only a few.
 _EN_MEMORIA = 4
+# Checkpoints of the latest cycle kept on disk besides the one after its padrón: each is about
+# 15 MB after ten cycles and grows about 1.3 MB per cycle, and the store may grow 25 MB per
+# cycle (issue 11, point 8), of which the inputs take about 19 MB.
+_EN_DISCO = 1
 
 
 class _Punto(NamedTuple):
@@ -292,15 +296,15 @@ def _desde(orden: Sequence[_Row], clave: tuple[int, int], efectivas: frozenset[i
     return k if k and frozenset(r.n for r in orden[:k]) == efectivas else None
 
 
-def _conservar(puntos: list[_Punto]) -> list[_Punto]:
-    """The checkpoints to keep in memory, by effective time: the one after the latest padrón,
-    and at most :data:`_EN_MEMORIA` others. Those before that padrón go first (oldest first);
+def _conservar(puntos: list[_Punto], cuantos: int = _EN_MEMORIA) -> list[_Punto]:
+    """The checkpoints to keep, by effective time: the one after the latest padrón, and at
+    most ``cuantos`` others. Those before that padrón go first (oldest first);
     then the one whose loss costs a later correction least: the fewest rows between it and the
     checkpoint before it (a correction it would have served replays those rows more)."""
     puntos = sorted(puntos, key=lambda p: p.clave)
     padron = next((p for p in reversed(puntos) if p.padron), None)
     otros = [p for p in puntos if p is not padron]
-    while len(otros) > _EN_MEMORIA:
+    while len(otros) > cuantos:
         otros.remove(min(otros, key=lambda p: (padron is None or p.clave > padron.clave,
                                                p.filas, p.clave)))
     return sorted([*otros, *([padron] if padron else [])], key=lambda p: p.clave)
@@ -413,8 +417,9 @@ class Repositorio:
         padron = next((p for p in reversed(self._puntos) if p.padron), None)
         if padron is None:
             return []
-        return [p for p in self._puntos if p.clave >= padron.clave and p.n != self.applied
-                and self.log.vale(p)]
+        ciclo = [p for p in self._puntos
+                 if p.clave >= padron.clave and p.n != self.applied and self.log.vale(p)]
+        return _conservar(ciclo, _EN_DISCO)
 
     def _anotar(self, numero: int, entrada: inp.Entrada) -> None:
         """Index an input just applied at the end of the log; after a large one (a padrón, a
@@ -439,13 +444,15 @@ class Repositorio:
             if _desde(orden, p.clave, p.efectivas) is not None:
                 yield p
         last = self.store.last()[0]
-        for snap in sorted(self.store.puntos(), key=lambda s: s.n, reverse=True):
-            if snap.n >= last or snap.resumen in self._descartadas \
-                    or any(p.n == snap.n for p in self._puntos):
+        for n in sorted(self.store.numeros_puntos(), reverse=True):
+            if n >= last or any(p.n == n for p in self._puntos):
                 continue  # the head's own snapshot is checked by opening
-            posicion = self.log.posicion(snap.n)
+            posicion = self.log.posicion(n)
             if posicion is None or _desde(orden, *posicion) is None:
                 continue  # of no use to this replay: not read
+            snap = self.store.punto(n)
+            if snap is None or snap.resumen in self._descartadas:
+                continue
             engine = None
             problema = _problema_punto(self.store, snap)
             if problema is None:

@@ -1,7 +1,8 @@
 """Corrections cost what follows them: a retroactive input or an annulment is replayed from the
-newest checkpoint before it (kept after each padrón and each large input, the one after the
-latest padrón also on disk), and the state it leaves is byte for byte the state a replay of the
-whole log gives."""
+newest checkpoint before it (kept after each padrón and each large input; on disk, the one after
+the latest padrón and the most useful other of that cycle), and the state it leaves is byte for
+byte the state a replay of the whole log gives; the contractors it reports changed are those
+whose displayed state differs, RFC by RFC."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from unittest import mock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from repse.core import api
 from repse.core import inputs as inp
-from repse.core.api import Repositorio, _Log, verificar
+from repse.core.api import Cambio, Repositorio, _conservar, _Log, _Punto, verificar
 from repse.core.instantanea import dump, load
 from repse.core.store import Store, resumen_instantanea
+from repse.core.vista import Vista, _cambios_por_rfc
 
 from .test_engine import acto, at, opiniones, padron
 from .test_replay_property import RFCS, entrada
@@ -74,13 +77,20 @@ def test_a_correction_leaves_the_state_a_whole_replay_gives(tmp_path_factory, st
             if kind == "anular":
                 when, numero = step
                 step = inp.Anulacion(at=when, actor="gt", entrada=numero, motivo="error")
+            antes = Vista(repo.engine.copia(), congelado=True)
             r = repo.registrar(step)
             if r.aceptada and (step.retroactivo or kind == "anular"):
                 assert dump(repo.engine) == completo(repo)
+                assert r.cambios == por_rfc(antes, repo)
         in_memory = dump(repo.engine)
         assert in_memory == completo(repo)
         repo.cerrar()
         assert dump(Repositorio(Store(db)).engine) == in_memory
+
+
+def por_rfc(antes: Vista, repo: Repositorio) -> list[Cambio]:
+    """The contractors whose displayed state differs, matched by RFC one by one."""
+    return [Cambio(*c) for c in _cambios_por_rfc(antes, Vista(repo.engine, congelado=True))]
 
 
 class Espia:
@@ -236,3 +246,63 @@ def test_a_snapshot_of_another_format_is_rewritten_when_the_store_is_closed(tmp_
     assert load(store.snapshot().datos) is not None
     store.close()
     assert dump(Repositorio.abrir(db).engine) == esperado
+
+
+def test_annulling_a_padron_reports_every_contractor_whose_displayed_state_changes(tmp_path):
+    repo = dos_ciclos(tmp_path / "c.db")
+    antes = Vista(repo.engine.copia(), congelado=True)
+    r = repo.registrar(inp.Anulacion(at=at("2026-07-30T09:00:00"), actor="stps", entrada=5,
+                                     motivo="padrón equivocado"))
+    # Without the 2026-2 padrón each contractor shows its 2026-1 procedure again: the one
+    # exhorted in 2026-1 is «exhortado», the others stay «al_corriente» (no change); the one
+    # exhorted in 2026-2 goes back to «al_corriente».
+    assert r.cambios == [Cambio("GODE561231GR8", "exhortado", "al_corriente"),
+                         Cambio("MAB9307148T4", "al_corriente", "exhortado")]
+    assert r.cambios == por_rfc(antes, repo)
+
+
+def test_a_correction_that_reorders_the_contractors_matches_them_by_rfc(tmp_path):
+    repo = Repositorio.crear(tmp_path / "c.db", simulacion=True)
+    for e in (padron("2026-01-26T09:00:00", "2026-1", RFCS[0], RFCS[1],
+                     fecha_registro="2025-06-01"),
+              padron("2026-07-27T09:00:00", "2026-2", RFCS[2], RFCS[0],
+                     fecha_registro="2025-06-01")):
+        assert repo.registrar(e).aceptada
+    antes = Vista(repo.engine.copia(), congelado=True)
+    # Without the 2026-1 padrón the contractors are first known in 2026-2's order, and the
+    # one only 2026-1 named is gone.
+    r = repo.registrar(inp.Anulacion(at=at("2026-07-28T09:00:00"), actor="stps", entrada=2,
+                                     motivo="padrón equivocado"))
+    assert r.cambios == [Cambio(RFCS[1], "en_consulta", None)]  # no round-1 list yet
+    assert r.cambios == por_rfc(antes, repo)
+
+
+def test_the_store_keeps_a_checkpoint_inside_the_latest_cycle_and_reads_only_the_one_needed(
+        tmp_path):
+    db = tmp_path / "c.db"
+    with mock.patch("repse.core.api._LARGE", 0):  # a checkpoint after every input with rows
+        dos_ciclos(db).cerrar()
+    store = Store(db)
+    # The 2026-2 padrón (5), its round-1 list (6) and the head (7); 2026-1's are dropped.
+    assert store.numeros_puntos() == [5, 6, 7]
+    store.close()
+    repo = Repositorio.abrir(db)
+    with mock.patch("repse.core.api.load", wraps=load) as leidas:
+        assert corregir(repo, manifestacion_tardia()) == 6  # after the list, before the exhorto
+    assert leidas.call_count == 1
+    assert not repo.avisos
+
+
+def punto(n: int, filas: int, *, padron: bool = False) -> _Punto:
+    return _Punto(n, (n, n), frozenset(range(n + 1)), None, padron, filas)  # type: ignore[arg-type]
+
+
+def test_memory_keeps_the_latest_padron_and_drops_the_checkpoint_whose_loss_costs_least():
+    antiguo, padron = punto(1, 9_000), punto(2, 150_000, padron=True)
+    lista, exhorto, ronda2, inicio = (punto(3, 18_000), punto(4, 18_000), punto(5, 9_000),
+                                      punto(6, 9_000))
+    todos = [antiguo, padron, lista, exhorto, ronda2, inicio]
+    # First what precedes the latest padrón; then the fewest rows since the one before.
+    assert _conservar(todos, 4) == [padron, lista, exhorto, ronda2, inicio]
+    assert _conservar(todos, 2) == [padron, lista, exhorto]
+    assert _conservar(todos, api._EN_DISCO) == [padron, exhorto]
