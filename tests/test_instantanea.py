@@ -1,5 +1,5 @@
 """The snapshot codec: a batch of history comes back exactly as it went, whichever way it is
-kept (a bitmap of ascending rows with one from/to state, or arrays)."""
+kept (its first row and the steps to the next, with one from/to state; or arrays)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from repse.core.motor import Lote
 
 
 @pytest.mark.parametrize(("idx", "desde", "hacia"), [
-    (list(range(0, 1_000, 3)), [2] * 334, [5] * 334),  # ascending, dense enough: a bitmap
-    ([7, 120_000], [2, 2], [5, 5]),  # ascending but sparse: arrays
+    ([3, 4, 5, 260, 515], [2] * 5, [5] * 5),  # ascending, steps below 256
+    (list(range(0, 1_000, 3)), [2] * 334, [5] * 334),
+    ([7, 120_000], [2, 2], [5, 5]),  # ascending but far apart: arrays
     ([4, 2, 9], [1, 1, 1], [3, 3, 3]),  # not ascending: arrays
     ([1, 2, 3], [1, 2, 1], [3, 3, 4]),  # several states
     ([8], [0], [1]),
