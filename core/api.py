@@ -23,11 +23,11 @@ from . import inputs as inp
 from .calendars import Calendarios, calendarios
 from .cycle import fecha_corta
 from .errors import Aviso, Rechazo
-from .instantanea import dump, load
+from .instantanea import base_de, dump, dump_relativo, load
 from .motor import Desenlace, Engine, EntradaRechazada, epoch, instant
 from .plazos import MX
 from .store import INSTITUCIONES as INSTITUCIONES  # the groups a login may belong to
-from .store import Asiento, Instantanea, Store, StoreError, abrir_almacen
+from .store import Asiento, Instantanea, Store, StoreError, abrir_almacen, resumen_instantanea
 from .store import es_servidor as es_servidor  # a server's URL or keywords, not a file
 from .vista import Ancla, EstadoJSON, Vista
 
@@ -359,6 +359,9 @@ class Repositorio:
         self._vista: Vista | None = None  # the last one handed out (its search index is reused)
         self.avisos: list[str] = []  # what opening found and mended (a discarded snapshot)
         self._guardadas: set[tuple[int, str]] = set()  # snapshots known good on disk
+        # The head's snapshot on disk (its summary) and its state, which the checkpoints on
+        # disk are kept against (instantanea.dump_relativo); the engine mutates a copy of it.
+        self._base: tuple[str, Engine] | None = None
         self._puntos: list[_Punto] = []  # checkpoints in memory (see :meth:`_anotar`)
         self._descartadas: set[str] = set()  # checkpoints on disk found bad (their resumen)
         self.ajenas: list[Nueva] = []  # other processes' inputs caught up with, not yet told
@@ -400,13 +403,20 @@ class Repositorio:
             cabeza = self.store.hash_de(self.applied)
             puntos = [(p, self.store.hash_de(p.n)) for p in self._puntos_en_disco()]
         conservar = (self.applied, *(p.n for p, _ in puntos))
+        if (self.applied, cabeza) not in self._guardadas:
+            datos = dump(self.engine)
+            self.store.save_snapshot(self.applied, cabeza, datos, conservar)
+            # A new head: every checkpoint is written again, against it.
+            self._guardadas = {(self.applied, cabeza)}
+            self._base = (resumen_instantanea(cabeza, datos), self.engine)
         for p, cabeza_punto in puntos:
             if (p.n, cabeza_punto) not in self._guardadas:
-                self.store.save_snapshot(p.n, cabeza_punto, dump(p.engine), conservar)
+                relativo = None
+                if self._base is not None and self._base[1] is self.engine:
+                    relativo = dump_relativo(p.engine, self.engine, self._base[0])
+                self.store.save_snapshot(p.n, cabeza_punto, relativo or dump(p.engine),
+                                         conservar)
                 self._guardadas.add((p.n, cabeza_punto))
-        if (self.applied, cabeza) not in self._guardadas:
-            self.store.save_snapshot(self.applied, cabeza, dump(self.engine), conservar)
-            self._guardadas.add((self.applied, cabeza))
 
     def _puntos_en_disco(self) -> list[_Punto]:
         """The checkpoints worth keeping on disk: those from the latest padrón on, if the log
@@ -457,9 +467,9 @@ class Repositorio:
             problema = _problema_punto(self.store, snap)
             if problema is None:
                 try:
-                    engine = load(snap.datos)
+                    engine = load(snap.datos, self._base)
                 except (msgspec.DecodeError, msgspec.ValidationError, ValueError, KeyError,
-                        TypeError) as exc:
+                        TypeError, IndexError) as exc:
                     problema = f"no se puede leer ({type(exc).__name__})"
             if problema:
                 self.avisos.append(
@@ -473,6 +483,13 @@ class Repositorio:
             self._guardadas.add((snap.n, snap.cabeza))
             self._puntos = _conservar([*self._puntos, punto])
             yield punto
+
+    def _propio(self) -> Engine:
+        """The engine, to be changed in place: a copy of it first while it is the state the
+        checkpoints on disk are kept against (which must stay as it was)."""
+        if self._base is not None and self._base[1] is self.engine:
+            self.engine = self.engine.copia()
+        return self.engine
 
     def _load(self, n: int) -> inp.Entrada:
         return inp.decode(self.store.cuerpo(n), n)
@@ -497,6 +514,7 @@ class Repositorio:
                     if engine is not None:  # None: a snapshot of another format, replayed
                         self.engine, self.applied = engine, last
                         self._guardadas.add((last, cabeza))
+                        self._base = (snap.resumen, engine)
                         return
             if problema:
                 self.avisos.append(
@@ -532,7 +550,7 @@ class Repositorio:
             self.log.add(row.n, entrada)
             rebuild = rebuild or entrada.retroactivo or isinstance(entrada, inp.Anulacion)
             if not rebuild:
-                _aplicar_aceptada(self.engine, entrada, row.n)
+                _aplicar_aceptada(self._propio(), entrada, row.n)
         if rebuild:
             self._rebuild()
         self.applied = new[-1].n
@@ -576,10 +594,14 @@ class Repositorio:
                 # renewal) are often all refused: the state is copied before them (a copy
                 # costs milliseconds, a rebuild replays the whole log). A file is rarely all
                 # refused: then the state is rebuilt without it.
-                respaldo = self.engine.copia() if _size(entrada) <= _POCAS and not isinstance(
-                    entrada, (inp.Reloj, inp.CalendarioVigente)) else None
+                respaldo = None
+                if _size(entrada) <= _POCAS and not isinstance(
+                        entrada, (inp.Reloj, inp.CalendarioVigente)):
+                    # The state checkpoints are kept against is never changed: it is its own.
+                    base = self._base is not None and self._base[1] is self.engine
+                    respaldo = self.engine if base else self.engine.copia()
                 try:
-                    result = self.engine.aplicar(entrada, numero)
+                    result = self._propio().aplicar(entrada, numero)
                 except EntradaRechazada as exc:
                     motivo = str(exc)
                 except BaseException:
@@ -977,7 +999,15 @@ def verificar(path: str | Path, anclas: Sequence[Ancla] = ()) -> Verificacion:
             for s in comparar:
                 prefijo = _Log([r for r in repo.log.rows if r.n <= s.n], repo.log.cache,
                                repo.log.loader)
-                if dump(prefijo.replay(repo.inicial).engine) != s.datos:
+                esperado = dump(prefijo.replay(repo.inicial).engine)
+                base = base_de(s.datos)
+                if base is not None:  # kept against the head's snapshot: rebuilt from it
+                    if repo._base is None or repo._base[0] != base:
+                        continue  # against another one: never read, so never believed
+                    estado = load(s.datos, repo._base)
+                    if estado is not None and dump(estado) == esperado:
+                        continue
+                if esperado != s.datos:
                     nombre = ("del estado" if s.n == entradas
                               else f"intermedia de la entrada {s.n}")
                     instantanea.append(f"la instantánea {nombre} no coincide con el estado que "

@@ -146,12 +146,108 @@ def dump(engine: Engine) -> bytes:
     return zlib.compress(msgspec.msgpack.encode(state), 1)
 
 
-def load(data: bytes) -> Engine | None:
-    """The engine a snapshot holds; None for a snapshot written in another format."""
+class _Diferencia(msgspec.Struct, array_like=True):
+    """The rows of a column where a state differs from its base, and its values there."""
+
+    idx: bytes  # int32
+    valores: bytes
+
+
+class _CicloR(msgspec.Struct, array_like=True):
+    columnas: dict[str, _Diferencia]
+    posicion_de: _Diferencia
+    padron_recibido_en: int
+    actualizaciones_diarias: list[int]
+    d0: int
+    fechas_consulta: list[CambioFechaConsulta]
+
+
+class _RelativaS(msgspec.Struct, array_like=True):
+    """A state kept as what differs from a base state (the snapshot of the log head, whose
+    ``resumen`` it names) with the same contractors and cycles: a checkpoint of the latest
+    cycle is then a few MB that a copy of the head's state turns back into the whole, instead
+    of a whole snapshot to decode."""
+
+    formato: int
+    base: str
+    datos: DatosCalendario
+    politicas: Politicas
+    reloj: int
+    arrays: dict[str, _Diferencia]
+    ciclos: dict[str, _CicloR]
+    lotes: int  # the first this many of the base's batches
+    notas: list[tuple[int, int, str, int, str]]
+    rechazos: list[Rechazo]
+    transiciones: int
+
+
+def _diferencia(v: np.ndarray, base: np.ndarray) -> _Diferencia | None:
+    if v.dtype != base.dtype or v.shape != base.shape:
+        return None
+    idx = np.flatnonzero(v != base)
+    return _Diferencia(idx.astype(np.int32).tobytes(), v[idx].tobytes())
+
+
+def _aplicar(v: np.ndarray, d: _Diferencia) -> None:
+    v[np.frombuffer(d.idx, dtype=np.int32)] = np.frombuffer(d.valores, dtype=v.dtype)
+
+
+def dump_relativo(engine: Engine, base: Engine, resumen: str) -> bytes | None:
+    """``engine`` as what differs from ``base`` (the state of the snapshot whose summary is
+    ``resumen``); None when they do not share their contractors, cycles and batches of
+    history, or ``engine`` applied a batch ``base`` does not have: then only :func:`dump`
+    keeps it."""
+    if list(engine.ciclos) != list(base.ciclos) or len(engine.lotes) > len(base.lotes) \
+            or any(a is not b for a, b in zip(engine.lotes, base.lotes, strict=False)):
+        return None
+    if any(getattr(engine, n) != getattr(base, n)
+           for n in ("rfcs", "razon_social", "folio", "correo", "domicilio")):
+        return None
+    arrays = {n: _diferencia(getattr(engine, n), getattr(base, n)) for n in COLUMNAS_REGISTRO}
+    ciclos: dict[str, _CicloR] = {}
+    for nombre, c in engine.ciclos.items():
+        b = base.ciclos[nombre]
+        columnas = {n: _diferencia(getattr(c, n), getattr(b, n)) for n in c.columnas()}
+        posicion = _diferencia(c.posicion_de, b.posicion_de)
+        if posicion is None or None in columnas.values():
+            return None
+        ciclos[nombre] = _CicloR(columnas, posicion, c.padron_recibido_en,  # type: ignore[arg-type]
+                                 list(c.actualizaciones_diarias), c.d0, list(c.fechas_consulta))
+    if None in arrays.values():
+        return None
+    state = _RelativaS(
+        FORMATO, resumen, engine.cal.datos, engine.cal.politicas, engine.reloj,
+        arrays, ciclos, len(engine.lotes),  # type: ignore[arg-type]
+        [(n.entrada, n.at, n.ciclo, n.idx, n.texto) for n in engine.notas], engine.rechazos,
+        engine.transiciones)
+    return zlib.compress(msgspec.msgpack.encode(state), 1)
+
+
+def base_de(data: bytes) -> str | None:
+    """The summary of the snapshot a relative one is kept against; None for a whole one (or
+    one that cannot be read: :func:`load` says which)."""
+    s = _relativa(data)
+    return None if s is None else s.base
+
+
+def _relativa(data: bytes) -> _RelativaS | None:
+    try:
+        s = msgspec.msgpack.decode(zlib.decompress(data), type=_RelativaS)
+    except (zlib.error, msgspec.DecodeError, msgspec.ValidationError):
+        return None
+    return s if s.formato == FORMATO else None
+
+
+def load(data: bytes, base: tuple[str, Engine] | None = None) -> Engine | None:
+    """The engine a snapshot holds; None for a snapshot written in another format, or kept
+    against a base other than ``base`` (the summary of the head's snapshot and its state)."""
     try:
         s = msgspec.msgpack.decode(zlib.decompress(data), type=_EngineS)
     except (zlib.error, msgspec.DecodeError, msgspec.ValidationError):
-        return None
+        r = _relativa(data)
+        if r is None or base is None or r.base != base[0]:
+            return None
+        return _de_relativa(r, base[1])
     if s.formato != FORMATO:
         return None
     engine = Engine(Calendarios(s.datos, s.politicas))
@@ -175,4 +271,30 @@ def load(data: bytes) -> Engine | None:
     engine.notas = [Nota(*n) for n in s.notas]
     engine.rechazos = s.rechazos
     engine.transiciones = s.transiciones
+    return engine
+
+
+def _de_relativa(r: _RelativaS, base: Engine) -> Engine | None:
+    engine = base.copia()
+    if (r.datos, r.politicas) != (base.cal.datos, base.cal.politicas):
+        engine.cal = Calendarios(r.datos, r.politicas)
+    if list(r.ciclos) != list(engine.ciclos) or r.lotes > len(engine.lotes) \
+            or set(r.arrays) != set(COLUMNAS_REGISTRO):
+        return None
+    engine.reloj, engine.transiciones = r.reloj, r.transiciones
+    for name, d in r.arrays.items():
+        _aplicar(getattr(engine, name), d)
+    for nombre, cr in r.ciclos.items():
+        c = engine.ciclos[nombre]
+        if set(cr.columnas) != set(c.columnas()):
+            return None
+        for name, d in cr.columnas.items():
+            _aplicar(getattr(c, name), d)
+        _aplicar(c.posicion_de, cr.posicion_de)
+        c.padron_recibido_en, c.actualizaciones_diarias = (cr.padron_recibido_en,
+                                                           cr.actualizaciones_diarias)
+        c.d0, c.fechas_consulta = cr.d0, cr.fechas_consulta
+    engine.lotes = engine.lotes[:r.lotes]
+    engine.notas = [Nota(*n) for n in r.notas]
+    engine.rechazos = r.rechazos
     return engine

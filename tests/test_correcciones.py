@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from repse.core import api
 from repse.core import inputs as inp
 from repse.core.api import Cambio, Repositorio, _conservar, _Log, _Punto, verificar
-from repse.core.instantanea import dump, load
+from repse.core.instantanea import base_de, dump, dump_relativo, load
 from repse.core.store import Store, resumen_instantanea
 from repse.core.vista import Vista, _cambios_por_rfc
 
@@ -306,3 +306,50 @@ def test_memory_keeps_the_latest_padron_and_drops_the_checkpoint_whose_loss_cost
     assert _conservar(todos, 4) == [padron, lista, exhorto, ronda2, inicio]
     assert _conservar(todos, 2) == [padron, lista, exhorto]
     assert _conservar(todos, api._EN_DISCO) == [padron, exhorto]
+
+
+def test_a_checkpoint_kept_against_the_head_comes_back_exactly_and_only_against_it(tmp_path):
+    repo = dos_ciclos(tmp_path / "c.db")
+    padron_2026_2 = next(p for p in repo._puntos if p.n == 5).engine
+    relativo = dump_relativo(padron_2026_2, repo.engine, "resumen de la cabeza")
+    assert relativo is not None and len(relativo) < len(dump(padron_2026_2))
+    assert dump(load(relativo, ("resumen de la cabeza", repo.engine))) == dump(padron_2026_2)
+    assert load(relativo, ("otra cabeza", repo.engine)) is None
+    assert load(relativo) is None
+    # The 2026-1 padrón's state has fewer cycles than the head's: only whole.
+    padron_2026_1 = next(p for p in repo._puntos if p.n == 2).engine
+    assert dump_relativo(padron_2026_1, repo.engine, "resumen de la cabeza") is None
+
+
+def test_the_checkpoint_on_disk_is_kept_against_the_heads_snapshot(tmp_path):
+    db = tmp_path / "c.db"
+    dos_ciclos(db).cerrar()
+    store = Store(db)
+    assert base_de(store.punto(5).datos) == store.punto(7).resumen
+    store.close()
+    repo = Repositorio.abrir(db)
+    repo.avanzar(at("2026-07-30T09:00:00"))  # the head moves on: its old state still serves
+    assert corregir(repo, manifestacion_tardia()) == 5
+    assert not repo.avisos
+    repo.cerrar()  # a new head: the checkpoint is written again, against it
+    store = Store(db)
+    assert base_de(store.punto(5).datos) == store.snapshot().resumen
+    store.close()
+    assert verificar(db).problemas == []
+
+
+def test_verificar_rebuilds_a_checkpoint_kept_against_the_head_and_compares_it(tmp_path):
+    db = tmp_path / "c.db"
+    repo = dos_ciclos(db)
+    repo.cerrar()
+    store = Store(db)
+    cabeza = store.punto(7)
+    # The head's own state, claimed as input 5's: it differs from it in nothing.
+    falsa = dump_relativo(repo.engine, repo.engine, cabeza.resumen)
+    hash_5 = store.punto(5).cabeza
+    store.db.execute("UPDATE instantanea SET datos = ?, resumen = ? WHERE n = 5",
+                     (falsa, resumen_instantanea(hash_5, falsa)))
+    store.close()
+    assert verificar(db).instantanea == [
+        "la instantánea intermedia de la entrada 5 no coincide con el estado que resulta del "
+        "registro de entradas: fue alterada"]
