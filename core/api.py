@@ -146,9 +146,17 @@ class _Punto(NamedTuple):
     n: int
     clave: tuple[int, int]
     efectivas: frozenset[int]
-    engine: Engine
+    engine: Engine | None  # None: rebuilt by ``cargar`` each time (kept on disk, small)
     padron: bool = False  # taken right after a padrón
     filas: int = 0  # rows of the input it follows: what replaying from the one before costs more
+    cargar: Callable[[], Engine] | None = None
+
+    def estado(self) -> Engine:
+        """Its state, for a replay to change: a copy, or a state rebuilt from disk."""
+        if self.engine is not None:
+            return self.engine.copia()
+        assert self.cargar is not None
+        return self.cargar()
 
 
 def _clave(row: _Row) -> tuple[int, int]:
@@ -263,7 +271,7 @@ class _Log:
         for p in puntos:
             k = _desde(orden, p.clave, p.efectivas)
             if k is not None:
-                engine, desde, usado = p.engine.copia(), k, p.n
+                engine, desde, usado = p.estado(), k, p.n
                 break
         out = _Repeticion(engine, {}, {}, usado)
         for row in orden[desde:]:
@@ -308,6 +316,20 @@ def _conservar(puntos: list[_Punto], cuantos: int = _EN_MEMORIA) -> list[_Punto]
         otros.remove(min(otros, key=lambda p: (padron is None or p.clave > padron.clave,
                                                p.filas, p.clave)))
     return sorted([*otros, *([padron] if padron else [])], key=lambda p: p.clave)
+
+
+def _cargador(datos: bytes, base: tuple[str, Engine] | None, leido: Engine
+              ) -> Callable[[], Engine]:
+    """Rebuild a checkpoint kept against ``base`` from ``datos``; ``leido``, the state already
+    rebuilt once, serves the first call."""
+    primero = [leido]
+
+    def cargar() -> Engine:
+        engine = primero.pop() if primero else load(datos, base)
+        assert engine is not None  # it was read once from the same bytes and base
+        return engine
+
+    return cargar
 
 
 def _aplicar_aceptada(engine: Engine, entrada: inp.Entrada, n: int) -> Desenlace | str:
@@ -411,10 +433,11 @@ class Repositorio:
             self._base = (resumen_instantanea(cabeza, datos), self.engine)
         for p, cabeza_punto in puntos:
             if (p.n, cabeza_punto) not in self._guardadas:
+                estado = p.engine if p.engine is not None else p.estado()
                 relativo = None
                 if self._base is not None and self._base[1] is self.engine:
-                    relativo = dump_relativo(p.engine, self.engine, self._base[0])
-                self.store.save_snapshot(p.n, cabeza_punto, relativo or dump(p.engine),
+                    relativo = dump_relativo(estado, self.engine, self._base[0])
+                self.store.save_snapshot(p.n, cabeza_punto, relativo or dump(estado),
                                          conservar)
                 self._guardadas.add((p.n, cabeza_punto))
 
@@ -480,6 +503,11 @@ class Repositorio:
                 continue
             tipo = next((r.tipo for r in self.log.rows if r.n == snap.n), None)
             punto = _Punto(snap.n, *posicion, engine, tipo == "padron")
+            if base_de(snap.datos) is not None:
+                # Kept against the head's state: rebuilt from it (a copy) whenever needed
+                # rather than kept whole in memory; this first time, the state just read.
+                punto = punto._replace(engine=None, cargar=_cargador(snap.datos, self._base,
+                                                                      engine))
             self._guardadas.add((snap.n, snap.cabeza))
             self._puntos = _conservar([*self._puntos, punto])
             yield punto

@@ -41,7 +41,7 @@ def resolve(index: dict[str, int], entrada: inp.Entrada, result: EnCurso, numero
     ids = np.array([get(r, -1) for r in rfcs], dtype=np.int64)
     if len(ids) and ids.min() >= 0 and ids.max() < len(pos):
         found = pos[ids]
-        if found.min() >= 0 and len(np.unique(found)) == len(found):
+        if found.min() >= 0 and (len(found) == 1 or np.diff(np.sort(found)).min() > 0):
             return found.astype(np.int32), list(range(len(rfcs)))
     archivo = entrada.archivo
     positions: list[int] = []
