@@ -999,7 +999,8 @@ def verificar(path: str | Path, anclas: Sequence[Ancla] = ()) -> Verificacion:
     edited row cannot stop the check), each anchor printed on paper (the log must still hold
     that input with that hash: a chain recomputed after truncating or rewriting its tail is
     intact, but not the one the paper saw), then its snapshot and its checkpoints against a
-    replay of the log (prefix) each names."""
+    replay of the log (prefix) each names. A checkpoint kept against the head's snapshot is
+    rebuilt from it first; one kept against another snapshot is never read, so not compared."""
     store = abrir_almacen(path)
     try:
         entradas, cabeza = store.last()

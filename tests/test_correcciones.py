@@ -1,8 +1,8 @@
 """Corrections cost what follows them: a retroactive input or an annulment is replayed from the
 newest checkpoint before it (kept after each padrón and each large input; on disk, the one after
-the latest padrón and the most useful other of that cycle), and the state it leaves is byte for
-byte the state a replay of the whole log gives; the contractors it reports changed are those
-whose displayed state differs, RFC by RFC."""
+the latest padrón and the most useful other of that cycle, each as what differs from the head's
+snapshot), and the state it leaves is byte for byte the state a replay of the whole log gives;
+the contractors it reports changed are those whose displayed state differs, RFC by RFC."""
 
 from __future__ import annotations
 
