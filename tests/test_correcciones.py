@@ -6,6 +6,7 @@ the contractors it reports changed are those whose displayed state differs, RFC 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from unittest import mock
 
@@ -224,15 +225,23 @@ def test_verificar_compares_each_checkpoint_with_a_replay_of_the_prefix_it_names
     db = tmp_path / "c.db"
     dos_ciclos(db).cerrar()
     assert verificar(db).problemas == []
+    # The head's whole state, not input 5's.
+    assert falsificar_5(db, lambda store: store.punto(7).datos) == ALTERADA
+
+
+ALTERADA = ["la instantánea intermedia de la entrada 5 no coincide con el estado que resulta "
+            "del registro de entradas: fue alterada"]
+
+
+def falsificar_5(db, datos: Callable[[Store], bytes]) -> list[str]:
+    """Put ``datos`` in place of the checkpoint of input 5, with the summary that matches them
+    (a forger can compute it), and say what verificar finds in the snapshots."""
     store = Store(db)
-    cabeza = next(s for s in store.puntos() if s.n == 5).cabeza
-    ajeno = next(s for s in store.puntos() if s.n == 7).datos  # the head's state, not input 5's
+    falsa = datos(store)
     store.db.execute("UPDATE instantanea SET datos = ?, resumen = ? WHERE n = 5",
-                     (ajeno, resumen_instantanea(cabeza, ajeno)))
+                     (falsa, resumen_instantanea(store.punto(5).cabeza, falsa)))
     store.close()
-    assert verificar(db).instantanea == [
-        "la instantánea intermedia de la entrada 5 no coincide con el estado que resulta del "
-        "registro de entradas: fue alterada"]
+    return verificar(db).instantanea
 
 
 def test_a_snapshot_of_another_format_is_rewritten_when_the_store_is_closed(tmp_path):
@@ -342,14 +351,6 @@ def test_verificar_rebuilds_a_checkpoint_kept_against_the_head_and_compares_it(t
     db = tmp_path / "c.db"
     repo = dos_ciclos(db)
     repo.cerrar()
-    store = Store(db)
-    cabeza = store.punto(7)
     # The head's own state, claimed as input 5's: it differs from it in nothing.
-    falsa = dump_relativo(repo.engine, repo.engine, cabeza.resumen)
-    hash_5 = store.punto(5).cabeza
-    store.db.execute("UPDATE instantanea SET datos = ?, resumen = ? WHERE n = 5",
-                     (falsa, resumen_instantanea(hash_5, falsa)))
-    store.close()
-    assert verificar(db).instantanea == [
-        "la instantánea intermedia de la entrada 5 no coincide con el estado que resulta del "
-        "registro de entradas: fue alterada"]
+    assert falsificar_5(db, lambda store: dump_relativo(repo.engine, repo.engine,
+                                                        store.punto(7).resumen)) == ALTERADA
