@@ -130,10 +130,6 @@ _POCAS = 100  # inputs with at most this many rows are undone by a copy of the s
 # Checkpoints kept in memory besides the one after the latest padrón: each is a copy of the
 # engine's columns (about 120 MB after ten cycles of 150,000 contractors), so only a few.
 _EN_MEMORIA = 4
-# Checkpoints of the latest cycle kept on disk besides the one after its padrón: each is about
-# 15 MB after ten cycles and grows about 1.3 MB per cycle, and the store may grow 25 MB per
-# cycle (issue 11, point 8), of which the inputs take about 19 MB.
-_EN_DISCO = 1
 
 
 class _Punto(NamedTuple):
@@ -304,15 +300,15 @@ def _desde(orden: Sequence[_Row], clave: tuple[int, int], efectivas: frozenset[i
     return k if k and frozenset(r.n for r in orden[:k]) == efectivas else None
 
 
-def _conservar(puntos: list[_Punto], cuantos: int = _EN_MEMORIA) -> list[_Punto]:
-    """The checkpoints to keep, by effective time: the one after the latest padrón, and at
-    most ``cuantos`` others. Those before that padrón go first (oldest first);
+def _conservar(puntos: list[_Punto]) -> list[_Punto]:
+    """The checkpoints to keep in memory, by effective time: the one after the latest padrón,
+    and at most :data:`_EN_MEMORIA` others. Those before that padrón go first (oldest first);
     then the one whose loss costs a later correction least: the fewest rows between it and the
     checkpoint before it (a correction it would have served replays those rows more)."""
     puntos = sorted(puntos, key=lambda p: p.clave)
     padron = next((p for p in reversed(puntos) if p.padron), None)
     otros = [p for p in puntos if p is not padron]
-    while len(otros) > cuantos:
+    while len(otros) > _EN_MEMORIA:
         otros.remove(min(otros, key=lambda p: (padron is None or p.clave > padron.clave,
                                                p.filas, p.clave)))
     return sorted([*otros, *([padron] if padron else [])], key=lambda p: p.clave)
@@ -415,31 +411,42 @@ class Repositorio:
     def guardar_instantanea(self) -> None:
         """Save the state as the snapshot of the exact log head it reflects (number and hash),
         unless this process read or saved that very snapshot; beside it, on a store that keeps
-        several, the checkpoints of the latest cycle (from its padrón on), so that a
-        correction in that cycle made by another process (each ``repse registrar`` is one)
-        replays from the nearest. A snapshot on disk that could not be used (another format) is
-        rewritten; every other one is dropped."""
+        several, the checkpoints of the latest cycle in memory (from its padrón on), each as
+        what differs from the head's snapshot, so that a correction in that cycle made by
+        another process (each ``repse registrar`` is one) replays from the nearest. One that
+        cannot be kept so (another cycle's contractors) is kept whole only if it is the
+        padrón's: the store grows by the inputs, not by whole states. A snapshot on disk that
+        could not be used (another format) is rewritten; every other one is dropped."""
         if not self.applied:
             return
         with self.store.lectura():
             cabeza = self.store.hash_de(self.applied)
             puntos = [(p, self.store.hash_de(p.n)) for p in self._puntos_en_disco()]
-        conservar = (self.applied, *(p.n for p, _ in puntos))
-        if (self.applied, cabeza) not in self._guardadas:
+        nueva = (self.applied, cabeza) not in self._guardadas
+        if nueva:  # every checkpoint is written again, against the new head
             datos = dump(self.engine)
-            self.store.save_snapshot(self.applied, cabeza, datos, conservar)
-            # A new head: every checkpoint is written again, against it.
-            self._guardadas = {(self.applied, cabeza)}
-            self._base = (resumen_instantanea(cabeza, datos), self.engine)
+            base: tuple[str, Engine] | None = (resumen_instantanea(cabeza, datos), self.engine)
+            guardadas: set[tuple[int, str]] = set()
+        else:
+            base = self._base if self._base is not None and self._base[1] is self.engine \
+                else None
+            guardadas = self._guardadas
+        escribir: dict[int, tuple[str, bytes]] = {}
+        conservar = [self.applied]
         for p, cabeza_punto in puntos:
-            if (p.n, cabeza_punto) not in self._guardadas:
+            if (p.n, cabeza_punto) not in guardadas:
                 estado = p.engine if p.engine is not None else p.estado()
-                relativo = None
-                if self._base is not None and self._base[1] is self.engine:
-                    relativo = dump_relativo(estado, self.engine, self._base[0])
-                self.store.save_snapshot(p.n, cabeza_punto, relativo or dump(estado),
-                                         conservar)
-                self._guardadas.add((p.n, cabeza_punto))
+                datos_p = None if base is None else dump_relativo(estado, base[1], base[0])
+                if datos_p is None and not p.padron:
+                    continue
+                escribir[p.n] = (cabeza_punto, datos_p or dump(estado))
+            conservar.append(p.n)
+        if nueva:
+            self.store.save_snapshot(self.applied, cabeza, datos, conservar)
+            self._guardadas, self._base = {(self.applied, cabeza)}, base
+        for n, (cabeza_punto, datos_p) in escribir.items():
+            self.store.save_snapshot(n, cabeza_punto, datos_p, conservar)
+            self._guardadas.add((n, cabeza_punto))
 
     def _puntos_en_disco(self) -> list[_Punto]:
         """The checkpoints worth keeping on disk: those from the latest padrón on, if the log
@@ -450,9 +457,8 @@ class Repositorio:
         padron = next((p for p in reversed(self._puntos) if p.padron), None)
         if padron is None:
             return []
-        ciclo = [p for p in self._puntos
-                 if p.clave >= padron.clave and p.n != self.applied and self.log.vale(p)]
-        return _conservar(ciclo, _EN_DISCO)
+        return [p for p in self._puntos
+                if p.clave >= padron.clave and p.n != self.applied and self.log.vale(p)]
 
     def _anotar(self, numero: int, entrada: inp.Entrada) -> None:
         """Index an input just applied at the end of the log; after a large one (a padrón, a

@@ -1,8 +1,8 @@
 """Corrections cost what follows them: a retroactive input or an annulment is replayed from the
-newest checkpoint before it (kept after each padrón and each large input; on disk, the one after
-the latest padrón and the most useful other of that cycle, each as what differs from the head's
-snapshot), and the state it leaves is byte for byte the state a replay of the whole log gives;
-the contractors it reports changed are those whose displayed state differs, RFC by RFC."""
+newest checkpoint before it (kept after each padrón and each large input; on disk, those of the
+latest cycle, each as what differs from the head's snapshot), and the state it leaves is byte
+for byte the state a replay of the whole log gives; the contractors it reports changed are those
+whose displayed state differs, RFC by RFC."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from unittest import mock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from repse.core import api
 from repse.core import inputs as inp
 from repse.core.api import Cambio, Repositorio, _conservar, _Log, _Punto, verificar
 from repse.core.instantanea import base_de, dump, dump_relativo, load
@@ -312,9 +311,11 @@ def test_memory_keeps_the_latest_padron_and_drops_the_checkpoint_whose_loss_cost
                                       punto(6, 9_000))
     todos = [antiguo, padron, lista, exhorto, ronda2, inicio]
     # First what precedes the latest padrón; then the fewest rows since the one before.
-    assert _conservar(todos, 4) == [padron, lista, exhorto, ronda2, inicio]
-    assert _conservar(todos, 2) == [padron, lista, exhorto]
-    assert _conservar(todos, api._EN_DISCO) == [padron, exhorto]
+    assert _conservar(todos) == [padron, lista, exhorto, ronda2, inicio]
+    with mock.patch("repse.core.api._EN_MEMORIA", 2):
+        assert _conservar(todos) == [padron, lista, exhorto]
+    with mock.patch("repse.core.api._EN_MEMORIA", 1):
+        assert _conservar(todos) == [padron, exhorto]
 
 
 def test_a_checkpoint_kept_against_the_head_comes_back_exactly_and_only_against_it(tmp_path):
