@@ -416,5 +416,12 @@ class AlmacenPG(Store):
         snap = self.snapshot()
         return [] if snap is None else [snap]
 
+    def numeros_puntos(self) -> list[int]:
+        return [s.n for s in self.puntos()]
+
+    def punto(self, n: int) -> Instantanea | None:
+        snap = self.snapshot()
+        return snap if snap is not None and snap.n == n else None
+
     def discard_snapshot(self) -> None:
         self.db.execute("DELETE FROM instantanea WHERE usuario = session_user")

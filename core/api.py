@@ -23,11 +23,11 @@ from . import inputs as inp
 from .calendars import Calendarios, calendarios
 from .cycle import fecha_corta
 from .errors import Aviso, Rechazo
-from .instantanea import dump, load
+from .instantanea import base_de, dump, dump_relativo, load
 from .motor import Desenlace, Engine, EntradaRechazada, epoch, instant
 from .plazos import MX
 from .store import INSTITUCIONES as INSTITUCIONES  # the groups a login may belong to
-from .store import Asiento, Instantanea, Store, StoreError, abrir_almacen
+from .store import Asiento, Instantanea, Store, StoreError, abrir_almacen, resumen_instantanea
 from .store import es_servidor as es_servidor  # a server's URL or keywords, not a file
 from .vista import Ancla, EstadoJSON, Vista
 
@@ -128,7 +128,7 @@ _cabecera = msgspec.json.Decoder(_Cabecera)
 _LARGE = 5_000  # inputs with more rows than this are decoded from the store when replayed
 _POCAS = 100  # inputs with at most this many rows are undone by a copy of the state if refused
 # Checkpoints kept in memory besides the one after the latest padrón: each is a copy of the
-# engine's columns (tens of MB at 150,000 contractors), so only the newest few.
+# engine's columns (about 120 MB after ten cycles of 150,000 contractors), so only a few.
 _EN_MEMORIA = 4
 
 
@@ -142,8 +142,17 @@ class _Punto(NamedTuple):
     n: int
     clave: tuple[int, int]
     efectivas: frozenset[int]
-    engine: Engine
-    padron: bool = False  # taken right after a padrón: the one kept on disk
+    engine: Engine | None  # None: rebuilt by ``cargar`` each time (kept on disk, small)
+    padron: bool = False  # taken right after a padrón
+    filas: int = 0  # rows of the input it follows: what replaying from the one before costs more
+    cargar: Callable[[], Engine] | None = None
+
+    def estado(self) -> Engine:
+        """Its state, for a replay to change: a copy, or a state rebuilt from disk."""
+        if self.engine is not None:
+            return self.engine.copia()
+        assert self.cargar is not None
+        return self.cargar()
 
 
 def _clave(row: _Row) -> tuple[int, int]:
@@ -235,13 +244,18 @@ class _Log:
         skip = log.annulled()
         return sorted((r for r in log.rows if r.n not in skip and r.anula is None), key=_clave)
 
-    def punto(self, n: int, engine: Engine, *, padron: bool = False) -> _Punto | None:
+    def punto(self, n: int, engine: Engine, *, padron: bool = False, filas: int = 0
+              ) -> _Punto | None:
         """``engine``, the state of the prefix up to input ``n``, as a checkpoint (None for
         an empty prefix: the initial state needs none)."""
-        filas = self.efectivas(n)
-        if not filas:
-            return None
-        return _Punto(n, _clave(filas[-1]), frozenset(r.n for r in filas), engine, padron)
+        posicion = self.posicion(n)
+        return None if posicion is None else _Punto(n, *posicion, engine, padron, filas)
+
+    def posicion(self, n: int) -> tuple[tuple[int, int], frozenset[int]] | None:
+        """Where the state of the log prefix up to input ``n`` stands: the key of the last
+        input it applies and the inputs it applies (None: none)."""
+        orden = self.efectivas(n)
+        return (_clave(orden[-1]), frozenset(r.n for r in orden)) if orden else None
 
     def replay(self, initial: Calendarios, puntos: Iterable[_Punto] = ()) -> _Repeticion:
         """The state: every accepted, non-annulled input in effective-time order, from the
@@ -250,11 +264,10 @@ class _Log:
         its reason."""
         orden = self.efectivas()
         engine, desde, usado = Engine(initial), 0, None
-        claves = [_clave(r) for r in orden]
         for p in puntos:
-            k = bisect.bisect_right(claves, p.clave)
-            if k and frozenset(r.n for r in orden[:k]) == p.efectivas:
-                engine, desde, usado = p.engine.copia(), k, p.n
+            k = _desde(orden, p.clave, p.efectivas)
+            if k is not None:
+                engine, desde, usado = p.estado(), k, p.n
                 break
         out = _Repeticion(engine, {}, {}, usado)
         for row in orden[desde:]:
@@ -275,7 +288,44 @@ class _Log:
 
     def vale(self, p: _Punto) -> bool:
         """Whether checkpoint ``p`` still reflects this log's inputs up to its ``clave``."""
-        return frozenset(r.n for r in self.efectivas() if _clave(r) <= p.clave) == p.efectivas
+        return _desde(self.efectivas(), p.clave, p.efectivas) is not None
+
+
+def _desde(orden: Sequence[_Row], clave: tuple[int, int], efectivas: frozenset[int]
+           ) -> int | None:
+    """Where a replay of ``orden`` (a log's inputs in effective-time order) resumes from a
+    checkpoint of the inputs ``efectivas`` up to ``clave``: how many of them it reflects; None
+    if it does not reflect them."""
+    k = bisect.bisect_right(orden, clave, key=_clave)
+    return k if k and frozenset(r.n for r in orden[:k]) == efectivas else None
+
+
+def _conservar(puntos: list[_Punto]) -> list[_Punto]:
+    """The checkpoints to keep in memory, by effective time: the one after the latest padrón,
+    and at most :data:`_EN_MEMORIA` others. Those before that padrón go first (oldest first);
+    then the one whose loss costs a later correction least: the fewest rows between it and the
+    checkpoint before it (a correction it would have served replays those rows more)."""
+    puntos = sorted(puntos, key=lambda p: p.clave)
+    padron = next((p for p in reversed(puntos) if p.padron), None)
+    otros = [p for p in puntos if p is not padron]
+    while len(otros) > _EN_MEMORIA:
+        otros.remove(min(otros, key=lambda p: (padron is None or p.clave > padron.clave,
+                                               p.filas, p.clave)))
+    return sorted([*otros, *([padron] if padron else [])], key=lambda p: p.clave)
+
+
+def _cargador(datos: bytes, base: tuple[str, Engine] | None, leido: Engine
+              ) -> Callable[[], Engine]:
+    """Rebuild a checkpoint kept against ``base`` from ``datos``; ``leido``, the state already
+    rebuilt once, serves the first call."""
+    primero = [leido]
+
+    def cargar() -> Engine:
+        engine = primero.pop() if primero else load(datos, base)
+        assert engine is not None  # it was read once from the same bytes and base
+        return engine
+
+    return cargar
 
 
 def _aplicar_aceptada(engine: Engine, entrada: inp.Entrada, n: int) -> Desenlace | str:
@@ -327,8 +377,11 @@ class Repositorio:
         self._vista: Vista | None = None  # the last one handed out (its search index is reused)
         self.avisos: list[str] = []  # what opening found and mended (a discarded snapshot)
         self._guardadas: set[tuple[int, str]] = set()  # snapshots known good on disk
+        # The head's snapshot on disk (its summary) and its state, which the checkpoints on
+        # disk are kept against (instantanea.dump_relativo); the engine mutates a copy of it.
+        self._base: tuple[str, Engine] | None = None
         self._puntos: list[_Punto] = []  # checkpoints in memory (see :meth:`_anotar`)
-        self._disco_leido = False  # the checkpoints on disk are read once, when needed
+        self._descartadas: set[str] = set()  # checkpoints on disk found bad (their resumen)
         self.ajenas: list[Nueva] = []  # other processes' inputs caught up with, not yet told
         self._open()
 
@@ -358,30 +411,54 @@ class Repositorio:
     def guardar_instantanea(self) -> None:
         """Save the state as the snapshot of the exact log head it reflects (number and hash),
         unless this process read or saved that very snapshot; beside it, on a store that keeps
-        several, the checkpoint taken after the latest padrón, so that a correction in the
-        latest cycle made by another process (each ``repse registrar`` is one) replays that
-        cycle alone. A snapshot on disk that could not be used (another format) is rewritten."""
+        several, the checkpoints of the latest cycle in memory (from its padrón on), each as
+        what differs from the head's snapshot, so that a correction in that cycle made by
+        another process (each ``repse registrar`` is one) replays from the nearest. One that
+        cannot be kept so (another cycle's contractors) is kept whole only if it is the
+        padrón's: the store grows by the inputs, not by whole states. A snapshot on disk that
+        could not be used (another format) is rewritten; every other one is dropped."""
         if not self.applied:
             return
         with self.store.lectura():
             cabeza = self.store.hash_de(self.applied)
-            punto = self._punto_en_disco()
-            cabeza_punto = "" if punto is None else self.store.hash_de(punto.n)
-        conservar = (self.applied,) if punto is None else (self.applied, punto.n)
-        if punto is not None and (punto.n, cabeza_punto) not in self._guardadas:
-            self.store.save_snapshot(punto.n, cabeza_punto, dump(punto.engine), conservar)
-            self._guardadas.add((punto.n, cabeza_punto))
-        if (self.applied, cabeza) not in self._guardadas:
-            self.store.save_snapshot(self.applied, cabeza, dump(self.engine), conservar)
-            self._guardadas.add((self.applied, cabeza))
+            puntos = [(p, self.store.hash_de(p.n)) for p in self._puntos_en_disco()]
+        nueva = (self.applied, cabeza) not in self._guardadas
+        if nueva:  # every checkpoint is written again, against the new head
+            datos = dump(self.engine)
+            base: tuple[str, Engine] | None = (resumen_instantanea(cabeza, datos), self.engine)
+            guardadas: set[tuple[int, str]] = set()
+        else:
+            base = self._base if self._base is not None and self._base[1] is self.engine \
+                else None
+            guardadas = self._guardadas
+        escribir: dict[int, tuple[str, bytes]] = {}
+        conservar = [self.applied]
+        for p, cabeza_punto in puntos:
+            if (p.n, cabeza_punto) not in guardadas:
+                estado = p.engine if p.engine is not None else p.estado()
+                datos_p = None if base is None else dump_relativo(estado, base[1], base[0])
+                if datos_p is None and not p.padron:
+                    continue
+                escribir[p.n] = (cabeza_punto, datos_p or dump(estado))
+            conservar.append(p.n)
+        if nueva:
+            self.store.save_snapshot(self.applied, cabeza, datos, conservar)
+            self._guardadas, self._base = {(self.applied, cabeza)}, base
+        for n, (cabeza_punto, datos_p) in escribir.items():
+            self.store.save_snapshot(n, cabeza_punto, datos_p, conservar)
+            self._guardadas.add((n, cabeza_punto))
 
-    def _punto_en_disco(self) -> _Punto | None:
-        """The checkpoint worth keeping on disk: the one after the latest padrón, if the log
-        still agrees with it and the store keeps more than its head's snapshot."""
+    def _puntos_en_disco(self) -> list[_Punto]:
+        """The checkpoints worth keeping on disk: those from the latest padrón on, if the log
+        still agrees with them and the store keeps more than its head's snapshot (the head's
+        own is saved as the head's)."""
         if not self.store.varias_instantaneas:
-            return None
-        punto = next((p for p in reversed(self._puntos) if p.padron), None)
-        return punto if punto is not None and self.log.vale(punto) else None
+            return []
+        padron = next((p for p in reversed(self._puntos) if p.padron), None)
+        if padron is None:
+            return []
+        return [p for p in self._puntos
+                if p.clave >= padron.clave and p.n != self.applied and self.log.vale(p)]
 
     def _anotar(self, numero: int, entrada: inp.Entrada) -> None:
         """Index an input just applied at the end of the log; after a large one (a padrón, a
@@ -389,44 +466,64 @@ class Repositorio:
         what follows it instead of the whole history."""
         self.log.add(numero, entrada)
         padron = isinstance(entrada, inp.Padron)
-        if not padron and _size(entrada) <= _LARGE:
+        filas = _size(entrada)
+        if not padron and filas <= _LARGE:
             return
-        punto = self.log.punto(numero, self.engine.copia(), padron=padron)
-        if punto is None:
-            return
-        ultimo_padron = [p for p in self._puntos if p.padron][-1:] if not padron else []
-        otros = [p for p in self._puntos if p not in ultimo_padron][-(_EN_MEMORIA - 1):]
-        self._puntos = sorted([*ultimo_padron, *otros, punto], key=lambda p: p.clave)
+        punto = self.log.punto(numero, self.engine.copia(), padron=padron, filas=filas)
+        if punto is not None:
+            self._puntos = _conservar([*self._puntos, punto])
 
-    def _candidatos(self) -> Iterator[_Punto]:
-        """Checkpoints a replay may start from, newest first: those in memory, then those on
-        disk (read only if none in memory fits), each verified against the log before it is
-        believed; a bad one is discarded with a warning."""
-        yield from sorted(self._puntos, key=lambda p: p.clave, reverse=True)
-        if self._disco_leido:
-            return
-        self._disco_leido = True
+    def _candidatos(self, log: _Log) -> Iterator[_Punto]:
+        """Checkpoints a replay of ``log`` may start from, newest first: those in memory, then
+        those on disk (only if none in memory fits, each read only when it fits ``log``), each
+        verified against the store before it is believed; a bad one is discarded with a
+        warning."""
+        orden = log.efectivas()
+        for p in sorted(self._puntos, key=lambda p: p.clave, reverse=True):
+            if _desde(orden, p.clave, p.efectivas) is not None:
+                yield p
         last = self.store.last()[0]
-        for snap in sorted(self.store.puntos(), key=lambda s: s.n, reverse=True):
-            if snap.n >= last or any(p.n == snap.n for p in self._puntos):
+        for n in sorted(self.store.numeros_puntos(), reverse=True):
+            if n >= last or any(p.n == n for p in self._puntos):
                 continue  # the head's own snapshot is checked by opening
-            problema = _problema_punto(self.store, snap)
+            posicion = self.log.posicion(n)
+            if posicion is None or _desde(orden, *posicion) is None:
+                continue  # of no use to this replay: not read
+            snap = self.store.punto(n)
+            if snap is None or snap.resumen in self._descartadas:
+                continue
             engine = None
+            problema = _problema_punto(self.store, snap)
             if problema is None:
                 try:
-                    engine = load(snap.datos)
+                    engine = load(snap.datos, self._base)
                 except (msgspec.DecodeError, msgspec.ValidationError, ValueError, KeyError,
-                        TypeError) as exc:
+                        TypeError, IndexError) as exc:
                     problema = f"no se puede leer ({type(exc).__name__})"
             if problema:
                 self.avisos.append(
                     f"{self.store.path}: la instantánea intermedia de la entrada {snap.n} "
                     f"{problema}: se descarta y el estado se reconstruye sin ella")
-            punto = None if engine is None else self.log.punto(snap.n, engine, padron=True)
-            if punto is not None:
-                self._guardadas.add((snap.n, snap.cabeza))
-                self._puntos.append(punto)
-                yield punto
+            if engine is None:
+                self._descartadas.add(snap.resumen)
+                continue
+            tipo = next((r.tipo for r in self.log.rows if r.n == snap.n), None)
+            punto = _Punto(snap.n, *posicion, engine, tipo == "padron")
+            if base_de(snap.datos) is not None:
+                # Kept against the head's state: rebuilt from it (a copy) whenever needed
+                # rather than kept whole in memory; this first time, the state just read.
+                punto = punto._replace(engine=None, cargar=_cargador(snap.datos, self._base,
+                                                                      engine))
+            self._guardadas.add((snap.n, snap.cabeza))
+            self._puntos = _conservar([*self._puntos, punto])
+            yield punto
+
+    def _propio(self) -> Engine:
+        """The engine, to be changed in place: a copy of it first while it is the state the
+        checkpoints on disk are kept against (which must stay as it was)."""
+        if self._base is not None and self._base[1] is self.engine:
+            self.engine = self.engine.copia()
+        return self.engine
 
     def _load(self, n: int) -> inp.Entrada:
         return inp.decode(self.store.cuerpo(n), n)
@@ -451,17 +548,18 @@ class Repositorio:
                     if engine is not None:  # None: a snapshot of another format, replayed
                         self.engine, self.applied = engine, last
                         self._guardadas.add((last, cabeza))
+                        self._base = (snap.resumen, engine)
                         return
             if problema:
                 self.avisos.append(
                     f"{self.store.path}: la instantánea del estado {problema}: se descarta y el "
                     "estado se reconstruye desde el registro de entradas")
-            self.engine = self.log.replay(self.inicial, self._candidatos()).engine
+            self.engine = self.log.replay(self.inicial, self._candidatos(self.log)).engine
             self.applied = last
 
     def _rebuild(self) -> None:
         with self.store.lectura():
-            self.engine = self.log.replay(self.inicial, self._candidatos()).engine
+            self.engine = self.log.replay(self.inicial, self._candidatos(self.log)).engine
             self.applied = self.store.last()[0]
 
     def _catch_up(self) -> None:
@@ -486,7 +584,7 @@ class Repositorio:
             self.log.add(row.n, entrada)
             rebuild = rebuild or entrada.retroactivo or isinstance(entrada, inp.Anulacion)
             if not rebuild:
-                _aplicar_aceptada(self.engine, entrada, row.n)
+                _aplicar_aceptada(self._propio(), entrada, row.n)
         if rebuild:
             self._rebuild()
         self.applied = new[-1].n
@@ -530,10 +628,14 @@ class Repositorio:
                 # renewal) are often all refused: the state is copied before them (a copy
                 # costs milliseconds, a rebuild replays the whole log). A file is rarely all
                 # refused: then the state is rebuilt without it.
-                respaldo = self.engine.copia() if _size(entrada) <= _POCAS and not isinstance(
-                    entrada, (inp.Reloj, inp.CalendarioVigente)) else None
+                respaldo = None
+                if _size(entrada) <= _POCAS and not isinstance(
+                        entrada, (inp.Reloj, inp.CalendarioVigente)):
+                    # The state checkpoints are kept against is never changed: it is its own.
+                    base = self._base is not None and self._base[1] is self.engine
+                    respaldo = self.engine if base else self.engine.copia()
                 try:
-                    result = self.engine.aplicar(entrada, numero)
+                    result = self._propio().aplicar(entrada, numero)
                 except EntradaRechazada as exc:
                     motivo = str(exc)
                 except BaseException:
@@ -670,7 +772,7 @@ class Repositorio:
         trial = self.log.copy()
         trial.add(numero, entrada)
         trial.cache[numero] = entrada  # not in the store yet
-        replayed = trial.replay(self.inicial, self._candidatos())
+        replayed = trial.replay(self.inicial, self._candidatos(trial))
         motivo = replayed.rechazadas.get(numero)
         paso = replayed.pasos.get(numero)  # None for an annulment: a replay skips it
         if motivo is None and paso is not None:
@@ -703,7 +805,8 @@ class Repositorio:
     def en_instante(self, t: datetime) -> Engine:
         """The state as it was at ``t`` (read-only): the accepted inputs up to ``t``, replayed,
         with the clock advanced to ``t``."""
-        engine = self.log.copy(until=epoch(t)).replay(self.inicial, self._candidatos()).engine
+        log = self.log.copy(until=epoch(t))
+        engine = log.replay(self.inicial, self._candidatos(log)).engine
         engine.avanzar(max(epoch(t), engine.reloj), 0)
         return engine
 
@@ -910,7 +1013,8 @@ def verificar(path: str | Path, anclas: Sequence[Ancla] = ()) -> Verificacion:
     edited row cannot stop the check), each anchor printed on paper (the log must still hold
     that input with that hash: a chain recomputed after truncating or rewriting its tail is
     intact, but not the one the paper saw), then its snapshot and its checkpoints against a
-    replay of the log (prefix) each names."""
+    replay of the log (prefix) each names. A checkpoint kept against the head's snapshot is
+    rebuilt from it first; one kept against another snapshot is never read, so not compared."""
     store = abrir_almacen(path)
     try:
         entradas, cabeza = store.last()
@@ -938,7 +1042,15 @@ def verificar(path: str | Path, anclas: Sequence[Ancla] = ()) -> Verificacion:
             for s in comparar:
                 prefijo = _Log([r for r in repo.log.rows if r.n <= s.n], repo.log.cache,
                                repo.log.loader)
-                if dump(prefijo.replay(repo.inicial).engine) != s.datos:
+                esperado = dump(prefijo.replay(repo.inicial).engine)
+                base = base_de(s.datos)
+                if base is not None:  # kept against the head's snapshot: rebuilt from it
+                    if repo._base is None or repo._base[0] != base:
+                        continue  # against another one: never read, so never believed
+                    estado = load(s.datos, repo._base)
+                    if estado is not None and dump(estado) == esperado:
+                        continue
+                if esperado != s.datos:
                     nombre = ("del estado" if s.n == entradas
                               else f"intermedia de la entrada {s.n}")
                     instantanea.append(f"la instantánea {nombre} no coincide con el estado que "

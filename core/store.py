@@ -412,6 +412,18 @@ class Store:
         return [_instantanea(row) for row in cur]
 
     @_legible
+    def numeros_puntos(self) -> list[int]:
+        """The input numbers of the snapshots kept, without reading them."""
+        return [n for (n,) in self.db.execute("SELECT n FROM instantanea ORDER BY n")]
+
+    @_legible
+    def punto(self, n: int) -> Instantanea | None:
+        """The snapshot kept of the log prefix up to input ``n``, if any."""
+        row = self.db.execute("SELECT n, cabeza, resumen, datos FROM instantanea WHERE n = ?",
+                              (n,)).fetchone()
+        return None if row is None else _instantanea(row)
+
+    @_legible
     def discard_snapshot(self) -> None:
         with self.transaction():
             self.db.execute("DELETE FROM instantanea")

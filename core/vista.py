@@ -711,6 +711,26 @@ def _ronda_en_curso(c: CicloEstado) -> int | str | None:
     return None
 
 
+def _nombre_estado(code: int) -> str | None:
+    return EXPEDIENTE.states[code] if code >= 0 else None
+
+
+def _cambios_por_rfc(antes: Vista, despues: Vista) -> list[tuple[str, str | None, str | None]]:
+    """:meth:`Vista.cambios` matching contractors by RFC, whatever their rows (a retroactive
+    padrón may add a contractor before others)."""
+    a, b = antes._padron.estado, despues._padron.estado
+    index_a = antes._engine.index
+    out = []
+    for j, rfc in enumerate(despues._engine.rfcs):
+        i = index_a.get(rfc)
+        old = int(a[i]) if i is not None else SIN_ESTADO
+        if old != int(b[j]):
+            out.append((rfc, _nombre_estado(old), _nombre_estado(int(b[j]))))
+    gone = set(index_a) - set(despues._engine.index)
+    out += [(rfc, _nombre_estado(int(a[index_a[rfc]])), None) for rfc in gone]
+    return sorted(out)
+
+
 # --------------------------------------------------------------------------------------------
 class Vista:
     """The state as of input ``version`` (0: an empty store), read-only.
@@ -856,17 +876,16 @@ class Vista:
         """(RFC, displayed state in ``antes``, displayed state here) of every contractor whose
         displayed state differs, by RFC; None: no procedure (or unknown)."""
         a, b = antes._padron.estado, self._padron.estado
-        name = lambda code: EXPEDIENTE.states[code] if code >= 0 else None  # noqa: E731
-        index_a = antes._engine.index
-        out = []
-        for j, rfc in enumerate(self._engine.rfcs):
-            i = index_a.get(rfc)
-            old = int(a[i]) if i is not None else SIN_ESTADO
-            if old != int(b[j]):
-                out.append((rfc, name(old), name(int(b[j]))))
-        gone = set(index_a) - set(self._engine.index)
-        out += [(rfc, name(int(a[index_a[rfc]])), None) for rfc in gone]
-        return sorted(out)
+        ra, rb = antes._engine.rfcs, self._engine.rfcs
+        if len(ra) > len(rb) or rb[:len(ra)] != ra:
+            return _cambios_por_rfc(antes, self)
+        # The usual case (a correction that added no contractor before others): the same rows,
+        # perhaps more at the end, so the two columns are compared whole.
+        old = np.full(len(rb), SIN_ESTADO, dtype=b.dtype)
+        old[:len(ra)] = a
+        filas = np.flatnonzero(old != b).tolist()
+        return sorted((rb[j], _nombre_estado(int(old[j])), _nombre_estado(int(b[j])))
+                      for j in filas)
 
     # --- one contractor -------------------------------------------------------------------
     def contratista(self, rfc: str) -> Contratista | None:

@@ -1,10 +1,12 @@
 """Corrections cost what follows them: a retroactive input or an annulment is replayed from the
-newest checkpoint before it (kept after each padrón and each large input, the one after the
-latest padrón also on disk), and the state it leaves is byte for byte the state a replay of the
-whole log gives."""
+newest checkpoint before it (kept after each padrón and each large input; on disk, those of the
+latest cycle, each as what differs from the head's snapshot), and the state it leaves is byte
+for byte the state a replay of the whole log gives; the contractors it reports changed are those
+whose displayed state differs, RFC by RFC."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from unittest import mock
 
@@ -12,9 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from repse.core import inputs as inp
-from repse.core.api import Repositorio, _Log, verificar
-from repse.core.instantanea import dump, load
+from repse.core.api import Cambio, Repositorio, _conservar, _Log, _Punto, verificar
+from repse.core.instantanea import base_de, dump, dump_relativo, load
 from repse.core.store import Store, resumen_instantanea
+from repse.core.vista import Vista, _cambios_por_rfc
 
 from .test_engine import acto, at, opiniones, padron
 from .test_replay_property import RFCS, entrada
@@ -74,13 +77,20 @@ def test_a_correction_leaves_the_state_a_whole_replay_gives(tmp_path_factory, st
             if kind == "anular":
                 when, numero = step
                 step = inp.Anulacion(at=when, actor="gt", entrada=numero, motivo="error")
+            antes = Vista(repo.engine.copia(), congelado=True)
             r = repo.registrar(step)
             if r.aceptada and (step.retroactivo or kind == "anular"):
                 assert dump(repo.engine) == completo(repo)
+                assert r.cambios == por_rfc(antes, repo)
         in_memory = dump(repo.engine)
         assert in_memory == completo(repo)
         repo.cerrar()
         assert dump(Repositorio(Store(db)).engine) == in_memory
+
+
+def por_rfc(antes: Vista, repo: Repositorio) -> list[Cambio]:
+    """The contractors whose displayed state differs, matched by RFC one by one."""
+    return [Cambio(*c) for c in _cambios_por_rfc(antes, Vista(repo.engine, congelado=True))]
 
 
 class Espia:
@@ -214,15 +224,23 @@ def test_verificar_compares_each_checkpoint_with_a_replay_of_the_prefix_it_names
     db = tmp_path / "c.db"
     dos_ciclos(db).cerrar()
     assert verificar(db).problemas == []
+    # The head's whole state, not input 5's.
+    assert falsificar_5(db, lambda store: store.punto(7).datos) == ALTERADA
+
+
+ALTERADA = ["la instantánea intermedia de la entrada 5 no coincide con el estado que resulta "
+            "del registro de entradas: fue alterada"]
+
+
+def falsificar_5(db, datos: Callable[[Store], bytes]) -> list[str]:
+    """Put ``datos`` in place of the checkpoint of input 5, with the summary that matches them
+    (a forger can compute it), and say what verificar finds in the snapshots."""
     store = Store(db)
-    cabeza = next(s for s in store.puntos() if s.n == 5).cabeza
-    ajeno = next(s for s in store.puntos() if s.n == 7).datos  # the head's state, not input 5's
+    falsa = datos(store)
     store.db.execute("UPDATE instantanea SET datos = ?, resumen = ? WHERE n = 5",
-                     (ajeno, resumen_instantanea(cabeza, ajeno)))
+                     (falsa, resumen_instantanea(store.punto(5).cabeza, falsa)))
     store.close()
-    assert verificar(db).instantanea == [
-        "la instantánea intermedia de la entrada 5 no coincide con el estado que resulta del "
-        "registro de entradas: fue alterada"]
+    return verificar(db).instantanea
 
 
 def test_a_snapshot_of_another_format_is_rewritten_when_the_store_is_closed(tmp_path):
@@ -236,3 +254,104 @@ def test_a_snapshot_of_another_format_is_rewritten_when_the_store_is_closed(tmp_
     assert load(store.snapshot().datos) is not None
     store.close()
     assert dump(Repositorio.abrir(db).engine) == esperado
+
+
+def test_annulling_a_padron_reports_every_contractor_whose_displayed_state_changes(tmp_path):
+    repo = dos_ciclos(tmp_path / "c.db")
+    antes = Vista(repo.engine.copia(), congelado=True)
+    r = repo.registrar(inp.Anulacion(at=at("2026-07-30T09:00:00"), actor="stps", entrada=5,
+                                     motivo="padrón equivocado"))
+    # Without the 2026-2 padrón each contractor shows its 2026-1 procedure again: the one
+    # exhorted in 2026-1 is «exhortado», the others stay «al_corriente» (no change); the one
+    # exhorted in 2026-2 goes back to «al_corriente».
+    assert r.cambios == [Cambio("GODE561231GR8", "exhortado", "al_corriente"),
+                         Cambio("MAB9307148T4", "al_corriente", "exhortado")]
+    assert r.cambios == por_rfc(antes, repo)
+
+
+def test_a_correction_that_reorders_the_contractors_matches_them_by_rfc(tmp_path):
+    repo = Repositorio.crear(tmp_path / "c.db", simulacion=True)
+    for e in (padron("2026-01-26T09:00:00", "2026-1", RFCS[0], RFCS[1],
+                     fecha_registro="2025-06-01"),
+              padron("2026-07-27T09:00:00", "2026-2", RFCS[2], RFCS[0],
+                     fecha_registro="2025-06-01")):
+        assert repo.registrar(e).aceptada
+    antes = Vista(repo.engine.copia(), congelado=True)
+    # Without the 2026-1 padrón the contractors are first known in 2026-2's order, and the
+    # one only 2026-1 named is gone.
+    r = repo.registrar(inp.Anulacion(at=at("2026-07-28T09:00:00"), actor="stps", entrada=2,
+                                     motivo="padrón equivocado"))
+    assert r.cambios == [Cambio(RFCS[1], "en_consulta", None)]  # no round-1 list yet
+    assert r.cambios == por_rfc(antes, repo)
+
+
+def test_the_store_keeps_a_checkpoint_inside_the_latest_cycle_and_reads_only_the_one_needed(
+        tmp_path):
+    db = tmp_path / "c.db"
+    with mock.patch("repse.core.api._LARGE", 0):  # a checkpoint after every input with rows
+        dos_ciclos(db).cerrar()
+    store = Store(db)
+    # The 2026-2 padrón (5), its round-1 list (6) and the head (7); 2026-1's are dropped.
+    assert store.numeros_puntos() == [5, 6, 7]
+    store.close()
+    repo = Repositorio.abrir(db)
+    with mock.patch("repse.core.api.load", wraps=load) as leidas:
+        assert corregir(repo, manifestacion_tardia()) == 6  # after the list, before the exhorto
+    assert leidas.call_count == 1
+    assert not repo.avisos
+
+
+def punto(n: int, filas: int, *, padron: bool = False) -> _Punto:
+    return _Punto(n, (n, n), frozenset(range(n + 1)), None, padron, filas)  # type: ignore[arg-type]
+
+
+def test_memory_keeps_the_latest_padron_and_drops_the_checkpoint_whose_loss_costs_least():
+    antiguo, padron = punto(1, 9_000), punto(2, 150_000, padron=True)
+    lista, exhorto, ronda2, inicio = (punto(3, 18_000), punto(4, 18_000), punto(5, 9_000),
+                                      punto(6, 9_000))
+    todos = [antiguo, padron, lista, exhorto, ronda2, inicio]
+    # First what precedes the latest padrón; then the fewest rows since the one before.
+    assert _conservar(todos) == [padron, lista, exhorto, ronda2, inicio]
+    with mock.patch("repse.core.api._EN_MEMORIA", 2):
+        assert _conservar(todos) == [padron, lista, exhorto]
+    with mock.patch("repse.core.api._EN_MEMORIA", 1):
+        assert _conservar(todos) == [padron, exhorto]
+
+
+def test_a_checkpoint_kept_against_the_head_comes_back_exactly_and_only_against_it(tmp_path):
+    repo = dos_ciclos(tmp_path / "c.db")
+    padron_2026_2 = next(p for p in repo._puntos if p.n == 5).engine
+    relativo = dump_relativo(padron_2026_2, repo.engine, "resumen de la cabeza")
+    assert relativo is not None and len(relativo) < len(dump(padron_2026_2))
+    assert dump(load(relativo, ("resumen de la cabeza", repo.engine))) == dump(padron_2026_2)
+    assert load(relativo, ("otra cabeza", repo.engine)) is None
+    assert load(relativo) is None
+    # The 2026-1 padrón's state has fewer cycles than the head's: only whole.
+    padron_2026_1 = next(p for p in repo._puntos if p.n == 2).engine
+    assert dump_relativo(padron_2026_1, repo.engine, "resumen de la cabeza") is None
+
+
+def test_the_checkpoint_on_disk_is_kept_against_the_heads_snapshot(tmp_path):
+    db = tmp_path / "c.db"
+    dos_ciclos(db).cerrar()
+    store = Store(db)
+    assert base_de(store.punto(5).datos) == store.punto(7).resumen
+    store.close()
+    repo = Repositorio.abrir(db)
+    repo.avanzar(at("2026-07-30T09:00:00"))  # the head moves on: its old state still serves
+    assert corregir(repo, manifestacion_tardia()) == 5
+    assert not repo.avisos
+    repo.cerrar()  # a new head: the checkpoint is written again, against it
+    store = Store(db)
+    assert base_de(store.punto(5).datos) == store.snapshot().resumen
+    store.close()
+    assert verificar(db).problemas == []
+
+
+def test_verificar_rebuilds_a_checkpoint_kept_against_the_head_and_compares_it(tmp_path):
+    db = tmp_path / "c.db"
+    repo = dos_ciclos(db)
+    repo.cerrar()
+    # The head's own state, claimed as input 5's: it differs from it in nothing.
+    assert falsificar_5(db, lambda store: dump_relativo(repo.engine, repo.engine,
+                                                        store.punto(7).resumen)) == ALTERADA

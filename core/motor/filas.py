@@ -34,11 +34,20 @@ def resolve(index: dict[str, int], entrada: inp.Entrada, result: EnCurso, numero
     """Map RFC rows to positions in cycle ``c`` (``index``: RFC → contractor id); refuse
     unknown, absent and repeated rows. Returns (positions, row indexes into ``rfcs``) of the rows
     that are in the cycle."""
+    pos = c.posicion_de
+    # The usual input (every row a distinct contractor of the cycle, its RFC as the index keeps
+    # it) is mapped as arrays; any other takes the row-by-row path, which normalizes each RFC
+    # and says why a row is refused. (An RFC found as typed is normalized: a key is.)
+    get = index.get
+    ids = np.array([get(r, -1) for r in rfcs], dtype=np.int64)
+    if len(ids) and ids.min() >= 0 and ids.max() < len(pos):
+        found = pos[ids]
+        if found.min() >= 0 and (len(found) == 1 or np.diff(np.sort(found)).min() > 0):
+            return found.astype(np.int32), list(range(len(rfcs)))
     archivo = entrada.archivo
     positions: list[int] = []
     rows: list[int] = []
     seen: dict[int, int] = {}
-    pos = c.posicion_de
     tipo = inp.tipo(entrada)
     for k, raw in enumerate(rfcs):
         rfc = normalize_rfc(raw)
