@@ -129,7 +129,7 @@ def nombre_ronda(ronda: Ronda) -> str:
 
 
 LISTA_COMPLETA = "Lista completa: quien no figura queda positiva"
-LISTA_PARCIAL = "Lista parcial: solo cambian quienes figuran en ella"
+LISTA_PARCIAL = "Lista parcial: solo cambian quienes figuran"
 
 
 def cabecera(tipo: str, *, ciclo: str | None, at: datetime, archivo: str | Path | None = None,

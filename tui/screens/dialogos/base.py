@@ -70,7 +70,7 @@ class Dialogo(ModalScreen[R]):
 
     DEFAULT_CSS = """
     Dialogo .campo { height: auto; }
-    Dialogo .campo > .etiqueta { width: 18; padding: 1 1 0 0; text-style: bold; }
+    Dialogo .campo > .etiqueta { width: 17; padding: 1 1 0 0; text-style: bold; }
     Dialogo .campo > Input, Dialogo .campo > Select { width: 1fr; }
     Dialogo .campo > #ciclo { width: 12; }
     Dialogo .campo > .etiqueta.junto { width: auto; padding: 1 1 0 2; }

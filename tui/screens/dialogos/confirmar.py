@@ -34,6 +34,8 @@ class Confirmar(Dialogo[bool]):
             yield Label(self.titulo, classes="titulo")
             with VerticalScroll(id="desplazable"):
                 yield Static(self.texto, classes="texto", markup=False)
+            yield Label("Enter: confirmar · Esc: cancelar · ↑ ↓ RePág AvPág: desplazar el texto",
+                        classes="teclas")
             yield from self.botones(self.etiqueta)
 
     def on_mount(self) -> None:
