@@ -230,7 +230,7 @@ async def test_the_act_proposed_is_the_one_the_filtered_contractors_can_receive(
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 @sincrono
 async def test_the_import_dialog_and_its_confirmation(padron, snapshot, size):
-    db, files = padron
+    db, _ = padron
     app = app_de(db, datos=Path("."))  # the working folder: the files' (a path that stays)
     async with app.run_test(size=size) as pilot:
         d = await importar_dialogo(pilot)
