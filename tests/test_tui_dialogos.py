@@ -99,14 +99,17 @@ async def test_the_preview_of_an_import_is_what_the_input_then_does(padron):
 
 
 @sincrono
-async def test_toggles_show_their_state_by_shape(padron):
+async def test_fields_are_labelled_and_toggles_show_their_state_by_shape(padron):
     db, files = padron
     app = app_de(db, datos=files["r1"].parent)
     async with app.run_test(size=(120, 40)) as pilot:
         d = await importar_dialogo(pilot)
-        texto_antes = pantalla(app)
-        assert "▐●▌ Lista completa: quien no figura queda positiva" in texto_antes
-        assert "▐ ▌ Lista parcial: solo cambian quienes figuran" in texto_antes
+        text = pantalla(app)
+        for etiqueta in ("Tipo de archivo", "Archivo", "Ciclo", "Fecha efectiva", "Ronda",
+                         "La lista es", "Hoja (XLSX)", "Emite: IMSS"):
+            assert etiqueta in text, etiqueta
+        assert "▐●▌ Lista completa: quien no figura queda positiva" in text
+        assert "▐ ▌ Lista parcial: solo cambian quienes figuran" in text
         d.query_one("#parcial").focus()
         await pilot.press("space")
         await pilot.pause()
@@ -119,18 +122,6 @@ async def test_toggles_show_their_state_by_shape(padron):
         await pilot.press("space")
         await pilot.pause()
         assert "▐X▌ Retroactivo" in pantalla(app)
-
-
-@sincrono
-async def test_every_field_has_a_label_and_the_issuer_is_shown(padron):
-    db, files = padron
-    app = app_de(db, datos=files["r1"].parent)
-    async with app.run_test(size=(120, 40)) as pilot:
-        d = await importar_dialogo(pilot)
-        text = pantalla(app)
-        for etiqueta in ("Tipo de archivo", "Archivo", "Ciclo", "Fecha efectiva", "Ronda",
-                         "La lista es", "Hoja (XLSX)", "Emite: IMSS"):
-            assert etiqueta in text, etiqueta
         d.query_one("#tipo").value = "cancelacion_impedida"
         await pilot.pause()
         text = pantalla(app)
