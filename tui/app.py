@@ -631,7 +631,8 @@ class RepseApp(App):
             return
         lista = ", ".join(pedido.rfcs[:5]) + (" …" if len(pedido.rfcs) > 5 else "")
         anulacion = pedido.tipo == "anulacion"
-        cabecera = [f"Para: {pedido.a_quien}", *([lista] if lista != pedido.a_quien else []),
+        cabecera = [f"Para: {pedido.a_quien}",
+                    *([lista] if lista not in ("", pedido.a_quien) else []),
                     *previa.cabecera(pedido.tipo, ciclo=None if anulacion else pedido.ciclo,
                                      at=pedido.at, motivo=pedido.texto
                                      if pedido.tipo != "criterio" else None,
