@@ -75,6 +75,7 @@ class Dialogo(ModalScreen[R]):
     Dialogo .campo > #ciclo { width: 12; }
     Dialogo .campo > .etiqueta.junto { width: auto; padding: 1 1 0 2; }
     Dialogo .teclas { color: $foreground-muted; }
+    Dialogo #error { width: 100%; }  /* a long reason wraps, never cut at the edge */
     """
 
     AUTO_FOCUS = "Select, Input, Checkbox, Button"
