@@ -321,10 +321,18 @@ def tipo_esperado(vista: Vista | None, ciclo: str) -> str:
         return "padron"
     if ronda_esperada(vista, ciclo) is not None:
         return "opiniones"
-    conteos = vista.conteos(ciclo)
-    actos = Counter({acto: n for estado, n in conteos.items()
-                     if n and (acto := acto_para(estado)) is not None})
-    return actos.most_common(1)[0][0] if actos else "padron"
+    return acto_del_ciclo(vista, ciclo) or "padron"
+
+
+def acto_del_ciclo(vista: Vista | None, ciclo: str) -> str | None:
+    """The act that most of the cycle's procedures can receive now (None: none can)."""
+    if vista is None or ciclo not in vista.ciclos:
+        return None
+    actos: Counter[str] = Counter()
+    for estado, n in vista.conteos(ciclo).items():
+        if n and (acto := acto_para(estado)) is not None:
+            actos[acto] += n
+    return actos.most_common(1)[0][0] if actos else None
 
 
 def acto_para(estado: str | None) -> str | None:

@@ -609,10 +609,11 @@ class RepseApp(App):
         iniciar cancelación» proposes «inicio de la cancelación»); the confirmation shows the
         warnings and the engine's trial."""
         dest = getattr(self.screen, "destinatarios", lambda: None)()
-        if tipo is None:  # the selected contractor's act, else that of the filtered
+        if tipo is None:  # the selected contractor's act, else the filtered's, the cycle's
             vista, d = self.presente, dest or Destinatarios()
             tipo = (previa.acto_sugerido(vista, (d.seleccionado,) if d.seleccionado else ())
-                    or previa.acto_sugerido(vista, d.filtrados) or "exhorto")
+                    or previa.acto_sugerido(vista, d.filtrados)
+                    or previa.acto_del_ciclo(vista, self._ciclo_actual()) or "exhorto")
         pedido = await self.push_screen_wait(
             Acto(dest, self._ciclo_actual(), self._momento_por_omision(), tipo, self._reloj()))
         if pedido is None:
