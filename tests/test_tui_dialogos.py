@@ -5,6 +5,7 @@ numbers are what the input then does. Driven from the keyboard with Pilot."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
@@ -59,6 +60,15 @@ async def asentada(pilot, veces: int = 8) -> str:
     raise AssertionError("la pantalla no se asentó en 10 s")
 
 
+@contextlib.asynccontextmanager
+async def importando(padron):
+    """The app on the ``padron`` store at 120x40 with the import dialog open."""
+    db, files = padron
+    app = app_de(db, datos=files["r1"].parent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        yield app, pilot, await importar_dialogo(pilot)
+
+
 async def importar_dialogo(pilot) -> Importar:
     await abierta(pilot)
     await asentada(pilot)
@@ -75,10 +85,7 @@ def numeros(patron: str, en: str) -> tuple[int, ...]:
 
 @sincrono
 async def test_the_preview_of_an_import_is_what_the_input_then_does(padron):
-    db, files = padron
-    app = app_de(db, datos=files["r1"].parent)
-    async with app.run_test(size=(120, 40)) as pilot:
-        d = await importar_dialogo(pilot)
+    async with importando(padron) as (app, pilot, d):
         # Proposed from the state: the round-1 lists are what the contractors await, and a
         # round's list is complete (IMSS deposits only the negative lists).
         assert d.query_one("#tipo").value == "opiniones"
@@ -113,10 +120,7 @@ async def test_the_preview_of_an_import_is_what_the_input_then_does(padron):
 
 @sincrono
 async def test_fields_are_labelled_and_toggles_show_their_state_by_shape(padron):
-    db, files = padron
-    app = app_de(db, datos=files["r1"].parent)
-    async with app.run_test(size=(120, 40)) as pilot:
-        d = await importar_dialogo(pilot)
+    async with importando(padron) as (app, pilot, d):
         text = pantalla(app)
         for etiqueta in ("Tipo de archivo", "Archivo", "Ciclo", "Fecha efectiva", "Ronda",
                          "La lista es", "Hoja (XLSX)", "Emite: IMSS"):
@@ -148,9 +152,7 @@ async def test_warnings_name_the_earlier_input_and_the_step_of_the_plan(padron):
     assert importar(repo, "opiniones", files["r1"], ciclo=CICLO, at=at("2026-01-26T17:00"),
                     ronda=1, completo=True).numero == 3
     repo.cerrar()
-    app = app_de(db, datos=files["r1"].parent)
-    async with app.run_test(size=(120, 40)) as pilot:
-        d = await importar_dialogo(pilot)
+    async with importando(padron) as (app, pilot, d):
         d.query_one("#tipo").value = "opiniones"
         d.query_one("#archivo").value = "r1.csv"  # round 1's file again, as round 2
         d.query_one("#ronda").value = "2"
