@@ -8,8 +8,8 @@
   issuer, the date, the reason of an impediment).
 - :func:`avisos`: what an operator must read before committing: a date far from the cycle's
   plan, a file whose rows are already recorded, a date before the clock.
-- :func:`ronda_esperada`, :func:`tipo_esperado`, :func:`acto_sugerido`: what the dialogs
-  propose, from the state.
+- :func:`ronda_esperada`, :func:`tipo_esperado`, :func:`acto_sugerido`, :func:`acto_del_ciclo`:
+  what the dialogs propose, from the state.
 """
 
 from __future__ import annotations
