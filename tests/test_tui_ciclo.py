@@ -85,7 +85,8 @@ async def importar(pilot, tipo: str, archivo: Path, cuando: str, ronda: str | No
     d.query_one("#at").value = cuando
     if ronda:
         d.query_one("#ronda").value = ronda
-    d.query_one("#completo").value = completo
+    if tipo == "opiniones":  # a list is declared complete or partial, never by default
+        d.query_one("#completo" if completo else "#parcial").value = True
     r = await confirmar_y_leer(pilot)
     await cerrar(pilot)
     return r

@@ -41,19 +41,23 @@ async def test_a_file_dated_before_the_clock_is_imported_retroactively_after_a_t
     app = RepseApp(db, ahora=lambda: AHORA, usuario="prueba", datos=tmp_path)
     async with app.run_test(size=(110, 40)) as pilot:
         d = await abrir_dialogo(pilot, "i", Importar, "2026-01-28 09:00")  # the clock
-        await pilot.press("enter", "down", "enter")  # the type: opiniones
+        # The type proposed: the round-1 lists are owed (their cut-off passed).
+        assert d.query_one("#tipo").value == "opiniones"
         await pilot.press("tab", *str(tmp_path / "r1.csv"), "tab", *"2026-1")
         await pilot.press("tab", *"2026-01-26 18:00")  # round 1, on D0 at 18:00
-        assert d.query_one("#tipo").value == "opiniones"
         assert d.query_one("#retroactivo").display
         await pilot.press("ctrl+s")  # not marked: said, nothing recorded
         assert "márquela «Retroactivo»" in str(d.query_one("#error").render())
-        await pilot.press("tab", "space", "ctrl+s")
+        await pilot.press("tab", "space")
+        # Past the round (1, proposed) and «completa» (proposed) to declare the list partial.
+        await pilot.press("tab", "tab", "tab", "space", "ctrl+s")
         c = await dialogo(pilot, Confirmar)
         # Tried, not recorded: the two listed contractors would become señalados.
-        assert "ENSAYO (aún no se registra): 2 filas aceptadas, 0 rechazadas; el recálculo " \
-               "cambia 2 contratistas" in c.texto
-        assert f"{RFCS[0]}: en_consulta → senalado" in c.texto
+        assert "Se registraría ACEPTADA: 2 filas aceptadas, 0 filas rechazadas." in c.texto
+        assert "El recálculo cambia 2 contratistas:" in c.texto
+        assert f"{RFCS[0]}: En consulta → Señalado" in c.texto
+        assert "Retroactiva: fechada el lun 26-01-2026 18:00, antes del reloj (mié " \
+               "28-01-2026 09:00)" in c.texto
         assert app.presente.ancla.numero == 3
         await pilot.press("enter")
         r = await dialogo(pilot, Resultado)
@@ -82,7 +86,7 @@ async def test_an_act_dated_before_the_clock_shows_its_trial_and_can_be_left(tmp
         await pilot.press("ctrl+s")
         c = await dialogo(pilot, Confirmar)
         # No round-1 opinion yet: the exhorto would be refused, and nothing is recorded.
-        assert "ENSAYO: se registraría RECHAZADA — su única fila no procede" in c.texto
+        assert "Se registraría RECHAZADA — su única fila no procede" in c.texto
         await pilot.press("escape")
         await esperar(pilot, lambda: quieta(app) and not isinstance(app.screen, Confirmar))
     repo = Repositorio.abrir(db)

@@ -34,6 +34,7 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from ..core import inputs as inp
+from ..core import previa
 from ..core.api import (
     EntradaRegistrada,
     Repositorio,
@@ -50,7 +51,7 @@ from ..core.vista import Vista
 from . import mensajes as m
 from .screens.agenda import AgendaScreen
 from .screens.ayuda import AyudaScreen, tecla, texto_ayuda
-from .screens.base import Pantalla
+from .screens.base import Destinatarios, Pantalla
 from .screens.contratistas import ContratistasScreen
 from .screens.declaraciones import DeclaracionesScreen
 from .screens.detalle import DetalleScreen
@@ -546,10 +547,9 @@ class RepseApp(App):
     def _reloj(self) -> datetime | None:
         return self.presente.reloj if self.presente else None
 
-    async def _ensayar(self, texto: str, ensayar: Callable[[Repositorio], Respuesta]
-                       ) -> Respuesta | None:
-        """What a correction would do, tried on the store without recording it; None, said,
-        when the store cannot answer."""
+    async def _ensayar(self, texto: str, ensayar: Callable[[Repositorio], T]) -> T | None:
+        """What an input would do, tried on the store without recording it; None, said, when
+        the store cannot answer."""
         return await self.consultar(texto, ensayar, "No se pudo ensayar")
 
     async def consultar(self, texto: str, leer: Callable[[Repositorio], T],
@@ -575,49 +575,65 @@ class RepseApp(App):
         self.lanzar(self._importar_archivo())
 
     async def _importar_archivo(self) -> None:
+        """The dialog proposes the file and the round the state awaits; the confirmation shows
+        the input in words, the warnings and the engine's trial of it."""
+        vista, ciclo = self.presente, self._ciclo_actual()
         pedido = await self.push_screen_wait(
-            Importar(self._ciclo_actual(), self._momento_por_omision(), self.datos,
-                     self._reloj()))
+            Importar(ciclo, self._momento_por_omision(), self.datos, self._reloj(),
+                     tipo=previa.tipo_esperado(vista, ciclo),
+                     ronda=previa.ronda_esperada(vista, ciclo)))
         if pedido is None:
             return
         importar, usuario = self._importar, self.usuario
-        detalle = f", {pedido.ronda!s}" if pedido.ronda is not None else ""
-        texto = (f"Archivo: {pedido.archivo}\nTipo: {ENTRADA[pedido.tipo]}{detalle}"
-                 f"{' (completo)' if pedido.completo else ''}"
-                 f"{f', hoja «{pedido.hoja}»' if pedido.hoja else ''}\nCiclo: {pedido.ciclo}\n"
-                 f"Fecha efectiva: {momento(pedido.at)}\n\nSe registra como una entrada del "
-                 "almacén; los rechazos quedan con su motivo.")
-        if pedido.retroactivo:
-            ensayo = await self._ensayar(f"Ensayando {pedido.archivo.name}…", lambda repo: importar(
-                repo, pedido.tipo, pedido.archivo, ciclo=pedido.ciclo, at=pedido.at,
-                actor=inp.emisor(pedido.tipo), ronda=pedido.ronda, completo=pedido.completo,
-                motivo=pedido.motivo, usuario=usuario, hoja=pedido.hoja, retroactivo=True,
-                ensayo=True))
-            if ensayo is None:
-                return
-            texto += "\n\n" + _lo_que_cambiaria(ensayo)
-        if not await self.push_screen_wait(Confirmar("Importar", texto, "Importar")):
+
+        def registrar(repo: Repositorio, **kw) -> Respuesta:
+            return importar(repo, pedido.tipo, pedido.archivo, ciclo=pedido.ciclo, at=pedido.at,
+                            actor=inp.emisor(pedido.tipo), ronda=pedido.ronda,
+                            completo=pedido.completo, motivo=pedido.motivo, usuario=usuario,
+                            hoja=pedido.hoja, retroactivo=pedido.retroactivo, **kw)
+
+        ensayo = await self._ensayar(f"Ensayando {pedido.archivo.name}…", lambda repo: (
+            registrar(repo, ensayo=True),
+            previa.ya_registrada(repo.store, pedido.tipo, pedido.archivo, pedido.hoja)))
+        if ensayo is None:
+            return
+        respuesta, repetida = ensayo
+        texto = _confirmacion(
+            previa.cabecera(pedido.tipo, ciclo=pedido.ciclo, at=pedido.at,
+                            archivo=pedido.archivo, ronda=pedido.ronda,
+                            completo=pedido.completo, motivo=pedido.motivo, hoja=pedido.hoja,
+                            retroactivo=pedido.retroactivo, usuario=usuario),
+            previa.avisos(self.presente, pedido.tipo, ciclo=pedido.ciclo, at=pedido.at,
+                          ronda=pedido.ronda, retroactivo=pedido.retroactivo,
+                          repetida=repetida),
+            respuesta)
+        if not await self.push_screen_wait(Confirmar(
+                f"Importar: {ENTRADA[pedido.tipo]}", texto, "Importar")):
             return
         texto = f"Importando {pedido.archivo.name}…"
         progreso = self.progreso(texto)
 
         def importar_archivo() -> Message:
             repo = self._repo()
-            r = importar(repo, pedido.tipo, pedido.archivo, ciclo=pedido.ciclo, at=pedido.at,
-                         actor=inp.emisor(pedido.tipo), ronda=pedido.ronda,
-                         completo=pedido.completo, motivo=pedido.motivo, usuario=usuario,
-                         hoja=pedido.hoja, retroactivo=pedido.retroactivo, progreso=progreso)
             return m.EntradaRegistrada(
-                f"{mayuscula(ENTRADA[pedido.tipo])} — {pedido.archivo.name}", r,
-                _preparada(repo.vista()))
+                f"{mayuscula(ENTRADA[pedido.tipo])} — {pedido.archivo.name}",
+                registrar(repo, progreso=progreso), _preparada(repo.vista()))
 
         self.llamar_almacen(texto, importar_archivo, "No se pudo importar")
 
     def action_acto(self) -> None:
         self.lanzar(self._acto())
 
-    async def _acto(self, tipo: str = "exhorto") -> None:
+    async def _acto(self, tipo: str | None = None) -> None:
+        """The act proposed is the one the contractors chosen can receive (a filter «Por
+        iniciar cancelación» proposes «inicio de la cancelación»); the confirmation shows the
+        warnings and the engine's trial."""
         dest = getattr(self.screen, "destinatarios", lambda: None)()
+        if tipo is None:  # the selected contractor's act, else the filtered's, the cycle's
+            vista, d = self.presente, dest or Destinatarios()
+            tipo = (previa.acto_sugerido(vista, (d.seleccionado,) if d.seleccionado else ())
+                    or previa.acto_sugerido(vista, d.filtrados)
+                    or previa.acto_del_ciclo(vista, self._ciclo_actual()) or "exhorto")
         pedido = await self.push_screen_wait(
             Acto(dest, self._ciclo_actual(), self._momento_por_omision(), tipo, self._reloj()))
         if pedido is None:
@@ -630,15 +646,23 @@ class RepseApp(App):
             self.push_screen(Resultado("Entrada no válida", [str(exc)], correcto=False))
             return
         titulo = mayuscula(ENTRADA[pedido.tipo])
+        ensayo = await self._ensayar(f"Ensayando {ENTRADA[pedido.tipo]}…",
+                                     lambda repo: repo.ensayar(entrada))
+        if ensayo is None:
+            return
         lista = ", ".join(pedido.rfcs[:5]) + (" …" if len(pedido.rfcs) > 5 else "")
-        texto = (f"Para: {pedido.a_quien}\n{lista}\nFecha efectiva: {momento(pedido.at)}"
-                 + (f"\nTexto: {pedido.texto}" if pedido.texto else ""))
-        if pedido.retroactivo:
-            ensayo = await self._ensayar(f"Ensayando {ENTRADA[pedido.tipo]}…",
-                                         lambda repo: repo.ensayar(entrada))
-            if ensayo is None:
-                return
-            texto += "\n\n" + _lo_que_cambiaria(ensayo)
+        anulacion = pedido.tipo == "anulacion"
+        cabecera = [f"Para: {pedido.a_quien}",
+                    *([lista] if lista not in ("", pedido.a_quien) else []),
+                    *previa.cabecera(pedido.tipo, ciclo=None if anulacion else pedido.ciclo,
+                                     at=pedido.at, motivo=pedido.texto
+                                     if pedido.tipo != "criterio" else None,
+                                     retroactivo=pedido.retroactivo, usuario=self.usuario)]
+        if pedido.tipo == "criterio":
+            cabecera.append(f"Texto del criterio: {pedido.texto}")
+        texto = _confirmacion(cabecera, previa.avisos(
+            self.presente, pedido.tipo, ciclo=pedido.ciclo, at=pedido.at,
+            retroactivo=pedido.retroactivo), ensayo)
         if not await self.push_screen_wait(Confirmar(f"Registrar: {ENTRADA[pedido.tipo]}",
                                                      texto, "Registrar")):
             return
@@ -822,20 +846,13 @@ def _preparada(vista: Vista) -> Vista:
     return vista
 
 
-def _lo_que_cambiaria(r: Respuesta) -> str:
-    """A retroactive input tried before it is recorded: what recording it would do."""
-    if not r.aceptada:
-        return f"ENSAYO: se registraría RECHAZADA — {r.motivo}"
-    lineas = [f"ENSAYO (aún no se registra): {numero(r.aceptadas)} filas aceptadas, "
-              f"{numero(len(r.rechazos))} rechazadas; el recálculo cambia "
-              f"{numero(len(r.cambios))} contratistas"]
-    lineas += [f"  {c.rfc}: {c.antes or '—'} → {c.despues or '—'}" for c in r.cambios[:10]]
-    if len(r.cambios) > 10:
-        lineas.append(f"  … y {numero(len(r.cambios) - 10)} más")
-    lineas += [f"  rechazada: {x.rfc or ''} {x.motivo}" for x in r.rechazos[:5]]
-    if len(r.rechazos) > 5:
-        lineas.append(f"  … y {numero(len(r.rechazos) - 5)} filas rechazadas más")
-    return "\n".join(lineas)
+def _confirmacion(cabecera: list[str], avisos: list[str], ensayo: Respuesta) -> str:
+    """An input's confirmation: the input in words, the warnings, the engine's trial."""
+    partes = ["\n".join(cabecera)]
+    if avisos:
+        partes.append("\n".join(["AVISOS:", *(f"• {a}" for a in avisos)]))
+    partes.append("\n".join(previa.previa(ensayo).lineas()))
+    return "\n\n".join(partes)
 
 
 def _disparos(r: Respuesta) -> list[str]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 from pathlib import Path
 
-from ..core import lifecycle
+from ..core import lifecycle, previa
+from ..core.api import Repositorio, Respuesta
 from ..core.cycle import Ciclo
 from ..core.declaraciones import cargar_uma
 from ..core.errors import RepseError
@@ -60,14 +62,17 @@ def cmd_importar(args) -> int:
                   else ("--ciclo", args.ciclo))
     if valor is None:
         raise UsageError(f"{que}: obligatorio para «{args.tipo}»")
+    at, ronda = parse_instant(args.at, "--at"), parse_ronda(args.ronda)
     with opened(args.db) as repo:
         progress = Progress(f"Leyendo {Path(args.archivo).name}")
-        r = importar(repo, args.tipo, args.archivo, ciclo=valor,
-                     at=parse_instant(args.at, "--at"), actor=args.actor,
-                     ronda=parse_ronda(args.ronda), completo=args.completo, motivo=args.motivo,
+        r = importar(repo, args.tipo, args.archivo, ciclo=valor, at=at, actor=args.actor,
+                     ronda=ronda, completo=args.completo, motivo=args.motivo,
                      usuario=args.usuario, hoja=args.hoja, repetida=args.repetida,
-                     retroactivo=args.retroactivo, progreso=progress)
+                     retroactivo=args.retroactivo, ensayo=args.ensayo, progreso=progress)
         progress.close()
+        if args.ensayo:
+            print_ensayo(repo, args, at, ronda, r)
+            return 0 if r.aceptada else 1
         for text in format_respuesta(r):
             print(text)
     if not r.aceptada:
@@ -75,6 +80,25 @@ def cmd_importar(args) -> int:
     print(f"Resumen: {r.aceptadas} filas aceptadas, {len(r.rechazos)} rechazadas, "
           f"{len(r.avisos)} avisos.")
     return 1 if r.rechazos else 0
+
+
+def print_ensayo(repo: Repositorio, args, at: datetime, ronda: Ronda | None,
+                 r: Respuesta) -> None:
+    """What ``--ensayo`` prints: the input in words, the warnings and the engine's trial, as
+    the TUI's confirmation shows them; nothing is recorded."""
+    print("\n".join(previa.cabecera(args.tipo, ciclo=args.ciclo, at=at, archivo=args.archivo,
+                                     ronda=ronda, completo=args.completo, motivo=args.motivo,
+                                     hoja=args.hoja, retroactivo=args.retroactivo,
+                                     usuario=args.usuario)))
+    avisos = previa.avisos(repo.vista(), args.tipo, ciclo=args.ciclo, at=at, ronda=ronda,
+                           retroactivo=args.retroactivo, repetida=previa.ya_registrada(
+                               repo.store, args.tipo, args.archivo, args.hoja))
+    if avisos:
+        print("\nAVISOS:")
+        print("\n".join(f"• {a}" for a in avisos))
+    print()
+    print("\n".join(previa.previa(r).lineas()))
+    print("Nada se registró (--ensayo).")
 
 
 def cmd_demo_datos(args) -> int:
@@ -150,6 +174,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="una entrada con fecha anterior al reloj: el estado se recalcula "
                         "desde su fecha y se informan los contratistas que cambian")
     p.add_argument("--usuario")
+    p.add_argument("--ensayo", action="store_true",
+                   help="no registra nada: muestra lo que haría la entrada (filas aceptadas y "
+                        "rechazadas, opiniones, transiciones) y sus avisos; sale con 0 si se "
+                        "aceptaría")
     p.set_defaults(func=cmd_importar)
 
     p = sub.add_parser("demo-datos", help="genera archivos de demostración de un ciclo")

@@ -8,14 +8,18 @@ from datetime import datetime
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Input, Label, RadioButton, RadioSet, Select
+from textual.widgets import Input, Label, RadioSet, Select
 
-from ....core.etiquetas import ENTRADA, mayuscula
+from ....core import inputs as inp
+from ....core.etiquetas import ACTOR, ENTRADA, mayuscula
 from ..base import Destinatarios
-from .base import Dialogo
+from .base import Dialogo, Opcion, campo
 
 TIPOS_ACTO = ("exhorto", "inicio_cancelacion", "cancelacion", "cancelacion_impedida",
               "criterio", "anulacion")
+# What the text field holds for each act that needs one.
+TEXTO = {"cancelacion_impedida": "Motivo", "criterio": "Texto del criterio",
+         "anulacion": "Motivo"}
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,13 @@ class PedidoActo:
 
 
 class Acto(Dialogo[PedidoActo | None]):
+    """Every field labelled; the act proposed by the caller from the state (``tipo``: the one
+    the filtered or selected contractors can receive)."""
+
+    DEFAULT_CSS = """
+    Acto #quien { width: 1fr; }
+    Acto #emisor { padding: 1 0 0 0; }
+    """
 
     def __init__(self, destinatarios: Destinatarios | None, ciclo: str, at: str,
                  tipo: str = "exhorto", reloj: datetime | None = None) -> None:
@@ -42,22 +53,25 @@ class Acto(Dialogo[PedidoActo | None]):
         d = self.dest
         with VerticalScroll(classes="dialogo"):
             yield Label("Registrar un acto", classes="titulo")
-            yield Select([(mayuscula(ENTRADA[t]), t) for t in TIPOS_ACTO], value=self.tipo,
-                         allow_blank=False, id="tipo")
-            with RadioSet(id="quien"):
-                yield RadioButton(f"El contratista seleccionado ({d.seleccionado})"
-                                  if d.seleccionado else "El contratista seleccionado (ninguno)",
-                                  value=bool(d.seleccionado), disabled=not d.seleccionado,
-                                  id="seleccionado")
-                yield RadioButton(f"Los {len(d.filtrados):,} filtrados{d.filtro}",
-                                  value=not d.seleccionado and bool(d.filtrados),
-                                  disabled=not d.filtrados, id="filtrados")
-                yield RadioButton("Los RFC que escriba:", value=not d.seleccionado
-                                  and not d.filtrados, id="escritos")
-            yield Input("", placeholder="RFC separados por comas o espacios", id="rfcs")
-            yield Input("", placeholder="número de la entrada a anular", id="entrada")
-            yield Input("", placeholder="motivo / texto del criterio", id="texto")
+            yield campo("Acto", Select([(mayuscula(ENTRADA[t]), t) for t in TIPOS_ACTO],
+                                       value=self.tipo, allow_blank=False, id="tipo"))
+            yield campo("Para", RadioSet(
+                Opcion(f"El contratista seleccionado ({d.seleccionado})"
+                       if d.seleccionado else "El contratista seleccionado (ninguno)",
+                       value=bool(d.seleccionado), disabled=not d.seleccionado,
+                       id="seleccionado"),
+                Opcion(f"Los {len(d.filtrados):,} filtrados{d.filtro}",
+                       value=not d.seleccionado and bool(d.filtrados),
+                       disabled=not d.filtrados, id="filtrados"),
+                Opcion("Los RFC que escriba abajo", value=not d.seleccionado
+                       and not d.filtrados, id="escritos"), id="quien"), id="fila-quien")
+            yield campo("RFC", Input("", placeholder="separados por comas o espacios",
+                                     id="rfcs"), id="fila-rfcs")
+            yield campo("Entrada a anular", Input("", placeholder="su número", id="entrada"),
+                        id="fila-entrada")
+            yield campo("Motivo", Input("", id="texto"), id="fila-texto")
             yield from self.ciclo_y_fecha(self.ciclo, self.at)
+            yield Label("", id="emisor")
             yield from self.pie("Registrar…")
 
     def on_mount(self) -> None:
@@ -65,13 +79,16 @@ class Acto(Dialogo[PedidoActo | None]):
 
     @on(Select.Changed, "#tipo")
     def _tipo(self, _event) -> None:
-        tipo = self.query_one("#tipo", Select).value
-        self.query_one("#quien").display = tipo != "anulacion"
-        self.query_one("#rfcs").display = tipo != "anulacion"
-        self.query_one("#entrada").display = tipo == "anulacion"
-        self.query_one("#texto").display = tipo in ("cancelacion_impedida", "criterio",
-                                                    "anulacion")
+        tipo = str(self.query_one("#tipo", Select).value)
+        self.query_one("#fila-quien").display = tipo != "anulacion"
+        self.query_one("#fila-rfcs").display = tipo != "anulacion"
+        self.query_one("#fila-entrada").display = tipo == "anulacion"
+        self.query_one("#fila-texto").display = tipo in TEXTO
+        self.query_one("#fila-texto .etiqueta", Label).update(TEXTO.get(tipo, ""))
         self.query_one("#ciclo").display = tipo != "anulacion"
+        self.query_one("#etiqueta-ciclo").display = tipo != "anulacion"
+        emisor = inp.emisor(tipo)
+        self.query_one("#emisor", Label).update(f"Emite: {ACTOR.get(emisor, emisor)}")
 
     def action_aceptar(self) -> None:
         tipo = str(self.query_one("#tipo", Select).value)
@@ -80,8 +97,8 @@ class Acto(Dialogo[PedidoActo | None]):
         if fecha is None:
             return
         at, retroactivo = fecha
-        if tipo in ("cancelacion_impedida", "criterio", "anulacion") and not texto:
-            self.error("escriba el motivo o el texto del criterio")
+        if tipo in TEXTO and not texto:
+            self.error(f"escriba el campo «{TEXTO[tipo]}»")
             return
         ciclo = self.query_one("#ciclo", Input).value.strip()
         if tipo == "anulacion":

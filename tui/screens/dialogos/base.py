@@ -1,5 +1,6 @@
 """What every dialog shares: Escape cancels, Ctrl+S or the first button accepts, an error line;
-and the fields several dialogs read (a moment, a round)."""
+fields with a visible label beside them, toggles whose state shows by shape; and the fields
+several dialogs read (a moment, a round)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton
 
 from ....core.errors import RepseError
 from ....core.etiquetas import momento
@@ -33,9 +35,48 @@ def ronda(valor: str) -> Ronda:
     return parse_ronda(valor)
 
 
+class _Forma:
+    """A toggle whose state shows by shape, not only by colour: ``MARCA`` inside the box when
+    on, a blank when off (walkthrough findings 6 and 11: Textual's ``▐X▌`` and ``▐●▌`` look
+    the same either way)."""
+
+    MARCA = "X"
+    value: bool
+
+    @property
+    def BUTTON_INNER(self) -> str:  # Textual's name for what is drawn inside the box
+        return self.MARCA if self.value else " "
+
+
+class Casilla(_Forma, Checkbox):
+    """A checkbox: ``▐X▌`` ticked, ``▐ ▌`` not."""
+
+
+class Opcion(_Forma, RadioButton):
+    """A radio button: ``▐●▌`` chosen, ``▐ ▌`` not."""
+
+    MARCA = "●"
+
+
+def campo(etiqueta: str, widget: Widget, id: str | None = None) -> Horizontal:
+    """``widget`` with its label beside it (a placeholder disappears once the field has a
+    value, a label stays); ``id`` names the row, to show or hide both."""
+    return Horizontal(Label(etiqueta, classes="etiqueta"), widget, classes="campo", id=id)
+
+
 class Dialogo(ModalScreen[R]):
     """Base: Escape cancels; Ctrl+S or the first button accepts. The first field has the
     focus, so an operator can type at once and move with Tab."""
+
+    DEFAULT_CSS = """
+    Dialogo .campo { height: auto; }
+    Dialogo .campo > .etiqueta { width: 17; padding: 1 1 0 0; text-style: bold; }
+    Dialogo .campo > Input, Dialogo .campo > Select { width: 1fr; }
+    Dialogo .campo > #ciclo { width: 12; }
+    Dialogo .campo > .etiqueta.junto { width: auto; padding: 1 1 0 2; }
+    Dialogo .teclas { color: $foreground-muted; }
+    Dialogo #error { width: 100%; }  /* a long reason wraps, never cut at the edge */
+    """
 
     AUTO_FOCUS = "Select, Input, Checkbox, Button"
     reloj: datetime | None = None  # the clock, for a dialog that records an input
@@ -63,20 +104,23 @@ class Dialogo(ModalScreen[R]):
             yield Button("Cancelar", id="cancelar")
 
     def pie(self, aceptar: str = "Aceptar") -> ComposeResult:
-        """The error line and the buttons, under a form."""
+        """The error line, how to accept or leave, and the buttons, under a form."""
         yield Label("", id="error", classes="error")
+        yield Label("Ctrl+S: aceptar · Esc: cancelar · Tab: campo siguiente", classes="teclas")
         yield from self.botones(aceptar)
 
     def ciclo_y_fecha(self, ciclo: str, at: str) -> ComposeResult:
         """The cycle and the effective date of an input, side by side, and «Retroactivo»,
         offered only while the date typed is before the clock (:attr:`reloj`)."""
         reloj = self.reloj
-        with Horizontal(classes="fila"):
-            yield Input(ciclo, placeholder="ciclo AAAA-1", id="ciclo")
-            yield Input(at, placeholder="fecha efectiva AAAA-MM-DD HH:MM", id="at")
-        casilla = Checkbox(f"Retroactivo: la fecha es anterior al reloj ({momento(reloj)}"
-                           "); el estado se recalcula desde ella" if reloj else "Retroactivo",
-                           id="retroactivo")
+        with Horizontal(classes="campo"):
+            yield Label("Ciclo", classes="etiqueta", id="etiqueta-ciclo")
+            yield Input(ciclo, placeholder="AAAA-1", id="ciclo")
+            yield Label("Fecha efectiva", classes="etiqueta junto")
+            yield Input(at, placeholder="AAAA-MM-DD HH:MM", id="at")
+        casilla = Casilla(f"Retroactivo: la fecha es anterior al reloj ({momento(reloj)}"
+                          "); el estado se recalcula desde ella" if reloj else "Retroactivo",
+                          id="retroactivo")
         casilla.display = self._anterior_al_reloj(at)
         yield casilla
 
@@ -102,7 +146,7 @@ class Dialogo(ModalScreen[R]):
             return None
         if not self._anterior_al_reloj(texto):
             return at, False
-        if not self.query_one("#retroactivo", Checkbox).value:
+        if not self.query_one("#retroactivo", Casilla).value:
             assert self.reloj is not None
             self.error(f"la fecha es anterior al reloj ({momento(self.reloj)}): márquela "
                        "«Retroactivo» para recalcular el estado desde ella, o corríjala")

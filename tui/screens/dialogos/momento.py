@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from ....core.errors import RepseError
-from .base import Dialogo, leer_momento
+from .base import Dialogo, campo, leer_momento
 
 
 class PedirMomento(Dialogo[datetime | None]):
@@ -22,7 +22,8 @@ class PedirMomento(Dialogo[datetime | None]):
         with Vertical(classes="dialogo"):
             yield Label(self.titulo, classes="titulo")
             yield Static(self.ayuda, classes="texto")
-            yield Input(self.valor, placeholder="AAAA-MM-DD HH:MM", id="momento")
+            yield campo("Fecha y hora", Input(self.valor, placeholder="AAAA-MM-DD HH:MM",
+                                              id="momento"))
             yield from self.pie()
 
     @on(Input.Submitted)
