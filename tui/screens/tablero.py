@@ -20,6 +20,8 @@ ANCHO_DOS_COLUMNAS = 110
 
 
 class TableroScreen(Pantalla):
+    NOMBRE = "Tablero"
+
     def cuerpo(self) -> ComposeResult:
         with VerticalScroll(id="tablero-scroll"), Grid(id="tablero"):
             yield Barras(id="estados")
@@ -43,12 +45,13 @@ class TableroScreen(Pantalla):
         super().on_mount()
 
     def refrescar(self, vista: Vista) -> None:
-        ciclo = vista.ciclo_actual
+        ciclo = self.ciclo
         barras = self.query_one(Barras)
         barras.border_title = f"Expedientes por estado · {ciclo}" if ciclo else "Estados"
         barras.actualizar(vista.conteos(ciclo) if ciclo else {})
 
-        agenda = vista.agenda()
+        agenda = vista.agenda(ciclo)
+        self.query_one("#agenda-corta").border_title = f"Agenda · {ciclo}" if ciclo else "Agenda"
         k = proxima(agenda)
         start = max(0, (k if k is not None else len(agenda)) - AGENDA_ANTES)
         tabla = self.query_one("#agenda-corta", DataTable)
@@ -64,7 +67,7 @@ class TableroScreen(Pantalla):
 
         tabla = self.query_one("#movimientos", DataTable)
         tabla.clear()
-        for m in vista.movimientos(12):
+        for m in vista.movimientos(12, ciclo):
             desde, hacia, _ = m.pasos[0]
             tabla.add_row(f"{m.at:%d-%m %H:%M}", str(m.entrada), EVENTO.get(m.evento, m.evento),
                           Text(numero(m.contratistas), justify="right"),

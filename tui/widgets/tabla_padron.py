@@ -36,7 +36,7 @@ def anchos(total: int) -> tuple[int, ...]:
     the others leave; in 80 columns the state is cut and the plazo is only its date."""
     rfc, estado, opinion, plazo = 13, 23, 11, 29
     if total - (rfc + estado + opinion + plazo + 5) < 24:
-        estado, plazo = 17, 10
+        estado, plazo = 17, 11  # the plazo's date, and its heading whole
     razon = max(8, total - (rfc + estado + opinion + plazo + 5))
     return rfc, razon, estado, opinion, plazo
 
@@ -74,12 +74,15 @@ class TablaPadron(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self.vista: Vista | None = None
         self.filas = np.zeros(0, dtype=np.int64)  # positions in ``vista``, padrón order
+        self.ciclo: str | None = None  # whose procedures are shown; None: each latest
         self._cache: dict[tuple[int, int], Strip] = {}
 
     # --- data -----------------------------------------------------------------------------
-    def mostrar(self, vista: Vista, filas: np.ndarray, conservar: str | None = None) -> None:
-        """Show rows ``filas`` of ``vista``; keep the cursor on RFC ``conservar`` if shown."""
-        self.vista, self.filas = vista, filas
+    def mostrar(self, vista: Vista, filas: np.ndarray, conservar: str | None = None,
+                ciclo: str | None = None) -> None:
+        """Show rows ``filas`` of ``vista`` with their procedure of ``ciclo`` (None: the one
+        displayed, the latest); keep the cursor on RFC ``conservar`` if shown."""
+        self.vista, self.filas, self.ciclo = vista, filas, ciclo
         self._cache.clear()
         self.virtual_size = Size(0, len(filas) + 1)
         row = 0
@@ -148,7 +151,7 @@ class TablaPadron(ScrollView, can_focus=True):
         key = (row, width)
         if row != self.cursor and key in self._cache:
             return self._cache[key]
-        st = self.vista.fila(int(self.filas[row]))
+        st = self.vista.fila(int(self.filas[row]), self.ciclo)
         plazo = st.proximo_plazo
         if plazo is None:
             cuando = "—"
