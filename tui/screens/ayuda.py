@@ -24,17 +24,13 @@ estados y las obligaciones. ↑ ↓, Av Pág, Re Pág, Inicio y Fin desplazan es
 
 ## Teclas de esta pantalla
 
-| Tecla | Acción |
-|---|---|
 {propias}
 
 ## Teclas de toda la aplicación
 
-| Tecla | Acción |
-|---|---|
 {generales}
-| `Tab` / `Mayús+Tab` | pasar al campo o panel siguiente / anterior |
-| `Ctrl+S` / `Esc` | en un diálogo: aceptar / cancelar |
+- `Tab` / `Mayús+Tab` — pasar al campo o panel siguiente / anterior
+- `Ctrl+S` / `Esc` — en un diálogo: aceptar / cancelar
 
 Las acciones (importar, registrar un acto, exportar) piden confirmación y muestran los rechazos
 con su motivo. Un acto se aplica al contratista seleccionado, a todos los filtrados o a los RFC
@@ -118,11 +114,13 @@ def teclas(screen: Screen, comandos: dict[str, str]) -> tuple[list[str], list[st
             continue
         keys, _ = filas.setdefault((general, str(binding.action)), ([], descripcion))
         keys.append(tecla(key))
-    propias = [f"| {' / '.join(f'`{k}`' for k in ks)} | {d} |"
-               for (general, _), (ks, d) in filas.items() if not general]
-    generales = [f"| {' / '.join(f'`{k}`' for k in ks)} | {d} |"
-                 for (general, _), (ks, d) in filas.items() if general]
-    return propias or ["| — | (ninguna propia: las de la aplicación) |"], generales
+    # Leaving goes last (Textual's own Ctrl+Q comes first among the app's bindings).
+    orden = sorted(filas.items(), key=lambda f: f[0][1] in ("salir", "quit"))
+    propias = [f"- {' / '.join(f'`{k}`' for k in ks)} — {d}"
+               for (general, _), (ks, d) in orden if not general]
+    generales = [f"- {' / '.join(f'`{k}`' for k in ks)} — {d}"
+                 for (general, _), (ks, d) in orden if general]
+    return propias or ["- ninguna propia: las de toda la aplicación"], generales
 
 
 def _acciones_propias(clase: type) -> set[str]:

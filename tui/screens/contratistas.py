@@ -130,7 +130,8 @@ class ContratistasScreen(Pantalla):
             self.notify("Ningún contratista coincide con la búsqueda.", severity="warning")
             return
         tabla.cursor = 0
-        tabla.action_abrir()
+        # From the table itself: a message posted here would stop at this screen, its sender.
+        tabla.call_later(tabla.action_abrir)
 
     def action_buscar(self) -> None:
         self.query_one("#buscar", Input).focus()

@@ -49,13 +49,13 @@ class TablaPadron(ScrollView, can_focus=True):
     """Padrón rows of one read model, one line each, with a cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor(-1)", "Arriba", show=False),
-        Binding("down", "cursor(1)", "Abajo", show=False),
-        Binding("pageup", "pagina(-1)", "Re Pág", show=False),
-        Binding("pagedown", "pagina(1)", "Av Pág", show=False),
-        Binding("home", "extremo(0)", "Inicio", show=False),
-        Binding("end", "extremo(1)", "Fin", show=False),
-        Binding("enter", "abrir", "Detalle"),
+        Binding("up", "cursor(-1)", "Fila anterior", show=False),
+        Binding("down", "cursor(1)", "Fila siguiente", show=False),
+        Binding("pageup", "pagina(-1)", "Página anterior", show=False),
+        Binding("pagedown", "pagina(1)", "Página siguiente", show=False),
+        Binding("home", "extremo(0)", "Primera fila", show=False),
+        Binding("end", "extremo(1)", "Última fila", show=False),
+        Binding("enter", "abrir", "Detalle", tooltip="Abrir el detalle del contratista"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "tabla--cabecera", "tabla--cursor", "tabla--bien", "tabla--curso", "tabla--alerta",
@@ -160,7 +160,7 @@ class TablaPadron(ScrollView, can_focus=True):
         else:
             cuando = f"{plazo.fecha:%d-%m-%Y} {PLAZO.get(plazo.plazo, plazo.plazo)}"
         estado = ESTADO.get(st.estado, "—") if st.estado else "sin ciclo"
-        if st.anterior_abierto:
+        if st.anterior_abierto and self.ciclo is None:  # the mark is the latest's headline
             estado = f"{MARCA_ANTERIOR} {estado}"
         cells = (st.rfc, st.razon_social, estado,
                  OPINION.get(st.opinion, "—") if st.opinion else "—", cuando)
