@@ -287,13 +287,17 @@ def _expedientes_de(ciclos: list[CicloEstado], i: int) -> tuple[ExpedienteCiclo,
                  for c in ciclos if i < len(c.posicion_de) and c.posicion_de[i] >= 0)
 
 
-_MARCAS = re.compile("[\u0300-\u036f]")  # combining diacritical marks, after NFD
+def _plano(texto: str) -> str:
+    """Upper case, accents and tildes dropped: NFD splits «Í» into «I» and a combining mark,
+    and the marks (like any other character outside ASCII) go. At C speed: 150,000 names in a
+    tenth of a second."""
+    return unicodedata.normalize("NFD", texto).upper().encode("ascii", "ignore").decode()
 
 
 def normalizar(texto: str) -> str:
-    """``texto`` as the search compares it: upper case, accents and tildes dropped, spaces
-    collapsed; «garcía  lópez» → «GARCIA LOPEZ» (operators type without accents)."""
-    return " ".join(_MARCAS.sub("", unicodedata.normalize("NFD", texto)).upper().split())
+    """``texto`` as the search compares it (operators type without accents): «garcía  lópez»
+    → «GARCIA LOPEZ»."""
+    return " ".join(_plano(texto).split())
 
 
 class _Busqueda:
@@ -305,7 +309,7 @@ class _Busqueda:
         # Normalised once, as one text: per-line calls would cost a second at 1,000,000.
         texto = "\n".join(f"{r} {n}\t{f}" for r, n, f in
                           zip(engine.rfcs, engine.razon_social, engine.folio, strict=True))
-        self.texto = _MARCAS.sub("", unicodedata.normalize("NFD", texto)).upper()
+        self.texto = _plano(texto)
         lines = self.texto.split("\n") if engine.rfcs else []
         self.textos = lines
         lengths = np.fromiter((len(x) + 1 for x in lines), dtype=np.int64, count=len(lines))
@@ -704,6 +708,11 @@ class Vista:
     @cached_property
     def _busqueda(self) -> _Busqueda:
         return _Busqueda(self._engine)
+
+    def preparar_busqueda(self) -> None:
+        """Build the search index now (on a worker thread) rather than on the first key typed
+        in the search: about a third of a second at 150,000 contractors."""
+        self._busqueda  # noqa: B018  (a cached property: reading it builds it)
 
     def __len__(self) -> int:
         return len(self._engine.rfcs)

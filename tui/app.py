@@ -814,10 +814,11 @@ COMANDOS = {
 
 
 def _preparada(vista: Vista) -> Vista:
-    """``vista`` with the padrón's columns and the agenda computed, on the worker's thread
-    rather than the UI's."""
+    """``vista`` with the padrón's columns, the agenda and the search index computed, on the
+    worker's thread rather than the UI's."""
     vista.conteos()
     vista.agenda()
+    vista.preparar_busqueda()
     return vista
 
 
