@@ -22,6 +22,9 @@ class Anfitrion(Protocol):
     def vista(self) -> Vista | None: ...  # None until the store is open
 
     @property
+    def presente(self) -> Vista | None: ...  # the store's present state (not a past instant)
+
+    @property
     def ultimo(self) -> tuple[str, list[str]] | None: ...  # the last clock step: title, lines
 
     @property

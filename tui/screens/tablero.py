@@ -60,10 +60,16 @@ class TableroScreen(Pantalla):
             tabla.add_row(*fila_agenda(self.app, o, j == k))
 
         ultimo = self.anfitrion.ultimo
-        self.query_one("#ultimo", Static).update(
-            "\n".join(ultimo[1][:4]) if ultimo else "Aún no se avanza el reloj en esta sesión.")
-        if ultimo:
-            self.query_one("#ultimo").border_title = ultimo[0]
+        panel = self.query_one("#ultimo", Static)
+        if vista is not self.anfitrion.presente:  # a past instant: the last step is the present's
+            panel.update("Momento pasado (solo lectura): m vuelve al presente.")
+            panel.border_title = "Último paso del reloj"
+        elif ultimo:
+            panel.update("\n".join(ultimo[1][:4]))
+            panel.border_title = ultimo[0]
+        else:
+            panel.update("Aún no se avanza el reloj en esta sesión.")
+            panel.border_title = "Último paso del reloj"
 
         tabla = self.query_one("#movimientos", DataTable)
         tabla.clear()
