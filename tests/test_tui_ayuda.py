@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 
+from bench.cycle import cycle_inputs
 from repse.core import inputs as inp
 from repse.tui.app import RepseApp
 from repse.tui.screens.ayuda import AyudaScreen
@@ -19,6 +20,8 @@ from repse.tui.widgets.tabla_padron import TablaPadron
 
 from .test_ciclos import entradas_dos_ciclos, politica_apagada
 from .test_engine import A, B, C
+from .test_tui_pantallas import N
+from .test_tui_pantallas import abierta as asentada
 from .tui_apoyo import at, crear, esperar, pantalla, quieta, sincrono
 
 NOMBRES = {A: "GARCÍA LÓPEZ Y ASOCIADOS S.A.", B: "Servicios Pérez S.C.",
@@ -206,3 +209,60 @@ async def test_the_cycle_selector_switches_the_tablero_agenda_and_padron(dos_cic
         await pilot.pause()
         assert filas(app) == [B]
         assert "Ciclo 2026-2 (y: 1 más)" in pantalla(app)
+
+
+# --- screens pinned at 80×24 and 120×40 ----------------------------------------------------
+@pytest.fixture(scope="module")
+def ciclo_demo():
+    return cycle_inputs(N)
+
+
+@pytest.fixture
+def exhortados(tmp_path, ciclo_demo):
+    """Padrón, round 1 and the exhorto of cycle 2026-1 (wed 28-01-2026 10:00)."""
+    return crear(tmp_path, ciclo_demo[0][:3])
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@sincrono
+async def test_ayuda_al_abrir_y_al_final(exhortados, snapshot, size):
+    app = app_de(exhortados)
+    async with app.run_test(size=size) as pilot:
+        await asentada(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert pantalla(app) == snapshot(name="inicio")
+        await pilot.press("end")
+        await pilot.pause()
+        assert pantalla(app) == snapshot(name="final")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@sincrono
+async def test_agenda_y_padron_filtrado(exhortados, snapshot, size):
+    app = app_de(exhortados)
+    async with app.run_test(size=size) as pilot:
+        await asentada(pilot)
+        await pilot.press("a")
+        await asentada(pilot)
+        text = pantalla(app)
+        assert "Contratistas" in text or "Cuántos" in text  # the count column in view
+        assert text == snapshot(name="agenda")
+        await pilot.press("c")
+        await pilot.pause()
+        app.screen.query_one("#f-estado").value = "por_iniciar_cancelacion"
+        await asentada(pilot)
+        text = pantalla(app)
+        assert "Por iniciar cancelación" in text  # on one line: the filter row keeps its height
+        assert text == snapshot(name="padron")
+
+
+@sincrono
+async def test_tablero_de_un_ciclo_anterior(dos_ciclos, snapshot):
+    app = app_de(dos_ciclos)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await asentada(pilot)
+        app.ciclo = "2026-1"
+        app._mostrar()
+        await asentada(pilot)
+        assert pantalla(app) == snapshot

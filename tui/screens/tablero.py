@@ -13,6 +13,7 @@ from ...core.etiquetas import ESTADO, EVENTO, numero
 from ...core.vista import Vista
 from ..widgets.agenda import fila_agenda, proxima
 from ..widgets.barras import Barras
+from ..widgets.tonos import estilo
 from .base import Pantalla
 
 AGENDA_ANTES, AGENDA_DESPUES = 2, 6  # obligations shown around the next one
@@ -37,8 +38,9 @@ class TableroScreen(Pantalla):
     def on_mount(self) -> None:
         self.query_one("#agenda-corta", DataTable).add_columns("Límite", "Quién",
                                                                "Obligación", "Estado")
-        self.query_one("#movimientos", DataTable).add_columns("Fecha", "#", "Evento", "Cuántos",
-                                                              "De → a")
+        # The states under the event, on a second line: side by side they are cut at 120.
+        self.query_one("#movimientos", DataTable).add_columns("Fecha", "#", "Evento: de → a",
+                                                              "Cuántos")
         self.query_one("#agenda-corta").border_title = "Agenda"
         self.query_one("#movimientos").border_title = "Últimas transiciones"
         self.query_one("#ultimo").border_title = "Último paso del reloj"
@@ -73,9 +75,11 @@ class TableroScreen(Pantalla):
 
         tabla = self.query_one("#movimientos", DataTable)
         tabla.clear()
+        tenue = estilo(self.app, "tenue")
         for m in vista.movimientos(12, ciclo):
             desde, hacia, _ = m.pasos[0]
-            tabla.add_row(f"{m.at:%d-%m %H:%M}", str(m.entrada), EVENTO.get(m.evento, m.evento),
-                          Text(numero(m.contratistas), justify="right"),
-                          f"{ESTADO[desde]} → {ESTADO[hacia]}"
-                          + (" …" if len(m.pasos) > 1 else ""))
+            evento = Text(EVENTO.get(m.evento, m.evento))
+            evento.append(f"\n  {ESTADO[desde]} → {ESTADO[hacia]}"
+                          + (" …" if len(m.pasos) > 1 else ""), style=tenue)
+            tabla.add_row(f"{m.at:%d-%m %H:%M}", str(m.entrada), evento,
+                          Text(numero(m.contratistas), justify="right"), height=2)
