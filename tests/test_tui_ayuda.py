@@ -10,7 +10,6 @@ from datetime import date
 
 import pytest
 
-from bench.cycle import cycle_inputs
 from repse.core import inputs as inp
 from repse.tui.app import RepseApp
 from repse.tui.screens.ayuda import AyudaScreen
@@ -20,7 +19,6 @@ from repse.tui.widgets.tabla_padron import TablaPadron
 
 from .test_ciclos import entradas_dos_ciclos, politica_apagada
 from .test_engine import A, B, C
-from .test_tui_pantallas import N
 from .test_tui_pantallas import abierta as asentada
 from .tui_apoyo import at, crear, esperar, pantalla, quieta, sincrono
 
@@ -56,6 +54,11 @@ async def abierta(pilot) -> None:
     await pilot.pause()
 
 
+async def pulsar(pilot, *teclas: str) -> None:
+    await pilot.press(*teclas)
+    await pilot.pause()
+
+
 def filas(app) -> list[str]:
     return [app.vista.rfc(k) for k in app.screen.query_one(TablaPadron).filas.tolist()]
 
@@ -79,10 +82,8 @@ async def test_garcia_finds_the_garcias_and_enter_opens_the_first(nombres):
     app = app_de(nombres)
     async with app.run_test(size=(80, 24)) as pilot:
         await abierta(pilot)
-        await pilot.press("c")
-        await pilot.pause()
-        await pilot.press("slash", *"garcia")
-        await pilot.pause()
+        await pulsar(pilot, "c")
+        await pulsar(pilot, "slash", *"garcia")
         assert filas(app) == [A, C]
         assert "2 de 3 contratistas · búsqueda «garcia»" in pantalla(app)
         await pilot.press("enter")
@@ -90,8 +91,7 @@ async def test_garcia_finds_the_garcias_and_enter_opens_the_first(nombres):
         assert app.screen.rfc == A
         await pilot.pause()
         assert "GARCÍA LÓPEZ Y ASOCIADOS S.A." in pantalla(app)
-        await pilot.press("escape")
-        await pilot.pause()
+        await pulsar(pilot, "escape")
         assert filas(app) == [A, C]  # back to the search, as it was
 
 
@@ -100,20 +100,16 @@ async def test_f1_scrolls_to_its_last_line_at_80x24_and_lists_the_screens_keys(n
     app = app_de(nombres)
     async with app.run_test(size=(80, 24)) as pilot:
         await abierta(pilot)
-        await pilot.press("c")
-        await pilot.pause()
-        await pilot.press("f1")
-        await pilot.pause()
+        await pulsar(pilot, "c")
+        await pulsar(pilot, "f1")
         assert isinstance(app.screen, AyudaScreen)
         text = pantalla(app)
         assert "«Padrón de contratistas»" in text and "Teclas de esta pantalla" in text
         assert "su hora sin cumplirse." not in text
-        await pilot.press("pagedown")
-        await pilot.pause()
+        await pulsar(pilot, "pagedown")
         text = pantalla(app)
         assert "/ — Buscar" in text or "Teclas de toda la aplicación" in text
-        await pilot.press("end")
-        await pilot.pause()
+        await pulsar(pilot, "end")
         text = pantalla(app)
         assert "su hora sin cumplirse." in text  # the help's last line
         assert "Scroll" not in text and "Focus" not in text  # Textual's English keys left out
@@ -123,8 +119,7 @@ async def test_f1_scrolls_to_its_last_line_at_80x24_and_lists_the_screens_keys(n
                       "`Ctrl+Q` — Salir sin preguntar", "**Por iniciar cancelación** —",
                       "**Actualización diaria** (IMSS) —"):
             assert linea in texto, linea
-        await pilot.press("escape")
-        await pilot.pause()
+        await pulsar(pilot, "escape")
         assert not isinstance(app.screen, AyudaScreen)
 
 
@@ -135,8 +130,7 @@ async def test_the_footer_shows_the_actions_and_where_the_other_keys_are(nombres
     async with app.run_test(size=size) as pilot:
         await abierta(pilot)
         for pantalla_ in ("t", "c", "a"):
-            await pilot.press(pantalla_)
-            await pilot.pause()
+            await pulsar(pilot, pantalla_)
             pie = pantalla(app).rstrip("\n").splitlines()[-1]
             for clave in ("i Importar", "x Acto", "e Exportar", "f1 Más teclas",
                           "^p Paleta"):
@@ -151,19 +145,15 @@ async def test_textuals_own_commands_and_messages_speak_spanish(nombres):
         titulos = [c.title for c in app.get_system_commands(app.screen)]
         assert "Captura de pantalla" in titulos and "Salir sin preguntar" in titulos
         assert not {"Quit", "Keys", "Theme", "Screenshot"} & set(titulos)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
+        await pulsar(pilot, "ctrl+p")
         assert "Buscar un comando…" in pantalla(app)
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.press("ctrl+c")
-        await pilot.pause()
+        await pulsar(pilot, "escape")
+        await pulsar(pilot, "ctrl+c")
         assert [n.title for n in app._notifications] == ["¿Salir de repse?"]
         await pilot.press("q")  # asks first; Esc keeps the app open
         await esperar(pilot, lambda: isinstance(app.screen, Confirmar))
         assert "Salir de repse" in pantalla(app)
-        await pilot.press("escape")
-        await pilot.pause()
+        await pulsar(pilot, "escape")
         assert app.is_running and not isinstance(app.screen, Confirmar)
         await pilot.press("q")
         await esperar(pilot, lambda: isinstance(app.screen, Confirmar))
@@ -179,8 +169,7 @@ async def test_the_cycle_selector_switches_the_tablero_agenda_and_padron(dos_cic
         text = pantalla(app)
         assert "Ciclo 2026-2 (y: 1 más)" in text
         assert "Expedientes por estado · 2026-2" in text and "Agenda · 2026-2" in text
-        await pilot.press("y")
-        await pilot.pause()
+        await pulsar(pilot, "y")
         assert "2026-2 (el más reciente)" in pantalla(app)
         await pilot.press("down", "enter")  # the list: latest first
         await pilot.pause()
@@ -188,11 +177,9 @@ async def test_the_cycle_selector_switches_the_tablero_agenda_and_padron(dos_cic
         assert "Ciclo 2026-1 (y: 1 más)" in text
         assert "Expedientes por estado · 2026-1" in text and "Agenda · 2026-1" in text
         assert "Cancelación suspendida" in text  # B and C, impeded in 2026-1
-        await pilot.press("a")
-        await pilot.pause()
+        await pulsar(pilot, "a")
         assert "Agenda del ciclo 2026-1" in pantalla(app)
-        await pilot.press("c")
-        await pilot.pause()
+        await pulsar(pilot, "c")
         text = pantalla(app)
         assert "3 de 3 contratistas · padrón del ciclo 2026-1" in text
         [fila_b] = [line for line in text.splitlines() if B in line]
@@ -201,62 +188,15 @@ async def test_the_cycle_selector_switches_the_tablero_agenda_and_padron(dos_cic
         await pilot.pause()
         assert filas(app) == [B, C]
         # Back to the latest: each contractor with its latest procedure, C's mark kept.
-        await pilot.press("y")
-        await pilot.pause()
-        await pilot.press("home", "enter")
-        await pilot.pause()
+        await pulsar(pilot, "y")
+        await pulsar(pilot, "home", "enter")
         app.screen.query_one("#f-estado").value = "anterior_abierto"
         await pilot.pause()
         assert filas(app) == [B]
         assert "Ciclo 2026-2 (y: 1 más)" in pantalla(app)
 
 
-# --- screens pinned at 80×24 and 120×40 ----------------------------------------------------
-@pytest.fixture(scope="module")
-def ciclo_demo():
-    return cycle_inputs(N)
-
-
-@pytest.fixture
-def exhortados(tmp_path, ciclo_demo):
-    """Padrón, round 1 and the exhorto of cycle 2026-1 (wed 28-01-2026 10:00)."""
-    return crear(tmp_path, ciclo_demo[0][:3])
-
-
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
-@sincrono
-async def test_ayuda_al_abrir_y_al_final(exhortados, snapshot, size):
-    app = app_de(exhortados)
-    async with app.run_test(size=size) as pilot:
-        await asentada(pilot)
-        await pilot.press("f1")
-        await pilot.pause()
-        assert pantalla(app) == snapshot(name="inicio")
-        await pilot.press("end")
-        await pilot.pause()
-        assert pantalla(app) == snapshot(name="final")
-
-
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
-@sincrono
-async def test_agenda_y_padron_filtrado(exhortados, snapshot, size):
-    app = app_de(exhortados)
-    async with app.run_test(size=size) as pilot:
-        await asentada(pilot)
-        await pilot.press("a")
-        await asentada(pilot)
-        text = pantalla(app)
-        assert "Contratistas" in text or "Cuántos" in text  # the count column in view
-        assert text == snapshot(name="agenda")
-        await pilot.press("c")
-        await pilot.pause()
-        app.screen.query_one("#f-estado").value = "por_iniciar_cancelacion"
-        await asentada(pilot)
-        text = pantalla(app)
-        assert "Por iniciar cancelación" in text  # on one line: the filter row keeps its height
-        assert text == snapshot(name="padron")
-
-
+# --- a screen pinned at 120×40 --------------------------------------------------------------
 @sincrono
 async def test_tablero_de_un_ciclo_anterior(dos_ciclos, snapshot):
     app = app_de(dos_ciclos)
