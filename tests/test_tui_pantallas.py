@@ -143,7 +143,7 @@ async def test_agenda(completo, snapshot):
 @sincrono
 async def test_ayuda_explica_el_ciclo_los_estados_y_las_teclas(exhortados):
     app = app_de(exhortados)
-    async with app.run_test(size=(100, 50)) as pilot:
+    async with app.run_test(size=(100, 40)) as pilot:
         await abierta(pilot)
         await pilot.press("f1")
         await pilot.pause()
@@ -182,3 +182,30 @@ async def test_tema_claro_y_oscuro(exhortados):
         assert app.theme == "textual-light"
         await pilot.press("f2")
         assert app.theme == "textual-dark"
+
+
+# --- help, agenda and padrón pinned at 80×24 and 120×40 ------------------------------------
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@sincrono
+async def test_ayuda_agenda_y_padron_filtrado(exhortados, snapshot, size):
+    app = app_de(exhortados)
+    async with app.run_test(size=size) as pilot:
+        await abierta(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert pantalla(app) == snapshot(name="ayuda-inicio")
+        await pilot.press("end")
+        await pilot.pause()
+        assert pantalla(app) == snapshot(name="ayuda-final")
+        await pilot.press("escape", "a")
+        await abierta(pilot)
+        text = pantalla(app)
+        assert "Contratistas" in text or "Cuántos" in text  # the count column in view
+        assert text == snapshot(name="agenda")
+        await pilot.press("c")
+        await pilot.pause()
+        app.screen.query_one("#f-estado").value = "por_iniciar_cancelacion"
+        await abierta(pilot)
+        text = pantalla(app)
+        assert "Por iniciar cancelación" in text  # on one line: the filter row keeps its height
+        assert text == snapshot(name="padron")

@@ -28,6 +28,7 @@ from typing import ClassVar, TypeVar
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
@@ -52,6 +53,7 @@ from . import mensajes as m
 from .screens.agenda import AgendaScreen
 from .screens.ayuda import AyudaScreen, tecla, texto_ayuda
 from .screens.base import Destinatarios, Pantalla
+from .screens.ciclo import ElegirCiclo
 from .screens.contratistas import ContratistasScreen
 from .screens.declaraciones import DeclaracionesScreen
 from .screens.detalle import DetalleScreen
@@ -85,8 +87,13 @@ class RepseApp(App):
              "agenda": AgendaScreen, "declaraciones": DeclaracionesScreen,
              "entradas": EntradasScreen, "rechazos": RechazosScreen}
     DEFAULT_MODE = "tablero"
+    # The footer shows the screen's own keys, then these in this order, as far as the width
+    # goes: at 80 columns the actions and «Más teclas» (F1 lists every key) always fit.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "ayuda", "Ayuda"),
+        Binding("i", "importar", "Importar"),
+        Binding("x", "acto", "Acto"),
+        Binding("e", "exportar", "Exportar"),
+        Binding("f1", "ayuda", "Más teclas"),
         Binding("t", "modo('tablero')", "Tablero"),
         Binding("c", "modo('contratistas')", "Padrón"),
         Binding("a", "modo('agenda')", "Agenda"),
@@ -94,15 +101,17 @@ class RepseApp(App):
         Binding("l", "entradas", "Entradas"),
         Binding("n", "proximo", "Vencimiento"),
         Binding("d", "dia_habil", "Día hábil"),
-        Binding("g", "ir_a_fecha", "Fecha", show=False),
         Binding("m", "momento", "Pasado"),
-        Binding("i", "importar", "Importar"),
-        Binding("x", "acto", "Acto"),
-        Binding("e", "exportar", "Exportar"),
+        Binding("y", "ciclo", "Ciclo"),
+        Binding("g", "ir_a_fecha", "Fecha", show=False),
         Binding("r", "rechazos", "Rechazos", show=False),
         Binding("s", "simulacion", "Ensayo", show=False),
         Binding("f2", "tema", "Tema", show=False),
-        Binding("q", "quit", "Salir", show=False),
+        Binding("q", "salir", "Salir", show=False),
+        # Textual's own, in Spanish (the keys panel and the palette read these).
+        Binding("ctrl+q", "quit", "Salir sin preguntar", show=False, priority=True),
+        Binding("ctrl+p", "command_palette", "Paleta", show=False, priority=True,
+                tooltip="Abrir la paleta de comandos: todas las acciones"),
     ]
 
     resumen: reactive[tuple[str, str]] = reactive(("Abriendo…", "operacion"))
@@ -128,6 +137,7 @@ class RepseApp(App):
         self.simulacion = False  # the store on disk is a simulation store
         self.ocupado = False  # a store worker is running
         self.ultimo: tuple[str, list[str]] | None = None  # the last step: title, what fired
+        self.ciclo: str | None = None  # the cycle chosen to be shown; None: the latest
         self.conexion: str | None = None  # why the store cannot be reached, while it cannot
         self._reabrir = False  # a store call failed: reopen the store before the next one
         self._parar = threading.Event()  # the app is closing: the follower stops
@@ -150,6 +160,15 @@ class RepseApp(App):
     def es_copia(self) -> bool:
         return self.repo is not None and self.repo is not self.real
 
+    @property
+    def ciclo_mostrado(self) -> str | None:
+        """The cycle the screens show: the one chosen with ``y`` while the state shown has it,
+        else the latest."""
+        vista = self.vista
+        if vista is None:
+            return None
+        return self.ciclo if self.ciclo in vista.ciclos else vista.ciclo_actual
+
     def _mostrar(self) -> None:
         """The state shown changed: the status line and the screen in view follow it."""
         self.resumen = self._resumen()
@@ -159,9 +178,11 @@ class RepseApp(App):
     def _resumen(self) -> tuple[str, str]:
         vista = self.vista
         reloj = vista.reloj if vista else None
-        ciclo = vista.ciclo_actual if vista else None
+        ciclo = self.ciclo_mostrado
+        otros = len(vista.ciclos) - 1 if vista else 0
         parts = [f"Reloj {momento(reloj)}" if reloj else "Reloj sin iniciar",
-                 f"Ciclo {ciclo}" if ciclo else "Sin ciclo abierto"]
+                 (f"Ciclo {ciclo}" + (f" (y: {otros} más)" if otros else "")) if ciclo
+                 else "Sin ciclo abierto"]
         if self.conexion is not None:
             return (f"SIN CONEXIÓN con el almacén, reintentando · {' · '.join(parts)} · "
                     f"{self.conexion}", "sinconexion")
@@ -368,7 +389,7 @@ class RepseApp(App):
         # Under a dialog, the app's own keys (t, n, i, …) are off; Textual's own actions
         # (Tab and Shift+Tab moving the focus) must keep working.
         if isinstance(self.screen, ModalScreen) and action in ACCIONES_PROPIAS \
-                and action not in ("quit", "ayuda", "tema"):
+                and action not in ("quit", "ayuda", "tema", "command_palette"):
             return False
         if action in ESCRITURA and self.pasado is not None:
             return None  # shown disabled: a past instant is read-only
@@ -387,7 +408,42 @@ class RepseApp(App):
 
     def action_ayuda(self) -> None:
         if not isinstance(self.screen, AyudaScreen):
-            self.push_screen(AyudaScreen(texto_ayuda(self.BINDINGS, COMANDOS)))
+            self.push_screen(AyudaScreen(texto_ayuda(self.screen, COMANDOS)))
+
+    def action_ciclo(self) -> None:
+        self.run_worker(self._elegir_ciclo(), group="acciones")
+
+    async def _elegir_ciclo(self) -> None:
+        vista = self.vista
+        if vista is None or len(vista.ciclos) < 2:
+            self.notify(f"Solo hay un ciclo: {vista.ciclo_actual}." if vista and vista.ciclos
+                        else "Aún no hay ningún ciclo abierto.")
+            return
+        elegido = await self.push_screen_wait(ElegirCiclo(vista.ciclos, self.ciclo_mostrado))
+        if elegido is not None:
+            self.ciclo = None if elegido == vista.ciclo_actual else elegido
+            self._mostrar()
+
+    def action_salir(self) -> None:
+        self.run_worker(self._salir(), group="acciones")
+
+    async def _salir(self) -> None:
+        guardado = ("Lo ensayado en la copia de simulación se pierde; el almacén queda como "
+                    "estaba." if self.es_copia else
+                    f"Todo lo registrado ya está guardado en {self.nombre}.")
+        if await self.push_screen_wait(Confirmar(
+                "Salir de repse", f"{guardado}\n\n(Ctrl+Q sale sin preguntar.)", "Salir")):
+            self.exit()
+
+    def action_help_quit(self) -> None:
+        # Ctrl+C: Textual's own hint, in Spanish (in a text field Ctrl+C copies).
+        self.notify("Pulse q para salir (se pide confirmación) o Ctrl+Q para salir sin "
+                    "preguntar.", title="¿Salir de repse?")
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette",
+                                            placeholder="Buscar un comando…"))
 
     def action_tema(self) -> None:
         self.theme = TEMAS[1] if self.theme == TEMAS[0] else TEMAS[0]
@@ -501,6 +557,7 @@ class RepseApp(App):
     @on(m.CopiaDescartada)
     def _copia_descartada(self, msg: m.CopiaDescartada) -> None:
         self.repo, self.presente = self.real, msg.vista
+        self.ultimo = None  # that step was the copy's
         self._mostrar()
 
     # --- looking back ---------------------------------------------------------------------
@@ -800,7 +857,7 @@ class RepseApp(App):
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
             action = binding.action
-            if action == "quit":
+            if action in ("quit", "command_palette"):
                 continue
             yield SystemCommand(COMANDOS.get(action, binding.description),
                                 f"Tecla {tecla(binding.key)}",
@@ -812,7 +869,16 @@ class RepseApp(App):
         # An annulment names an input: it is chosen where the inputs are listed.
         yield SystemCommand(f"Registrar: {ENTRADA['anulacion']}", "En «Entradas» (tecla l): "
                             "elija la entrada y pulse u", self.action_entradas)
-        yield from super().get_system_commands(screen)
+        # Textual's own commands, in Spanish; its keys panel is F1's help, which lists them.
+        if screen.maximized is not None:
+            yield SystemCommand("Restaurar el panel", "Vuelve a su tamaño normal",
+                                screen.action_minimize)
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand("Maximizar el panel", "El panel con el foco ocupa la pantalla",
+                                screen.action_maximize)
+        yield SystemCommand("Captura de pantalla", "Guarda la pantalla como imagen SVG",
+                            lambda: self.set_timer(0.1, self.deliver_screenshot))
+        yield SystemCommand("Salir sin preguntar", "Tecla Ctrl+Q", self.exit)
 
     def lanzar_acto(self, tipo: str) -> None:
         self.lanzar(self._acto(tipo))
@@ -835,14 +901,19 @@ COMANDOS = {
     "rechazos": "Ver los rechazos del almacén (filtrar, exportar)",
     "simulacion": "Ensayar en una copia de simulación / salir de ella",
     "tema": "Cambiar entre tema claro y oscuro",
+    "ciclo": "Elegir el ciclo que se muestra (tablero, agenda, padrón)…",
+    "salir": "Salir de repse (pide confirmación)",
+    "quit": "Salir sin preguntar",
+    "command_palette": "Paleta de comandos: todas las acciones",
 }
 
 
 def _preparada(vista: Vista) -> Vista:
-    """``vista`` with the padrón's columns and the agenda computed, on the worker's thread
-    rather than the UI's."""
+    """``vista`` with the padrón's columns, the agenda and the search index computed, on the
+    worker's thread rather than the UI's."""
     vista.conteos()
     vista.agenda()
+    vista.preparar_busqueda()
     return vista
 
 

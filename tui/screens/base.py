@@ -22,7 +22,13 @@ class Anfitrion(Protocol):
     def vista(self) -> Vista | None: ...  # None until the store is open
 
     @property
+    def presente(self) -> Vista | None: ...  # the store's present state (not a past instant)
+
+    @property
     def ultimo(self) -> tuple[str, list[str]] | None: ...  # the last clock step: title, lines
+
+    @property
+    def ciclo_mostrado(self) -> str | None: ...  # the cycle chosen with ``y``, or the latest
 
 
 @dataclass(frozen=True)
@@ -38,8 +44,10 @@ class Pantalla(Screen):
     """A main screen; subclasses yield their body from :meth:`cuerpo` and draw a read model in
     :meth:`refrescar`."""
 
+    NOMBRE = "principal"  # what the help calls it
     vista: Vista | None = None  # the read model drawn last
-    _dibujada: Vista | None = None
+    ciclo: str | None = None  # the cycle drawn last (the one chosen, or the latest)
+    _dibujada: tuple[Vista, str | None] | None = None
 
     def compose(self) -> ComposeResult:
         yield BarraEstado(id="barra-estado")
@@ -62,13 +70,17 @@ class Pantalla(Screen):
 
     def mostrar(self, vista: Vista | None) -> None:
         """Draw ``vista`` now if this screen is in view; otherwise it is drawn on resume."""
-        if vista is None or not self.is_current or vista is self._dibujada:
+        ciclo = self.anfitrion.ciclo_mostrado
+        dibujada = self._dibujada
+        if vista is None or not self.is_current or (
+                dibujada is not None and dibujada[0] is vista and dibujada[1] == ciclo):
             return
-        self.vista = self._dibujada = vista
+        self.vista, self.ciclo, self._dibujada = vista, ciclo, (vista, ciclo)
         self.refrescar(vista)
 
     def refrescar(self, vista: Vista) -> None:
-        """Redraw from ``vista`` (the live state, a simulation copy or a past instant)."""
+        """Redraw from ``vista`` (the live state, a simulation copy or a past instant) and
+        :attr:`ciclo`."""
 
     def destinatarios(self) -> Destinatarios | None:
         return None

@@ -15,7 +15,7 @@ from textual.widgets import Input, Label, Select
 
 from ...core.etiquetas import ESTADO, OPINION, numero
 from ...core.lifecycle import Expediente
-from ...core.vista import SIN_OPINION_AUN, Vista
+from ...core.vista import SIN_OPINION_AUN, Vista, normalizar
 from ..widgets.tabla_padron import MARCA_ANTERIOR, TablaPadron
 from .base import Destinatarios, Pantalla
 
@@ -28,14 +28,15 @@ OPCIONES_ESTADO = [(ESTADO[s.id], s.id) for s in Expediente.states] + [
 
 
 class ContratistasScreen(Pantalla):
+    NOMBRE = "Padrón de contratistas"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "buscar", "Buscar"),
-        Binding("escape", "limpiar", "Quitar filtros"),
+        Binding("escape", "limpiar", "Quitar filtros", show=False),
     ]
 
     def cuerpo(self) -> ComposeResult:
         with Horizontal(id="filtros"):
-            yield Input(placeholder="Buscar RFC o razón social…", id="buscar")
+            yield Input(placeholder="Buscar RFC, razón social o folio…", id="buscar")
             yield Select(OPCIONES_ESTADO, prompt="Estado: todos", id="f-estado")
             yield Select(OPCIONES_OPINION, prompt="Opinión: todas", id="f-opinion")
         yield Label("", id="cuenta")
@@ -43,7 +44,7 @@ class ContratistasScreen(Pantalla):
 
     def __init__(self) -> None:
         super().__init__()
-        self._ultimo: tuple[str | None, str | None, str, Vista] | None = None
+        self._ultimo: tuple[str | None, str | None, str, Vista, str | None] | None = None
         self._filas = np.zeros(0, dtype=np.int64)
 
     def on_mount(self) -> None:
@@ -65,17 +66,20 @@ class ContratistasScreen(Pantalla):
         if vista is None:
             return
         estado, opinion, texto = self.filtros()
+        ciclo = self.anterior()
         prev = self._ultimo
         dentro = None
         if (not desde_cero and prev is not None and prev[:2] == (estado, opinion)
-                and prev[3] is vista and texto.upper().startswith(prev[2].upper())):
+                and prev[3] is vista and prev[4] == ciclo
+                and normalizar(texto).startswith(normalizar(prev[2]))):
             dentro = self._filas
         anterior = estado == ANTERIOR_ABIERTO
         self._filas = vista.filtrar(estado=None if anterior else estado, opinion=opinion,
-                                    texto=texto, dentro=dentro, anterior_abierto=anterior)
-        self._ultimo = (estado, opinion, texto, vista)
+                                    texto=texto, dentro=dentro, anterior_abierto=anterior,
+                                    ciclo=ciclo)
+        self._ultimo = (estado, opinion, texto, vista, ciclo)
         tabla = self.query_one(TablaPadron)
-        tabla.mostrar(vista, self._filas, conservar=tabla.seleccionado)
+        tabla.mostrar(vista, self._filas, conservar=tabla.seleccionado, ciclo=ciclo)
         self.query_one("#cuenta", Label).update(
             f"{numero(len(self._filas))} de {numero(len(vista))} contratistas"
             f"{self.descripcion()}{self.leyenda(vista)}")
@@ -87,9 +91,17 @@ class ContratistasScreen(Pantalla):
             return ""
         return f" · {MARCA_ANTERIOR} expediente abierto de un ciclo anterior"
 
+    def anterior(self) -> str | None:
+        """The earlier cycle chosen with ``y`` (its padrón and its procedures are shown);
+        None while the latest is shown: each contractor with its latest procedure."""
+        vista = self.vista
+        return self.ciclo if vista is not None and self.ciclo != vista.ciclo_actual else None
+
     def descripcion(self) -> str:
         estado, opinion, texto = self.filtros()
         parts = []
+        if (ciclo := self.anterior()) is not None:
+            parts.append(f"padrón del ciclo {ciclo}")
         if estado == ANTERIOR_ABIERTO:
             parts.append("con expediente abierto de un ciclo anterior")
         elif estado is not None:
@@ -109,8 +121,17 @@ class ContratistasScreen(Pantalla):
         self.filtrar(desde_cero=True)
 
     @on(Input.Submitted, "#buscar")
-    def _a_la_tabla(self) -> None:
-        self.query_one(TablaPadron).focus()
+    def _abrir_primera(self) -> None:
+        """Enter in the search box: the detail of the first match (the table keeps the focus
+        for the way back)."""
+        tabla = self.query_one(TablaPadron)
+        tabla.focus()
+        if not len(self._filas):
+            self.notify("Ningún contratista coincide con la búsqueda.", severity="warning")
+            return
+        tabla.cursor = 0
+        # From the table itself: a message posted here would stop at this screen, its sender.
+        tabla.call_later(tabla.action_abrir)
 
     def action_buscar(self) -> None:
         self.query_one("#buscar", Input).focus()

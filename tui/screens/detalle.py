@@ -21,6 +21,7 @@ from .base import Destinatarios, Pantalla
 
 
 class DetalleScreen(Pantalla):
+    NOMBRE = "Detalle del contratista"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,backspace", "volver", "Volver")]
 
     def __init__(self, rfc: str) -> None:

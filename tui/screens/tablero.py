@@ -13,6 +13,7 @@ from ...core.etiquetas import ESTADO, EVENTO, numero
 from ...core.vista import Vista
 from ..widgets.agenda import fila_agenda, proxima
 from ..widgets.barras import Barras
+from ..widgets.tonos import estilo
 from .base import Pantalla
 
 AGENDA_ANTES, AGENDA_DESPUES = 2, 6  # obligations shown around the next one
@@ -20,6 +21,8 @@ ANCHO_DOS_COLUMNAS = 110
 
 
 class TableroScreen(Pantalla):
+    NOMBRE = "Tablero"
+
     def cuerpo(self) -> ComposeResult:
         with VerticalScroll(id="tablero-scroll"), Grid(id="tablero"):
             yield Barras(id="estados")
@@ -35,20 +38,22 @@ class TableroScreen(Pantalla):
     def on_mount(self) -> None:
         self.query_one("#agenda-corta", DataTable).add_columns("Límite", "Quién",
                                                                "Obligación", "Estado")
-        self.query_one("#movimientos", DataTable).add_columns("Fecha", "#", "Evento", "Cuántos",
-                                                              "De → a")
+        # The states under the event, on a second line: side by side they are cut at 120.
+        self.query_one("#movimientos", DataTable).add_columns("Fecha", "#", "Evento: de → a",
+                                                              "Cuántos")
         self.query_one("#agenda-corta").border_title = "Agenda"
         self.query_one("#movimientos").border_title = "Últimas transiciones"
         self.query_one("#ultimo").border_title = "Último paso del reloj"
         super().on_mount()
 
     def refrescar(self, vista: Vista) -> None:
-        ciclo = vista.ciclo_actual
+        ciclo = self.ciclo
         barras = self.query_one(Barras)
         barras.border_title = f"Expedientes por estado · {ciclo}" if ciclo else "Estados"
         barras.actualizar(vista.conteos(ciclo) if ciclo else {})
 
-        agenda = vista.agenda()
+        agenda = vista.agenda(ciclo)
+        self.query_one("#agenda-corta").border_title = f"Agenda · {ciclo}" if ciclo else "Agenda"
         k = proxima(agenda)
         start = max(0, (k if k is not None else len(agenda)) - AGENDA_ANTES)
         tabla = self.query_one("#agenda-corta", DataTable)
@@ -57,16 +62,24 @@ class TableroScreen(Pantalla):
             tabla.add_row(*fila_agenda(self.app, o, j == k))
 
         ultimo = self.anfitrion.ultimo
-        self.query_one("#ultimo", Static).update(
-            "\n".join(ultimo[1][:4]) if ultimo else "Aún no se avanza el reloj en esta sesión.")
-        if ultimo:
-            self.query_one("#ultimo").border_title = ultimo[0]
+        panel = self.query_one("#ultimo", Static)
+        if vista is not self.anfitrion.presente:  # a past instant: the last step is the present's
+            panel.update("Momento pasado (solo lectura): m vuelve al presente.")
+            panel.border_title = "Último paso del reloj"
+        elif ultimo:
+            panel.update("\n".join(ultimo[1][:4]))
+            panel.border_title = ultimo[0]
+        else:
+            panel.update("Aún no se avanza el reloj en esta sesión.")
+            panel.border_title = "Último paso del reloj"
 
         tabla = self.query_one("#movimientos", DataTable)
         tabla.clear()
-        for m in vista.movimientos(12):
+        tenue = estilo(self.app, "tenue")
+        for m in vista.movimientos(12, ciclo):
             desde, hacia, _ = m.pasos[0]
-            tabla.add_row(f"{m.at:%d-%m %H:%M}", str(m.entrada), EVENTO.get(m.evento, m.evento),
-                          Text(numero(m.contratistas), justify="right"),
-                          f"{ESTADO[desde]} → {ESTADO[hacia]}"
-                          + (" …" if len(m.pasos) > 1 else ""))
+            evento = Text(EVENTO.get(m.evento, m.evento))
+            evento.append(f"\n  {ESTADO[desde]} → {ESTADO[hacia]}"
+                          + (" …" if len(m.pasos) > 1 else ""), style=tenue)
+            tabla.add_row(f"{m.at:%d-%m %H:%M}", str(m.entrada), evento,
+                          Text(numero(m.contratistas), justify="right"), height=2)

@@ -36,7 +36,7 @@ def anchos(total: int) -> tuple[int, ...]:
     the others leave; in 80 columns the state is cut and the plazo is only its date."""
     rfc, estado, opinion, plazo = 13, 23, 11, 29
     if total - (rfc + estado + opinion + plazo + 5) < 24:
-        estado, plazo = 17, 10
+        estado, plazo = 17, 11  # the plazo's date, and its heading whole
     razon = max(8, total - (rfc + estado + opinion + plazo + 5))
     return rfc, razon, estado, opinion, plazo
 
@@ -49,13 +49,13 @@ class TablaPadron(ScrollView, can_focus=True):
     """Padrón rows of one read model, one line each, with a cursor."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor(-1)", "Arriba", show=False),
-        Binding("down", "cursor(1)", "Abajo", show=False),
-        Binding("pageup", "pagina(-1)", "Re Pág", show=False),
-        Binding("pagedown", "pagina(1)", "Av Pág", show=False),
-        Binding("home", "extremo(0)", "Inicio", show=False),
-        Binding("end", "extremo(1)", "Fin", show=False),
-        Binding("enter", "abrir", "Detalle"),
+        Binding("up", "cursor(-1)", "Fila anterior", show=False),
+        Binding("down", "cursor(1)", "Fila siguiente", show=False),
+        Binding("pageup", "pagina(-1)", "Página anterior", show=False),
+        Binding("pagedown", "pagina(1)", "Página siguiente", show=False),
+        Binding("home", "extremo(0)", "Primera fila", show=False),
+        Binding("end", "extremo(1)", "Última fila", show=False),
+        Binding("enter", "abrir", "Detalle", tooltip="Abrir el detalle del contratista"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "tabla--cabecera", "tabla--cursor", "tabla--bien", "tabla--curso", "tabla--alerta",
@@ -74,12 +74,15 @@ class TablaPadron(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self.vista: Vista | None = None
         self.filas = np.zeros(0, dtype=np.int64)  # positions in ``vista``, padrón order
+        self.ciclo: str | None = None  # whose procedures are shown; None: each latest
         self._cache: dict[tuple[int, int], Strip] = {}
 
     # --- data -----------------------------------------------------------------------------
-    def mostrar(self, vista: Vista, filas: np.ndarray, conservar: str | None = None) -> None:
-        """Show rows ``filas`` of ``vista``; keep the cursor on RFC ``conservar`` if shown."""
-        self.vista, self.filas = vista, filas
+    def mostrar(self, vista: Vista, filas: np.ndarray, conservar: str | None = None,
+                ciclo: str | None = None) -> None:
+        """Show rows ``filas`` of ``vista`` with their procedure of ``ciclo`` (None: the one
+        displayed, the latest); keep the cursor on RFC ``conservar`` if shown."""
+        self.vista, self.filas, self.ciclo = vista, filas, ciclo
         self._cache.clear()
         self.virtual_size = Size(0, len(filas) + 1)
         row = 0
@@ -148,7 +151,7 @@ class TablaPadron(ScrollView, can_focus=True):
         key = (row, width)
         if row != self.cursor and key in self._cache:
             return self._cache[key]
-        st = self.vista.fila(int(self.filas[row]))
+        st = self.vista.fila(int(self.filas[row]), self.ciclo)
         plazo = st.proximo_plazo
         if plazo is None:
             cuando = "—"
@@ -157,7 +160,7 @@ class TablaPadron(ScrollView, can_focus=True):
         else:
             cuando = f"{plazo.fecha:%d-%m-%Y} {PLAZO.get(plazo.plazo, plazo.plazo)}"
         estado = ESTADO.get(st.estado, "—") if st.estado else "sin ciclo"
-        if st.anterior_abierto:
+        if st.anterior_abierto and self.ciclo is None:  # the mark is the latest's headline
             estado = f"{MARCA_ANTERIOR} {estado}"
         cells = (st.rfc, st.razon_social, estado,
                  OPINION.get(st.opinion, "—") if st.opinion else "—", cuando)

@@ -19,6 +19,7 @@ from ....core.errors import RepseError
 from ....core.etiquetas import momento
 from ....core.lifecycle import Ronda, parse_ronda
 from ...texto import parse_instant
+from ..ayuda import tecla
 
 R = TypeVar("R")
 
@@ -83,6 +84,16 @@ class Dialogo(ModalScreen[R]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancelar", "Cancelar"),
                 Binding("ctrl+s", "aceptar", "Aceptar")]
+
+    def on_mount(self) -> None:  # runs besides a subclass's own (Textual calls each class's)
+        # How to accept and cancel, on the dialog's border: the footer under it is the screen's.
+        teclas: dict[str, list[str]] = {}
+        for key, bindings in self._bindings.key_to_bindings.items():
+            for b in bindings:
+                if b.show and b.description:
+                    teclas.setdefault(b.description.lower(), []).append(tecla(key))
+        for caja in self.query(".dialogo"):
+            caja.border_subtitle = " · ".join(f"{' / '.join(k)} {d}" for d, k in teclas.items())
 
     def action_cancelar(self) -> None:
         self.dismiss(None)
