@@ -531,7 +531,7 @@ class Repositorio:
                 # costs milliseconds, a rebuild replays the whole log). A file is rarely all
                 # refused: then the state is rebuilt without it.
                 respaldo = self.engine.copia() if _size(entrada) <= _POCAS and not isinstance(
-                    entrada, (inp.Reloj, inp.CalendarioVigente)) else None
+                    entrada, (inp.Reloj, inp.CalendarioVigente, inp.Membrete)) else None
                 try:
                     result = self.engine.aplicar(entrada, numero)
                 except EntradaRechazada as exc:

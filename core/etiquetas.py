@@ -60,6 +60,7 @@ ENTRADA: dict[str, str] = {
     "renovacion": "renovación",
     "calendario": "calendario vigente",
     "reloj": "reloj (vence un plazo)",
+    "membrete": "membrete de los documentos",
 }
 
 def mayuscula(texto: str) -> str:

@@ -12,6 +12,7 @@ import zlib
 import msgspec
 import numpy as np
 
+from . import inputs
 from .calendars import Calendarios, DatosCalendario, Politicas
 from .cycle import Ciclo
 from .errors import Rechazo
@@ -19,8 +20,9 @@ from .motor import COLUMNAS_REGISTRO, CambioFechaConsulta, CicloEstado, Engine, 
 
 # 2: domain-named columns, no engine refusals in the store; 3: renewal plazos; 4: a cycle's D0
 # and the criteria that moved it; 5: compressed, sparse columns; 6: concluido_sin_registro (a
-# procedure the registration ended was «cancelado» before); 7: no «suspendida_hasta» column
-FORMATO = 7
+# procedure the registration ended was «cancelado» before); 7: no «suspendida_hasta» column;
+# 8: the documents' membrete
+FORMATO = 8
 
 
 class _LoteS(msgspec.Struct, array_like=True):
@@ -85,6 +87,7 @@ class _EngineS(msgspec.Struct, array_like=True):
     notas: list[tuple[int, int, str, int, str]]
     rechazos: list[Rechazo]
     transiciones: int
+    membrete: bytes | None  # the input in force, in the public format
 
 
 def dump(engine: Engine) -> bytes:
@@ -102,7 +105,7 @@ def dump(engine: Engine) -> bytes:
         engine.razon_social, engine.folio, engine.correo, engine.domicilio,
         {name: getattr(engine, name).tobytes() for name in COLUMNAS_REGISTRO}, ciclos, lotes,
         [(n.entrada, n.at, n.ciclo, n.idx, n.texto) for n in engine.notas], engine.rechazos,
-        engine.transiciones)
+        engine.transiciones, inputs.encode(engine.membrete) if engine.membrete else None)
     return zlib.compress(msgspec.msgpack.encode(state), 1)
 
 
@@ -138,4 +141,6 @@ def load(data: bytes) -> Engine | None:
     engine.notas = [Nota(*n) for n in s.notas]
     engine.rechazos = s.rechazos
     engine.transiciones = s.transiciones
+    if s.membrete is not None:
+        engine.membrete = inputs.decode(s.membrete)  # type: ignore[assignment]
     return engine
