@@ -16,7 +16,15 @@ import msgspec
 from ..core import Calendarios, Ciclo, RepseError, calendarios, plan_ciclo
 from ..core.calendars import AUTORIDAD_NOMBRE
 from ..core.cycle import DIAS_SEMANA, format_plan, pasos
-from . import cmd_files, cmd_servidor, cmd_specs, cmd_store, cmd_tui, spanish_argparse
+from . import (
+    cmd_documentos,
+    cmd_files,
+    cmd_servidor,
+    cmd_specs,
+    cmd_store,
+    cmd_tui,
+    spanish_argparse,
+)
 from .texto import UsageError, now
 
 spanish_argparse.install()
@@ -132,6 +140,7 @@ def build_parser() -> Parser:
     cmd_files.register(sub)
     cmd_tui.register(sub)
     cmd_servidor.register(sub)
+    cmd_documentos.register(sub)
     return parser
 
 
