@@ -44,11 +44,12 @@ lint: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 
 ## bench: a full cycle at 150,000 and 1,000,000 contractors, with baselines; then ten cycles of
-## 150,000 and what a correction costs at the end of them
+## 150,000 and what a correction costs at the end of them; the 18,000 exhorto letters as PDF
 bench: $(STAMP)
 	@bash tests/instalar-postgresql
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.historia
+	$(BIN)/python -m bench.documentos
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
