@@ -271,3 +271,54 @@ def test_xlsx_dates_are_date_cells_and_columns_fit(repo, tmp_path):  # noqa: F81
     # Each column as wide as its longest value: «Razón social» holds «Empresa GODE561231GR8».
     assert anchos["B"] == len(f"Empresa {B}") + 2
     assert anchos["E"] == len("Fecha de consulta") + 2
+
+
+# --- The TUI's export dialog (walkthrough findings 12 and 24) ---------------------------------
+def test_the_export_dialog_shows_the_date_refuses_one_before_d0_and_sums_up(tmp_path):
+    from repse.tui.app import RepseApp
+    from repse.tui.screens.dialogos.confirmar import Confirmar
+    from repse.tui.screens.dialogos.exportar import Exportar
+    from repse.tui.screens.dialogos.resultado import Resultado
+
+    from .test_engine import acto, opiniones, padron
+    from .tui_apoyo import crear, esperar, sincrono
+
+    db = crear(tmp_path, [
+        padron("2026-01-26T09:00:00", "2026-1", *RFCS),
+        opiniones("2026-01-26T17:00:00", "2026-1", 1, True,
+                  **{B: "negativa", C: "sin_opinion", D: "negativa", E: "sin_opinion"}),
+        acto(inp.Exhorto, "2026-01-29T10:00:00", "2026-1", B, C, D, E, actor="gt")])
+
+    @sincrono
+    async def recorrido():
+        app = RepseApp(db, ahora=lambda: at("2026-01-30T12:00:00"), usuario="prueba")
+        async with app.run_test(size=(100, 32)) as pilot:
+            await app.listo.wait()
+            await pilot.press("e")
+            await esperar(pilot, lambda: isinstance(app.screen, Exportar))
+            d = app.screen
+            # The date proposed is the recorded exhorto's; one before D0 is refused.
+            assert d.query_one("#notificacion").value == "2026-01-29"
+            d.query_one("#destino").value = str(tmp_path / "salidas")
+            d.query_one("#notificacion").value = "2026-01-20"
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, Exportar)
+            assert str(d.query_one("#error").render()) == (
+                "la fecha de notificación, mar 20-01-2026, es anterior a la fecha de consulta "
+                "(D0) del ciclo 2026-1, lun 26-01-2026")
+            d.query_one("#notificacion").value = "2026-01-29"
+            await pilot.press("ctrl+s")
+            await esperar(pilot, lambda: isinstance(app.screen, Confirmar))
+            # The confirmation says how many letters, notified when, and what is missing.
+            assert "4 cartas de exhorto notificadas el jue 29-01-2026" in app.screen.texto
+            assert "Aviso: no hay membrete registrado" in app.screen.texto
+            await pilot.press("enter")
+            await esperar(pilot, lambda: isinstance(app.screen, Resultado))
+            r = app.screen
+            assert r.titulo == "Exportados 11 archivos"
+            assert r.lineas[:2] == [f"Carpeta: {tmp_path / 'salidas'}",
+                                    "  exhortos/: 4 cartas de exhorto (PDF, una por contratista)"]
+            assert "  exhortos_2026-1.pdf" in r.lineas and len(r.lineas) < 15
+
+    recorrido()
