@@ -211,8 +211,9 @@ class _Escritor:
         self.y = ALTO_PAGINA - MARGEN - 0.4 * cm
 
     def escribir(self, x: float, y: float, texto: str, fuente: str, tamano: float, *,
-                 derecha: bool = False) -> None:
-        """``texto`` from ``x`` (or ending at the right margin) on the baseline ``y``."""
+                 derecha: bool = False, celda: bool = False) -> None:
+        """``texto`` from ``x`` (or ending at the right margin) on the baseline ``y``; a
+        table's ``celda`` keeps the line open, so that a row's text reads as one line."""
         if derecha:
             x = ANCHO_PAGINA - MARGEN - stringWidth(texto, fuente, tamano)
         cambia = self._fuente != (fuente, tamano)
@@ -221,7 +222,10 @@ class _Escritor:
             if cambia:
                 t.setFont(fuente, tamano)
             t.setTextOrigin(x, y)
-            t.textOut(texto)
+            if celda:
+                t.textOut(texto)
+            else:  # unlike textOut, it measures nothing: the next origin is set anyway
+                t.textLine(texto)
 
     def terminar(self) -> None:
         for c, t in zip(self.lienzos, self.textos, strict=True):
@@ -439,4 +443,4 @@ def _cabecera_tabla(e: _Escritor) -> None:
 
 def _fila(e: _Escritor, celdas: Sequence[str], fuente: str) -> None:
     for (x, _), texto in zip(_COLUMNAS, celdas, strict=True):
-        e.escribir(MARGEN + x, e.y, texto, fuente, 9)
+        e.escribir(MARGEN + x, e.y, texto, fuente, 9, celda=True)
