@@ -209,7 +209,7 @@ def avisos_exportar(vista: Vista, ciclo: str, ronda: int | str | None,
     if ronda in (1, 3) and vista.membrete is None:
         avisos.append("no hay membrete registrado: " + ("las cartas" if ronda == 1 else
                       "el oficio") + " llevan líneas en blanco para el lugar, el número de "
-                      "oficio y quien firma; regístrelo con «repse membrete ALMACÉN --archivo "
+                      "oficio y quien firma; regístrelo con «repse membrete DB --archivo "
                       "membrete.toml»")
     return avisos
 

@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "consulta: prefijo del número de oficio, lugar, y nombre "
                                    "y cargo de quien firma por el IMSS y por la STPS. Rige "
                                    "el último registrado.")
-    p.add_argument("db", metavar="ALMACÉN")
+    p.add_argument("db", metavar="DB")
     p.add_argument("--archivo", required=True, metavar="MEMBRETE.toml",
                    help="prefijo_oficio, lugar, [imss] y [stps] con nombre y cargo")
     p.add_argument("--at", metavar="FECHA[THH:MM]",
