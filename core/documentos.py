@@ -168,6 +168,7 @@ ANCHO = ANCHO_PAGINA - 2 * MARGEN
 NORMAL, NEGRITA = "Helvetica", "Helvetica-Bold"
 CUERPO = 10.0
 INTERLINEA = 13.5
+_ESPACIO_FIRMA = 4  # blank lines of 12 points between an institution's name and its line
 
 
 @lru_cache(maxsize=4096)
@@ -264,7 +265,7 @@ class _Escritor:
         ancho = ANCHO / len(firmantes)
         filas = [[("Por el " if inst == IMSS else "Por la ") + inst] for inst, _ in firmantes]
         for fila, (_, f) in zip(filas, firmantes, strict=True):
-            fila += ["", "", "_" * 34]
+            fila += [""] * _ESPACIO_FIRMA + ["_" * 34]
             if f is None:
                 fila += ["Nombre: ________________________", "Cargo: _________________________"]
             else:
@@ -277,7 +278,10 @@ class _Escritor:
             x, y = MARGEN + k * ancho, self.y
             for n, texto in enumerate(fila):
                 y -= 12
-                self.escribir(x, y, texto, NEGRITA if n in (0, 4) else NORMAL, 9)
+                # The institution, and the signer's name right under the line, in bold.
+                negrita = n in (0, _ESPACIO_FIRMA + 2)
+                if texto:
+                    self.escribir(x, y, texto, NEGRITA if negrita else NORMAL, 9)
         self.y -= alto - 18
 
 
