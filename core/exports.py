@@ -7,7 +7,8 @@ Exports are deterministic: the same store gives the same bytes (rows sorted by R
 timestamps inside — XLSX files are re-packed with fixed dates). An export is one folder, written
 beside its destination under a temporary name and renamed into place whole, with a manifest
 (every file's size and SHA-256, rows per list, and the last input of the log it reflects).
-Nothing an input brings is written as a spreadsheet formula or as Markdown/HTML markup.
+Nothing an input brings is written as a spreadsheet formula; in the PDF documents it is one line
+of plain text (``core.documentos.una_linea``).
 """
 
 from __future__ import annotations
