@@ -178,7 +178,7 @@ def _partir(texto: str, fuente: str, tamano: float, ancho: float) -> tuple[str, 
     return tuple(simpleSplit(texto, fuente, tamano, ancho)) or ("",)
 
 
-def lienzo(titulo: str, ancla: Ancla | None) -> tuple[Canvas, io.BytesIO]:
+def _lienzo(titulo: str, ancla: Ancla | None) -> tuple[Canvas, io.BytesIO]:
     buf = io.BytesIO()
     c = Canvas(buf, pagesize=A4, invariant=1, pageCompression=1)
     c.setTitle(titulo)
@@ -190,8 +190,8 @@ def lienzo(titulo: str, ancla: Ancla | None) -> tuple[Canvas, io.BytesIO]:
 
 class _Escritor:
     """Draws top to bottom on every canvas given, starting a new page when one is full. A
-    page's text is one text object per canvas (a ``drawString`` per line costs three times
-    as much at 18,000 letters)."""
+    page's text is one text object per canvas (with a ``drawString`` per line, a letter took
+    half as long again)."""
 
     def __init__(self, lienzos: Sequence[Canvas], encabezado: str, ancla: Ancla | None) -> None:
         self.lienzos, self.encabezado, self.ancla = lienzos, encabezado, ancla
@@ -319,10 +319,10 @@ class Exhortos:
         self.datos = _DatosCarta(ciclo, vista.fecha_consulta(str(ciclo)), notificacion, ultimo,
                                  extension)
         self.membrete, self.ancla = vista.membrete, vista.ancla
-        self._todas, self._buf = lienzo(f"Exhortos del ciclo {ciclo}", self.ancla)
+        self._todas, self._buf = _lienzo(f"Exhortos del ciclo {ciclo}", self.ancla)
 
     def carta(self, x: Exhortado) -> bytes:
-        c, buf = lienzo(f"Exhorto a {una_linea(x.rfc)}", self.ancla)
+        c, buf = _lienzo(f"Exhorto a {una_linea(x.rfc)}", self.ancla)
         self._escribir(_Escritor((c, self._todas), f"Exhorto · ciclo {self.datos.ciclo} · RFC "
                                  f"{una_linea(x.rfc)}", self.ancla), x)
         c.save()
@@ -393,7 +393,7 @@ def oficio_tercera(vista: Vista, ciclo: Ciclo, lists: Sequence[Listado]) -> byte
     m, ancla = vista.membrete, vista.ancla
     consulta = lists[0].consulta if lists else None
     total = sum(len(lst.filas) for lst in lists)
-    c, buf = lienzo(f"Oficio de la tercera consulta, ciclo {ciclo}", ancla)
+    c, buf = _lienzo(f"Oficio de la tercera consulta, ciclo {ciclo}", ancla)
     e = _Escritor((c,), f"Oficio {numero_oficio(m, ciclo)} · ciclo {ciclo}", ancla)
     e.linea(f"Oficio núm. {numero_oficio(m, ciclo)}", fuente=NEGRITA, derecha=True)
     e.linea(lugar_y_fecha(m, consulta) if consulta else lugar_y_fecha(m, vista.fecha_consulta(

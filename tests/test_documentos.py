@@ -322,3 +322,20 @@ def test_the_export_dialog_shows_the_date_refuses_one_before_d0_and_sums_up(tmp_
             assert "  exhortos_2026-1.pdf" in r.lineas and len(r.lineas) < 15
 
     recorrido()
+
+
+def test_repse_exportar_warns_and_refuses_a_date_before_d0(repo, tmp_path, capsys):  # noqa: F811
+    db, salidas = str(tmp_path / "x.db"), str(tmp_path / "salidas")
+    repo.cerrar()
+    capsys.readouterr()
+    assert main(["exportar", db, "--ciclo", "2026-1", "--ronda", "1", "--dir", salidas,
+                 "--notificacion", "2026-01-25"]) == 2
+    assert capsys.readouterr().err == (
+        "repse: error: la fecha de notificación de las cartas, dom 25-01-2026, es anterior a la "
+        "fecha de consulta (D0) del ciclo 2026-1, lun 26-01-2026: el exhorto se notifica ese "
+        "día o después\n")
+    assert main(["exportar", db, "--ciclo", "2026-1", "--ronda", "1", "--dir", salidas]) == 0
+    out, err = capsys.readouterr()
+    assert err.startswith("repse: aviso: no hay membrete registrado: las cartas llevan")
+    assert "Exportados 11 archivos:" in out
+    assert "  exhortos/: 4 cartas de exhorto (PDF, una por contratista)" in out
