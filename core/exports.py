@@ -13,6 +13,7 @@ of plain text (``core.documentos.una_linea``).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -28,7 +29,7 @@ from pathlib import Path
 import msgspec
 
 from .cycle import fecha_corta, plan_ciclo
-from .documentos import OPINION_TITULO, Exhortos, oficio_tercera
+from .documentos import OPINION_TITULO, Exhortos, exhortos_pdf, oficio_tercera
 from .errors import RepseError
 from .vista import Ancla, Listado, Vista
 
@@ -301,12 +302,14 @@ def exportar(vista: Vista, ciclo: str, destino: Path, *, ronda: int | str | None
                                  LIST_HEADERS, rows, vista.ancla), len(rows))
             if ronda == 1:
                 exhortados = vista.exhortados(name)
-                cartas = Exhortos(vista, c, notificacion)
-                for k, x in enumerate(exhortados):
-                    write(f"exhortos/exhorto_{x.rfc}.pdf", cartas.carta(x))
-                    if progreso and k % 1000 == 0:
-                        progreso(k, len(exhortados))
-                write(f"exhortos_{name}.pdf", cartas.todas())
+                with contextlib.closing(exhortos_pdf(Exhortos(vista, c, notificacion),
+                                                     exhortados)) as pdfs:
+                    # ``pdfs`` holds one more, the combined file, read after the letters.
+                    for k, (x, pdf) in enumerate(zip(exhortados, pdfs, strict=False)):
+                        write(f"exhortos/exhorto_{x.rfc}.pdf", pdf)
+                        if progreso and k % 1000 == 0:
+                            progreso(k, len(exhortados))
+                    write(f"exhortos_{name}.pdf", next(pdfs))
             if ronda == 3:
                 write("oficio_ronda3_cancelacion.pdf", oficio_tercera(vista, c, lists))
         write("agenda.csv", agenda_csv(vista, name))

@@ -339,3 +339,14 @@ def test_repse_exportar_warns_and_refuses_a_date_before_d0(repo, tmp_path, capsy
     assert err.startswith("repse: aviso: no hay membrete registrado: las cartas llevan")
     assert "Exportados 11 archivos:" in out
     assert "  exhortos/: 4 cartas de exhorto (PDF, una por contratista)" in out
+
+
+def test_letters_drawn_by_several_processes_are_the_same_bytes(repo):  # noqa: F811
+    from repse.core.documentos import Exhortos, exhortos_pdf
+
+    vista = repo.vista()
+    cartas = Exhortos(vista, vista.ciclo("2026-1"), date(2026, 1, 29))
+    xs = vista.exhortados("2026-1")
+    en_uno = list(exhortos_pdf(cartas, xs))
+    assert len(en_uno) == len(xs) + 1  # each letter, then the combined file
+    assert list(exhortos_pdf(cartas, xs, paralelo=1)) == en_uno
