@@ -49,13 +49,14 @@ lint: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 
 ## bench: a full cycle at 150,000 and 1,000,000 contractors, with baselines; then ten cycles of
-## 150,000 and what a correction costs at the end of them; then a period of four-monthly reports
-## of 150,000 against a round of opinions
+## 150,000 and what a correction costs at the end of them; a period of four-monthly reports
+## of 150,000 against a round of opinions; the 18,000 exhorto letters as PDF
 bench: $(STAMP)
 	@bash tests/instalar-postgresql
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.historia
 	$(BIN)/python -m bench.declaraciones
+	$(BIN)/python -m bench.documentos
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -630,7 +630,7 @@ class Repositorio:
                 # refused: then the state is rebuilt without it.
                 respaldo = None
                 if _size(entrada) <= _POCAS and not isinstance(
-                        entrada, (inp.Reloj, inp.CalendarioVigente)):
+                        entrada, (inp.Reloj, inp.CalendarioVigente, inp.Membrete)):
                     # The state checkpoints are kept against is never changed: it is its own.
                     base = self._base is not None and self._base[1] is self.engine
                     respaldo = self.engine if base else self.engine.copia()

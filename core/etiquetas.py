@@ -65,6 +65,7 @@ ENTRADA: dict[str, str] = {
     "declaraciones": "declaraciones cuatrimestrales recibidas",
     "multa": "multa por la declaración",
     "informe_stps": "informe a la STPS",
+    "membrete": "membrete de los documentos",
 }
 
 def mayuscula(texto: str) -> str:

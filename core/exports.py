@@ -1,16 +1,19 @@
 """What the institutions must send, produced from the read model (``core.vista.Vista``): the
-lists of each round (Negativa and Sin opinión apart, CSV and XLSX), the exhorto letters, IMSS's
-oficio with the round-3 list, the daily lists, the agenda and the cycle's statistics.
+lists of each round (Negativa and Sin opinión apart, CSV and XLSX), the exhorto letters and
+IMSS's oficio with the round-3 list (PDF, ``core.documentos``), the daily lists, the agenda and
+the cycle's statistics.
 
 Exports are deterministic: the same store gives the same bytes (rows sorted by RFC, no
 timestamps inside — XLSX files are re-packed with fixed dates). An export is one folder, written
 beside its destination under a temporary name and renamed into place whole, with a manifest
 (every file's size and SHA-256, rows per list, and the last input of the log it reflects).
-Nothing an input brings is written as a spreadsheet formula or as Markdown/HTML markup.
+Nothing an input brings is written as a spreadsheet formula; in the PDF documents it is one line
+of plain text (``core.documentos.una_linea``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -25,16 +28,13 @@ from pathlib import Path
 
 import msgspec
 
-from .cycle import DIAS_REGULARIZACION, Ciclo, plan_ciclo
+from .cycle import fecha_corta, plan_ciclo
+from .documentos import OPINION_TITULO, Exhortos, exhortos_pdf, oficio_tercera
 from .errors import RepseError
 from .etiquetas import ESTADO, ESTADO_OBLIGACION, OBLIGACION, RESPONSABLE, fecha_hora, numero
-from .plazos import natural_plazo_end
-from .vista import Ancla, Exhortado, Listado, Vista
+from .vista import Ancla, Listado, Vista
 
 Progreso = Callable[[int, int | None], None]
-OPINION_TITULO = {"negativa": "Negativa", "sin_opinion": "Sin opinión"}
-MESES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-         "septiembre", "octubre", "noviembre", "diciembre")
 
 
 MANIFIESTO = "manifiesto.json"
@@ -63,11 +63,6 @@ class Manifiesto(msgspec.Struct, frozen=True):
     archivos: list[Archivo]
 
 
-def fecha_larga(d: date) -> str:
-    """``26 de enero de 2026``: dates in letters and oficios."""
-    return f"{d.day} de {MESES[d.month - 1]} de {d.year}"
-
-
 # --------------------------------------------------------------------------------------------
 # File writers
 # --------------------------------------------------------------------------------------------
@@ -77,7 +72,9 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 def _celda(value: object) -> object:
     """A CSV cell a spreadsheet shows as text: one that would start a formula is prefixed with
-    a single quote (OWASP); numbers are not text and stay as they are."""
+    a single quote (OWASP); numbers are not text and stay as they are; a date is ISO 8601."""
+    if isinstance(value, date):
+        return value.isoformat()
     return "'" + value if isinstance(value, str) and value.startswith(_FORMULA) else value
 
 
@@ -104,29 +101,48 @@ _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 
 
+FORMATO_FECHA = "dd-mm-yyyy"  # shown DD-MM-AAAA, as the rest of the product writes dates
+_ANCHO_MAXIMO = 60  # characters; a longer razón social wraps in the cell's width when viewed
+
+
 def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[object]],
                ancla: Ancla | None = None) -> bytes:
     """An XLSX workbook with one sheet, byte-for-byte reproducible: openpyxl stamps the
     creation time in docProps/core.xml and the zip entries, so both are fixed here. ``ancla``
-    is a header cell (see :func:`_con_ancla`) and the document's identifier."""
+    is a header cell (see :func:`_con_ancla`) and the document's identifier. A date is a date
+    cell shown DD-MM-AAAA; each column is as wide as its longest value (up to 60)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
 
-    def texto(value: object) -> object:
-        """Strings as text cells: openpyxl would make one that starts with «=» a formula."""
-        if not isinstance(value, str):
-            return value
-        cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"
-        return cell
+    def celda(value: object) -> object:
+        """Strings as text cells (openpyxl would make one that starts with «=» a formula),
+        dates as date cells."""
+        if isinstance(value, str):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.data_type = "s"
+            return cell
+        if isinstance(value, date):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.number_format = FORMATO_FECHA
+            return cell
+        return value
 
     wb = Workbook(write_only=True)
     if ancla:
         wb.properties.identifier = str(ancla)
     ws = wb.create_sheet(title=title[:31])
-    ws.append([texto(v) for v in _con_ancla(headers, ancla)])
+    rows = [list(row) for row in rows]
+    anchos = [len(h) for h in headers]
     for row in rows:
-        ws.append([texto(v) for v in row])
+        for k, value in enumerate(row):
+            largo = len(FORMATO_FECHA) if isinstance(value, date) else len(str(value))
+            anchos[k] = max(anchos[k], largo)
+    for k, ancho in enumerate(anchos, 1):  # set before any row: a write-only sheet needs it
+        ws.column_dimensions[get_column_letter(k)].width = min(ancho, _ANCHO_MAXIMO) + 2
+    ws.append([celda(v) for v in _con_ancla(headers, ancla)])
+    for row in rows:
+        ws.append([celda(v) for v in row])
     raw = io.BytesIO()
     wb.save(raw)
     out = io.BytesIO()
@@ -150,14 +166,62 @@ def _list_name(lst: Listado) -> str:
     return f"listado_ronda{lst.ronda}_{lst.opinion}"
 
 
-def _list_rows(lst: Listado) -> list[tuple[str, str, str, str, str]]:
-    return [(rfc, name, folio, OPINION_TITULO[lst.opinion], lst.consulta.isoformat())
+def _list_rows(lst: Listado) -> list[tuple[str, str, str, str, date]]:
+    return [(rfc, name, folio, OPINION_TITULO[lst.opinion], lst.consulta)
             for rfc, name, folio in lst.filas]
 
 
 # --------------------------------------------------------------------------------------------
-# Letters and oficios (Markdown, Spanish)
+# The notification date of the letters, and what an export warns about
 # --------------------------------------------------------------------------------------------
+def notificacion_cartas(vista: Vista, ciclo: str, notificacion: date | None = None
+                        ) -> tuple[date, list[str]]:
+    """The day the round-1 letters say the exhorto is notified, and the warnings about it.
+
+    By default the recorded exhorto's day (:meth:`Vista.exhorto_notificado`); before one is
+    recorded, the last day the plan allows. A day before the cycle's consultation date (D0)
+    is refused (:class:`ExportError`, with both dates): nobody is exhorted about a consultation
+    not made yet. A day other than the recorded exhorto's is a warning: the letters would
+    state a plazo other than the one the store runs."""
+    d0 = vista.fecha_consulta(ciclo)
+    registrada = vista.exhorto_notificado(ciclo)
+    avisos = []
+    if notificacion is None and registrada is not None:
+        notificacion = registrada
+    elif notificacion is None:
+        notificacion = plan_ciclo(vista.ciclo(ciclo), vista.calendario,
+                                  fecha_consulta=d0).exhorto
+        avisos.append(f"el exhorto del ciclo {ciclo} no está registrado: las cartas se fechan "
+                      f"el {fecha_corta(notificacion)}, último día del plan para notificarlo")
+    if notificacion < d0:
+        raise ExportError(f"la fecha de notificación de las cartas, {fecha_corta(notificacion)}"
+                          f", es anterior a la fecha de consulta (D0) del ciclo {ciclo}, "
+                          f"{fecha_corta(d0)}: el exhorto se notifica ese día o después")
+    if registrada is not None and notificacion != registrada:
+        avisos.append(f"la fecha de notificación de las cartas, {fecha_corta(notificacion)}, "
+                      f"no es la del exhorto registrado, {fecha_corta(registrada)}: las cartas "
+                      "dirán un plazo distinto del que corre en el almacén")
+    return notificacion, avisos
+
+
+def avisos_exportar(vista: Vista, ciclo: str, ronda: int | str | None,
+                    notificacion: date | None = None) -> list[str]:
+    """What to tell the operator before exporting (the export itself refuses only a
+    notification date before D0, raising :class:`ExportError`)."""
+    avisos = notificacion_cartas(vista, ciclo, notificacion)[1] if ronda == 1 else []
+    if ronda in (1, 3) and vista.membrete is None:
+        avisos.append("no hay membrete registrado: " + ("las cartas" if ronda == 1 else
+                      "el oficio") + " llevan líneas en blanco para el lugar, el número de "
+                      "oficio y quien firma; regístrelo con «repse membrete DB --archivo "
+                      "membrete.toml»")
+    return avisos
+
+
+def _pie(ancla: Ancla | None) -> str:
+    """The closing line of a letter or an oficio: the last input of the log it reflects."""
+    return f"\n---\n\n{ancla.leyenda()}\n" if ancla else ""
+
+
 # Line breaks (CommonMark's and Unicode's), other control characters, zero-width and bidi
 # controls: each would let a value break the document's layout or hide what it says.
 _MD_SALTO = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]+")
@@ -178,98 +242,6 @@ def md_texto(valor: str) -> str:
     if "://" in s or "www." in s.lower():
         s = _MD_ENLACE.sub(r"\\\1", s)
     return _MD_INICIO.sub(r"\\\1", s)
-
-
-def carta_exhorto(vista: Vista, ciclo: Ciclo, x: Exhortado, notificacion: date) -> str:
-    """The joint exhorto to one contractor (numeral 2), with its plazo and last day."""
-    d0 = vista.fecha_consulta(ciclo)  # as a GT criterion may have moved it (numeral 8)
-    cal = vista.calendario
-    ultimo = natural_plazo_end(notificacion, DIAS_REGULARIZACION, cal.conjunto(),
-                               prorroga=cal.politicas.prorroga_plazo_natural)
-    opinion = OPINION_TITULO.get(x.opinion, "—")
-    contacto = [md_texto(v) for v in (x.domicilio, x.correo) if v]
-    destino = "\\\n".join(contacto) if contacto else "(domicilio no registrado)"
-    bare = notificacion.toordinal() + DIAS_REGULARIZACION
-    extension = ""
-    if ultimo.toordinal() != bare:
-        extension = (f" Como el trigésimo día natural, {fecha_larga(date.fromordinal(bare))}, "
-                     "es inhábil, el plazo se prorroga al siguiente día hábil (artículo 29 de la "
-                     "Ley Federal de Procedimiento Administrativo).")
-    return f"""# Exhorto de cumplimiento de obligaciones en materia de seguridad social
-
-**Ciclo {ciclo}**
-
-**{md_texto(x.razon_social)}**\\
-RFC: {md_texto(x.rfc)}\\
-Folio REPSE: {md_texto(x.folio)}\\
-{destino}
-
-El Instituto Mexicano del Seguro Social y la Secretaría del Trabajo y Previsión Social, de
-manera conjunta, le informan que en la consulta de la opinión del cumplimiento de obligaciones
-en materia de seguridad social realizada el **{fecha_larga(d0)}** (fecha de consulta), usted
-obtuvo resultado **«{opinion}»**.
-
-Con fundamento en el numeral 2 del Mecanismo de intercambio de información entre el IMSS y la
-STPS para las prestadoras de servicios especializados o de ejecución de obras especializadas,
-en los artículos 15 A de la Ley del Seguro Social y 15 de la Ley Federal del Trabajo, se le
-exhorta a regularizar su situación ante el IMSS dentro de un plazo de **30 días naturales**,
-contados a partir del día siguiente a la notificación de este exhorto, que surte efectos el
-**{fecha_larga(notificacion)}** (artículo 38 de la Ley Federal de Procedimiento
-Administrativo). El plazo vence el **{fecha_larga(ultimo)}**.{extension}
-
-Al día hábil siguiente al vencimiento del plazo, el IMSS consultará nuevamente su opinión de
-cumplimiento. De persistir el resultado «Negativa» o «Sin opinión», la STPS iniciará el
-procedimiento de cancelación de su registro en el REPSE (numerales 3 y 4 del Mecanismo;
-DÉCIMO QUINTO del Acuerdo por el que se dan a conocer las disposiciones de carácter general
-para el registro de personas físicas o morales que presten servicios especializados o ejecuten
-obras especializadas).
-
-Atentamente,
-
-Por el Instituto Mexicano del Seguro Social\\
-Dirección de Incorporación y Recaudación
-
-Por la Secretaría del Trabajo y Previsión Social\\
-Unidad de Trabajo Digno
-{_pie(vista.ancla)}"""
-
-
-def _pie(ancla: Ancla | None) -> str:
-    """The closing line of a letter or an oficio: the last input of the log it reflects."""
-    return f"\n---\n\n{ancla.leyenda()}\n" if ancla else ""
-
-
-def oficio_tercera(ciclo: Ciclo, lists: Sequence[Listado], ancla: Ancla | None) -> str:
-    """IMSS's oficio to STPS with the round-3 list of registrations to cancel (numerales 6, 9)."""
-    consulta = lists[0].consulta if lists else None
-    total = sum(len(lst.filas) for lst in lists)
-    lines = [
-        "# Oficio: listado de contratistas para cancelación del registro REPSE",
-        "",
-        f"**Ciclo {ciclo}** — tercera consulta de la opinión de cumplimiento"
-        + (f" del {fecha_larga(consulta)}" if consulta else ""),
-        "",
-        "**De:** Instituto Mexicano del Seguro Social, Dirección de Incorporación y Recaudación\\",
-        "**Para:** Secretaría del Trabajo y Previsión Social, Unidad de Trabajo Digno",
-        "",
-        "Con fundamento en los numerales 5, 6 y 9 del Mecanismo de intercambio de información "
-        "entre el IMSS y la STPS, se remite por oficio el listado de los contratistas a los que "
-        "se inició el procedimiento de cancelación del registro REPSE y que continúan con "
-        "opinión «Negativa» o «Sin opinión» en la tercera consulta, a fin de que esa Secretaría "
-        "proceda ese mismo día a la cancelación de su registro (numeral 6).",
-        "",
-        f"Total: {total} contratistas.",
-    ]
-    for lst in lists:
-        lines += ["", f"## Opinión «{OPINION_TITULO[lst.opinion]}» ({len(lst.filas)})", ""]
-        if lst.filas:
-            lines += ["| RFC | Razón social | Folio REPSE |", "|---|---|---|"]
-            lines += [f"| {md_texto(rfc)} | {md_texto(name)} | {md_texto(folio)} |"
-                      for rfc, name, folio in lst.filas]
-        else:
-            lines.append("(ninguno)")
-    lines += ["", "Atentamente,", "", "Dirección de Incorporación y Recaudación, IMSS", ""]
-    return "\n".join(lines) + _pie(ancla)
 
 
 def agenda_csv(vista: Vista, ciclo: str) -> bytes:
@@ -330,8 +302,9 @@ def exportar(vista: Vista, ciclo: str, destino: Path, *, ronda: int | str | None
     (its manifest, :data:`MANIFIESTO`, apart).
 
     Every export writes the agenda and the statistics. Round 1 adds its lists and the exhorto
-    letters (notified on ``notificacion``, by default the last day the plan allows); round 2
-    its lists; round 3 its lists and IMSS's oficio; ``diaria`` the daily lists.
+    letters as PDF, one per contractor in ``exhortos/`` and all of them in one file (notified
+    on ``notificacion``, see :func:`notificacion_cartas`); round 2 its lists; round 3 its
+    lists and IMSS's oficio (PDF); ``diaria`` the daily lists.
 
     The folder is written beside ``destino`` under a temporary name and renamed into place
     once complete: a previous export there is replaced whole (never merged), and an export
@@ -340,6 +313,8 @@ def exportar(vista: Vista, ciclo: str, destino: Path, *, ronda: int | str | None
     """
     c = vista.ciclo(ciclo)
     name = str(c)
+    if ronda == 1:
+        notificacion = notificacion_cartas(vista, name, notificacion)[0]
     with Carpeta(destino) as carpeta:
         write = carpeta.write
         if ronda is not None:
@@ -352,17 +327,17 @@ def exportar(vista: Vista, ciclo: str, destino: Path, *, ronda: int | str | None
                       xlsx_bytes(f"{OPINION_TITULO[lst.opinion]} ronda {lst.ronda}",
                                  LIST_HEADERS, rows, vista.ancla), len(rows))
             if ronda == 1:
-                if notificacion is None:
-                    notificacion = plan_ciclo(c, vista.calendario,
-                                              fecha_consulta=vista.fecha_consulta(name)).exhorto
                 exhortados = vista.exhortados(name)
-                for k, x in enumerate(exhortados):
-                    write(f"exhortos/exhorto_{x.rfc}.md",
-                          carta_exhorto(vista, c, x, notificacion))
-                    if progreso and k % 1000 == 0:
-                        progreso(k, len(exhortados))
+                with contextlib.closing(exhortos_pdf(Exhortos(vista, c, notificacion),
+                                                     exhortados)) as pdfs:
+                    # ``pdfs`` holds one more, the combined file, read after the letters.
+                    for k, (x, pdf) in enumerate(zip(exhortados, pdfs, strict=False)):
+                        write(f"exhortos/exhorto_{x.rfc}.pdf", pdf)
+                        if progreso and k % 1000 == 0:
+                            progreso(k, len(exhortados))
+                    write(f"exhortos_{name}.pdf", next(pdfs))
             if ronda == 3:
-                write("oficio_ronda3_cancelacion.md", oficio_tercera(c, lists, vista.ancla))
+                write("oficio_ronda3_cancelacion.pdf", oficio_tercera(vista, c, lists))
         write("agenda.csv", agenda_csv(vista, name))
         write("estadisticas.md", estadisticas_md(vista, name))
         if progreso:
@@ -404,6 +379,27 @@ class Carpeta:
             msgspec.json.format(msgspec.json.encode(manifiesto)) + b"\n")
         _reemplazar(self.destino, self.obra, self.marca)
         return [self.destino / a.ruta for a in self.archivos]
+
+
+def resumen(destino: Path, archivos: Sequence[Path]) -> list[str]:
+    """What an export wrote, as lines for a person: a folder of letters as its count, the few
+    other files by name, with thousands separated."""
+    destino = Path(destino)
+    carpetas: dict[str, int] = {}
+    sueltos = []
+    for f in archivos:
+        rel = f.relative_to(destino)
+        if len(rel.parts) > 1:
+            carpetas[rel.parts[0]] = carpetas.get(rel.parts[0], 0) + 1
+        else:
+            sueltos.append(str(rel))
+    lineas = [f"Carpeta: {destino}"]
+    lineas += [f"  {c}/: {n:,} cartas de exhorto (PDF, una por contratista)"
+               if c == "exhortos" else f"  {c}/: {n:,} archivos" for c, n in carpetas.items()]
+    lineas += [f"  {nombre}" for nombre in sueltos]
+    if (destino / MANIFIESTO).is_file():  # a folder export; one input's CSV files have none
+        lineas.append(f"  {MANIFIESTO}: tamaño y SHA-256 de cada archivo")
+    return lineas
 
 
 def _junto(destino: Path, sufijo: str) -> Path:

@@ -12,8 +12,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from .declaraciones import UMAS_MAX, UMAS_MIN, TablaUma, cargar_uma, pesos, rango_multa
+from .documentos import fecha_larga
 from .etiquetas import ESTADO
-from .exports import Carpeta, Manifiesto, _pie, csv_bytes, fecha_larga, md_texto, xlsx_bytes
+from .exports import Carpeta, Manifiesto, _pie, csv_bytes, md_texto, xlsx_bytes
 from .vista import Incumplimiento, Vista
 
 OMISOS_HEADERS = ("RFC", "Razón social", "Folio REPSE", "Estado", "Presentada el",

@@ -327,10 +327,40 @@ class Reloj(_Entrada, frozen=True, kw_only=True, tag="reloj"):
     """Only advances the clock, firing every plazo that ended before ``at``."""
 
 
+MAX_MEMBRETE = 300  # a name, a post, a place or an oficio number prefix
+
+
+class Firmante(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Who signs the documents for one institution."""
+
+    nombre: _acotado(MAX_MEMBRETE)  # type: ignore[valid-type]
+    cargo: _acotado(MAX_MEMBRETE)  # type: ignore[valid-type]
+
+
+class Membrete(_Entrada, frozen=True, kw_only=True, tag="membrete"):
+    """The data block the GT fills once per store for the documents the institutions sign: the
+    prefix of the oficio's number, the place the documents are dated in, and the signer of each
+    institution. The latest one recorded is in force; it changes no contractor."""
+
+    prefijo_oficio: _acotado(MAX_MEMBRETE)  # type: ignore[valid-type]
+    lugar: _acotado(MAX_MEMBRETE)  # type: ignore[valid-type]
+    imss: Firmante
+    stps: Firmante
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        for campo, valor in (("prefijo_oficio", self.prefijo_oficio), ("lugar", self.lugar),
+                             ("imss.nombre", self.imss.nombre), ("imss.cargo", self.imss.cargo),
+                             ("stps.nombre", self.stps.nombre), ("stps.cargo", self.stps.cargo)):
+            _revisar(campo, valor, MAX_MEMBRETE)
+            if not valor.strip():
+                raise ValorNoValido(f"el campo «{campo}» del membrete está vacío")
+
+
 Entrada = (
     Padron | Opiniones | Exhorto | InicioCancelacion | Cancelacion | CancelacionImpedida
     | Criterio | CancelacionRegistro | Manifestacion | Renovacion | Anulacion
-    | CalendarioVigente | Reloj | Declaraciones | Multa | InformeStps
+    | CalendarioVigente | Reloj | Declaraciones | Multa | InformeStps | Membrete
 )
 E = TypeVar("E", bound=_Entrada)
 ENTRADAS: tuple[type, ...] = Entrada.__args__  # type: ignore[attr-defined]
@@ -354,6 +384,7 @@ ACTORES: dict[str, frozenset[str]] = {
     "declaraciones": frozenset({"imss"}),
     "multa": frozenset({"imss"}),
     "informe_stps": frozenset({"imss"}),
+    "membrete": frozenset({"gt"}),
 }
 
 

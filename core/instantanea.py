@@ -12,6 +12,7 @@ import zlib
 import msgspec
 import numpy as np
 
+from . import inputs
 from .calendars import Calendarios, DatosCalendario, Politicas
 from .cycle import Ciclo
 from .declaraciones import Periodo
@@ -32,7 +33,8 @@ _POR_CONTRATISTA = (*COLUMNAS_REGISTRO, *COLUMNAS_DECLARACION)
 # 2: domain-named columns, no engine refusals in the store; 3: renewal plazos; 4: a cycle's D0
 # and the criteria that moved it; 5: compressed, sparse columns; 6: concluido_sin_registro (a
 # procedure the registration ended was «cancelado» before); 7: no «suspendida_hasta» column;
-# 8: the four-monthly reports (LSS art. 15 A); batches kept compact (below)
+# 8: the four-monthly reports (LSS art. 15 A); batches kept compact (below); the documents'
+# membrete
 FORMATO = 8
 
 
@@ -140,6 +142,12 @@ class _EngineS(msgspec.Struct, array_like=True):
     rechazos: list[Rechazo]
     transiciones: int
     periodos: dict[str, dict[str, _Columna]]
+    membrete: bytes | None  # the input in force, in the public format
+
+
+def _membrete(engine: Engine) -> bytes | None:
+    """The membrete in force, in the public input format."""
+    return inputs.encode(engine.membrete) if engine.membrete else None
 
 
 def dump(engine: Engine) -> bytes:
@@ -157,7 +165,8 @@ def dump(engine: Engine) -> bytes:
         [(n.entrada, n.at, n.ciclo, n.idx, n.texto) for n in engine.notas], engine.rechazos,
         engine.transiciones,
         {k: {name: _columna(getattr(p, name)) for name in p.columnas()}
-         for k, p in engine.periodos.items()})
+         for k, p in engine.periodos.items()},
+        _membrete(engine))
     return zlib.compress(msgspec.msgpack.encode(state), 1)
 
 
@@ -195,6 +204,7 @@ class _RelativaS(msgspec.Struct, array_like=True):
     rechazos: list[Rechazo]
     transiciones: int
     periodos: dict[str, dict[str, _Diferencia]]
+    membrete: bytes | None
 
 
 def _diferencia(v: np.ndarray, base: np.ndarray) -> _Diferencia | None:
@@ -241,7 +251,7 @@ def dump_relativo(engine: Engine, base: Engine, resumen: str) -> bytes | None:
         FORMATO, resumen, engine.cal.datos, engine.cal.politicas, engine.reloj,
         arrays, ciclos, len(engine.lotes),  # type: ignore[arg-type]
         [(n.entrada, n.at, n.ciclo, n.idx, n.texto) for n in engine.notas], engine.rechazos,
-        engine.transiciones, periodos)  # type: ignore[arg-type]
+        engine.transiciones, periodos, _membrete(engine))  # type: ignore[arg-type]
     return zlib.compress(msgspec.msgpack.encode(state), 1)
 
 
@@ -297,6 +307,8 @@ def load(data: bytes, base: tuple[str, Engine] | None = None) -> Engine | None:
     engine.notas = [Nota(*n) for n in s.notas]
     engine.rechazos = s.rechazos
     engine.transiciones = s.transiciones
+    if s.membrete is not None:
+        engine.membrete = inputs.decode(s.membrete)  # type: ignore[assignment]
     return engine
 
 
@@ -327,6 +339,7 @@ def _de_relativa(r: _RelativaS, base: Engine) -> Engine | None:
         for name, d in columnas.items():
             _aplicar(getattr(p, name), d)
     engine.lotes = engine.lotes[:r.lotes]
+    engine.membrete = inputs.decode(r.membrete) if r.membrete else None  # type: ignore[assignment]
     engine.notas = [Nota(*n) for n in r.notas]
     engine.rechazos = r.rechazos
     return engine

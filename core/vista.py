@@ -28,6 +28,7 @@ from .calendars import Calendarios
 from .cycle import HORA_LISTADO_INICIAL, HORA_LISTADOS, HORA_PADRON, Ciclo, fecha_corta
 from .declaraciones import Periodo
 from .errors import Rechazo, RepseError
+from .inputs import Membrete
 from .lifecycle import Expediente
 from .motor import (
     COLUMNAS_DECLARACION,
@@ -814,6 +815,20 @@ class Vista:
         """D0 of an opened cycle: the nominal last Monday, or where a GT criterion moved it
         (numeral 8)."""
         return date.fromordinal(self._ciclo(ciclo).d0)
+
+    def exhorto_notificado(self, ciclo: str) -> date | None:
+        """The day the cycle's exhorto input notified (the one that reached the most
+        contractors, if late ones followed); None before it was recorded."""
+        en = self._ciclo(ciclo).exhorto_notificado_en
+        instantes, cuantos = np.unique(en[en > 0], return_counts=True)
+        if not len(instantes):
+            return None
+        return instant(int(instantes[np.argmax(cuantos)])).date()
+
+    @property
+    def membrete(self) -> Membrete | None:
+        """The documents' data block in force (the latest ``membrete`` input), or None."""
+        return self._engine.membrete
 
     def dia_habil_siguiente(self) -> datetime:
         """00:00 of the joint hábil day after the clock's day."""

@@ -16,6 +16,7 @@ from repse.core.exports import exportar
 from repse.core.instantanea import dump, load
 from repse.core.store import Store
 
+from .test_documentos import texto_pdf
 from .test_engine import A, B, C, at, opiniones, padron
 
 CICLO = "2024-2"
@@ -83,12 +84,12 @@ def test_the_exhorto_window_obligations_and_letters_follow_the_moved_d0(repo, tm
     assert (plazo.plazo, plazo.fecha) == ("limite_exhorto", date(2024, 8, 8))
 
     files = exportar(repo.vista(), CICLO, tmp_path / "ronda1", ronda=1)
-    letter = next(p for p in files if p.name == f"exhorto_{B}.md").read_text()
+    letter = texto_pdf(next(p for p in files if p.name == f"exhorto_{B}.pdf"))
     # The letter cites the moved D0; notified by default on the window's last day, Thu 8 Aug,
     # the 30 natural days run 9 Aug … Sat 7 Sep, extended to Mon 9 Sep.
-    assert "realizada el **5 de agosto de 2024** (fecha de consulta)" in letter
-    assert "surte efectos el\n**8 de agosto de 2024**" in letter
-    assert "El plazo vence el **9 de septiembre de 2024**" in letter
+    assert "realizada el 5 de agosto de 2024 (fecha de consulta)" in letter
+    assert "surte efectos el 8 de agosto de 2024" in letter
+    assert "El plazo vence el 9 de septiembre de 2024" in letter
     lista = next(p for p in files if p.name.endswith("negativa.csv"))
     rows = list(csv.reader(io.StringIO(lista.read_text(encoding="utf-8-sig"))))
     assert rows[1][:5] == [B, f"Empresa {B}", "F-1", "Negativa", "2024-08-05"]

@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from repse.core import inputs as inp
 from repse.core.api import Repositorio
@@ -63,6 +64,9 @@ def test_exports_are_deterministic_and_pinned(repo, tmp_path, snapshot, ronda):
         if path.suffix == ".xlsx":
             rows = list(load_workbook(path).active.iter_rows(values_only=True))
             body = "\n".join(" | ".join(str(v) for v in row) for row in rows)
+        elif path.suffix == ".pdf":  # the text a person reads, page by page
+            body = "\n".join(f"--- página {k}\n{p.extract_text()}"
+                             for k, p in enumerate(PdfReader(path).pages, 1))
         else:
             body = path.read_bytes().decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n")
         text.append(f"===== {rel} =====\n{body}")
@@ -84,12 +88,14 @@ def test_the_exported_lists_match_the_states_the_engine_reports(repo, tmp_path):
 
 
 def test_letters_carry_the_notification_date_given(repo, tmp_path):
+    from .test_documentos import texto_pdf
+
     files = exportar(repo.vista(), "2026-1", tmp_path / "salidas", ronda=1,
                      notificacion=date(2026, 1, 28))
-    letter = next(p for p in files if p.name == f"exhorto_{RFCS[3]}.md").read_text()
-    assert "CAÑ8801014Y9" in letter
-    assert "surte efectos el\n**28 de enero de 2026**" in letter
-    assert "El plazo vence el **27 de febrero de 2026**." in letter
+    letter = texto_pdf(next(p for p in files if p.name == f"exhorto_{RFCS[3]}.pdf"))
+    assert "RFC: CAÑ8801014Y9" in letter
+    assert "surte efectos el 28 de enero de 2026" in letter
+    assert "El plazo vence el 27 de febrero de 2026." in letter
     assert len([p for p in files if p.parent.name == "exhortos"]) == 4
 
 
@@ -232,30 +238,26 @@ ATAQUE = ("ACME**\n\n# AVISO: su registro ya fue CANCELADO\n\nPague en [este enl
           "\r\n| XAXX010101000 | FALSO | 1 |\u2028## falso\u202e")
 
 
-def markup_free(document: str, known_headings: set[str]) -> None:
-    lines = document.splitlines()
-    assert {ln for ln in lines if ln.startswith("#")} <= known_headings
-    assert not any(ln.startswith("| XAXX010101000") for ln in lines)
-    assert "[este enlace](" not in document and "<script" not in document
-    assert "<img" not in document and "\u202e" not in document and "\u2028" not in document
+def una_sola_linea(pdf: bytes) -> list[str]:
+    """The lines of a PDF's text: what an input brought never starts one of its own."""
+    lines = [ln for page in PdfReader(io.BytesIO(pdf)).pages
+             for ln in page.extract_text().splitlines()]
+    assert not any(ln.startswith(("# AVISO", "| XAXX010101000", "## falso")) for ln in lines)
+    assert not any(ch in ln for ln in lines for ch in "\u202e\u2028\r")
+    return lines
 
 
-def test_letters_and_the_oficio_escape_what_an_input_brings(repo):
-    from repse.core.cycle import Ciclo
-    from repse.core.exports import carta_exhorto, oficio_tercera
+def test_letters_and_the_oficio_keep_what_an_input_brings_on_its_line(repo):
+    from repse.core.documentos import Exhortos, oficio_tercera
     from repse.core.vista import Exhortado, Listado
 
-    ciclo = Ciclo.parse("2026-1")
-    carta = carta_exhorto(repo.vista(), ciclo, Exhortado(
+    vista = repo.vista()
+    ciclo = vista.ciclo("2026-1")
+    carta = Exhortos(vista, ciclo, date(2026, 1, 28)).carta(Exhortado(
         "XAXX010101AB1", ATAQUE, "F\n1", "x@y.mx\n## Sección", "Calle 1\n\n## Sección falsa",
-        "negativa"), date(2026, 1, 28))
-    markup_free(carta, {"# Exhorto de cumplimiento de obligaciones en materia de seguridad "
-                        "social"})
-    assert "Calle 1 ## Sección falsa\\" in carta.splitlines()  # one line, not a heading
-    oficio = oficio_tercera(ciclo, [Listado(3, "negativa", date(2026, 3, 11),
-                                            [("XAXX010101AB1", ATAQUE, "F|1")])],
-                            repo.vista().ancla)
-    markup_free(oficio, {"# Oficio: listado de contratistas para cancelación del registro REPSE",
-                         "## Opinión «Negativa» (1)"})
-    [row] = [ln for ln in oficio.splitlines() if ln.startswith("| XAXX010101AB1")]
-    assert row.count("|") - row.count("\\|") == 4  # one table row of three cells
+        "negativa"))
+    assert "Calle 1 ## Sección falsa" in una_sola_linea(carta)  # one line, as typed
+    oficio = oficio_tercera(vista, ciclo, [Listado(3, "negativa", date(2026, 3, 11),
+                                                   [("XAXX010101AB1", ATAQUE, "F|1")])])
+    [row] = [ln for ln in una_sola_linea(oficio) if "XAXX010101AB1" in ln]
+    assert row.startswith("1 XAXX010101AB1 ACME** # AVISO")

@@ -173,7 +173,7 @@ async def test_los_rechazos_se_filtran_por_entrada_y_texto_y_se_exportan(registr
         assert [f[4] for f in filas(app)] == ["XAXX010101000"]
         await pilot.press("enter", "e")
         await esperar(pilot, lambda: isinstance(app.screen, Resultado))
-        assert "rechazos-entrada-3.csv" in app.screen.lineas
+        assert "  rechazos-entrada-3.csv" in app.screen.lineas
     archivo = tmp_path / "salidas" / "rechazos" / "rechazos-entrada-3.csv"
     assert leer(archivo) == [
         ["entrada", "tipo", "archivo", "fecha", "fila", "rfc", "motivo"],

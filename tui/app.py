@@ -44,9 +44,10 @@ from ..core.api import (
     escuchar,
     nombre_almacen,
 )
+from ..core.cycle import fecha_corta
 from ..core.errors import RepseError
 from ..core.etiquetas import ENTRADA, EVENTO, mayuscula, momento, numero
-from ..core.exports import exportar
+from ..core.exports import avisos_exportar, exportar, notificacion_cartas, resumen
 from ..core.files import importar as importar_archivo
 from ..core.vista import Vista
 from . import mensajes as m
@@ -765,33 +766,41 @@ class RepseApp(App):
         if vista is None or not ciclo:
             self.notify("No hay ciclo abierto que exportar.", severity="warning")
             return
-        pedido = await self.push_screen_wait(Exportar(ciclo, self.salidas / ciclo))
+        pedido = await self.push_screen_wait(Exportar(
+            ciclo, self.salidas / ciclo, d0=vista.fecha_consulta(ciclo),
+            notificacion=vista.exhorto_notificado(ciclo)))
         if pedido is None:
             return
-        ronda = pedido.ronda
-        if ronda is None:  # «la ronda en curso», as the state shown has it
-            try:
+        ronda, notificacion = pedido.ronda, pedido.notificacion
+        try:
+            if ronda is None:  # «la ronda en curso», as the state shown has it
                 ronda = vista.ronda_en_curso(pedido.ciclo)
-            except RepseError as exc:
-                self.push_screen(Resultado("No se pudo exportar", [str(exc)], correcto=False))
-                return
+            cartas = ""
+            if ronda == 1:
+                notificacion = notificacion_cartas(vista, pedido.ciclo, notificacion)[0]
+                cartas = (f"\n{numero(len(vista.exhortados(pedido.ciclo)))} cartas de exhorto "
+                          f"notificadas el {fecha_corta(notificacion)}")
+            avisos = avisos_exportar(vista, pedido.ciclo, ronda, notificacion)
+        except RepseError as exc:
+            self.push_screen(Resultado("No se pudo exportar", [str(exc)], correcto=False))
+            return
         if not await self.push_screen_wait(Confirmar(
                 "Exportar", f"Ciclo {pedido.ciclo}, "
-                f"{'sin ronda todavía' if ronda is None else f'ronda {ronda}'}\n"
+                f"{'sin ronda todavía' if ronda is None else f'ronda {ronda}'}{cartas}\n"
                 f"Carpeta: {pedido.destino}\n(una exportación anterior en esa carpeta se "
-                "reemplaza entera)",
+                "reemplaza entera)" + "".join(f"\nAviso: {a}" for a in avisos),
                 "Exportar")):
             return
         texto = f"Exportando a {pedido.destino}…"
         progreso = self.progreso(texto)
         self.llamar_almacen(texto, lambda: m.Exportado(pedido.destino, exportar(
-            vista, pedido.ciclo, pedido.destino, ronda=ronda, notificacion=pedido.notificacion,
+            vista, pedido.ciclo, pedido.destino, ronda=ronda, notificacion=notificacion,
             progreso=progreso)), "No se pudo exportar")
 
     @on(m.Exportado)
     def _exportado(self, msg: m.Exportado) -> None:
-        self.push_screen(Resultado(f"Exportados {len(msg.archivos)} archivos",
-                                   [f"Carpeta: {msg.destino}", *(p.name for p in msg.archivos)]))
+        self.push_screen(Resultado(f"Exportados {numero(len(msg.archivos))} archivos",
+                                   resumen(msg.destino, msg.archivos)))
 
     # --- the input log --------------------------------------------------------------------
     def action_entradas(self) -> None:

@@ -17,7 +17,15 @@ from ..core import Calendarios, Ciclo, RepseError, calendarios, plan_ciclo
 from ..core.calendars import AUTORIDAD_NOMBRE
 from ..core.cycle import DIAS_SEMANA, fecha_corta, format_plan, pasos
 from ..core.declaraciones import vencimientos
-from . import cmd_files, cmd_servidor, cmd_specs, cmd_store, cmd_tui, spanish_argparse
+from . import (
+    cmd_documentos,
+    cmd_files,
+    cmd_servidor,
+    cmd_specs,
+    cmd_store,
+    cmd_tui,
+    spanish_argparse,
+)
 from .texto import UsageError, now
 
 spanish_argparse.install()
@@ -154,6 +162,7 @@ def build_parser() -> Parser:
     cmd_files.register(sub)
     cmd_tui.register(sub)
     cmd_servidor.register(sub)
+    cmd_documentos.register(sub)
     return parser
 
 

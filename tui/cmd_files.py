@@ -13,7 +13,7 @@ from ..core.api import Repositorio, Respuesta
 from ..core.cycle import Ciclo
 from ..core.declaraciones import cargar_uma
 from ..core.errors import RepseError
-from ..core.exports import MANIFIESTO, estadisticas_md, exportar
+from ..core.exports import avisos_exportar, estadisticas_md, exportar, resumen
 from ..core.exports_declaraciones import exportar_declaraciones
 from ..core.files import importar
 from ..core.lifecycle import Ronda
@@ -125,17 +125,14 @@ def cmd_exportar(args) -> int:
             notificacion = parse_instant(args.notificacion, "--notificacion").date() \
                 if args.notificacion else None
             progress = Progress("Exportando")
-            files = exportar(vista, args.ciclo, Path(args.dir), ronda=parse_ronda(args.ronda),
+            ronda = parse_ronda(args.ronda)
+            for aviso in avisos_exportar(vista, args.ciclo, ronda, notificacion):
+                print(f"repse: aviso: {aviso}", file=sys.stderr)
+            files = exportar(vista, args.ciclo, Path(args.dir), ronda=ronda,
                              notificacion=notificacion, progreso=progress)
             progress.close()
-    letters = sum(1 for f in files if f.parent.name == "exhortos")
-    others = [f for f in files if f.parent.name != "exhortos"]
-    print(f"Exportados {len(files)} archivos en {args.dir}:")
-    for f in others:
-        print(f"  {f.relative_to(args.dir)}")
-    if letters:
-        print(f"  exhortos/: {letters} cartas de exhorto")
-    print(f"  {MANIFIESTO}: tamaño y SHA-256 de cada archivo")
+    print(f"Exportados {len(files):,} archivos:")
+    print("\n".join(resumen(Path(args.dir), files)))
     print(f"{vista.ancla.leyenda()}; compruébela con «repse verificar {args.db} --ancla "
           f"{vista.ancla}»")
     return 0
@@ -199,7 +196,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--ronda", help="1, 2, 3 o diaria")
     p.add_argument("--dir", required=True, metavar="CARPETA")
     p.add_argument("--notificacion", metavar="FECHA",
-                   help="fecha de notificación de los exhortos (por omisión, la del plan)")
+                   help="fecha de notificación de los exhortos, en o después de la fecha de "
+                        "consulta (por omisión, la del exhorto registrado; sin él, la del plan)")
     p.set_defaults(func=cmd_exportar)
 
     p = sub.add_parser("estadisticas", help="estadísticas de un ciclo")

@@ -67,6 +67,8 @@ class EntradaRechazada(Exception):
 class Entradas(Reloj):
     """The engine's state, its clock, and what each type of input does to them."""
 
+    membrete: inp.Membrete | None = None  # the documents' data block in force (no contractor's)
+
     def aplicar(self, entrada: inp.Entrada, numero: int) -> Desenlace:
         """Apply one input in effective-time order and report what it did. Raises
         :class:`EntradaRechazada` when the whole input no longer fits (its cycle is not open:
@@ -114,6 +116,9 @@ class Entradas(Reloj):
                 self.on_multa(entrada, result, numero)
             case inp.InformeStps():
                 self.on_informe_stps(entrada, result, numero)
+            case inp.Membrete():
+                self.membrete = entrada
+                result.aceptadas = 1
             case _:  # an annulment is applied by replaying the log without its target
                 raise AssertionError(f"the engine does not apply «{inp.tipo(entrada)}»")
         self.declaraciones_al_dia(t)  # the contractors and registrations it changed

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Label, Select
 
+from ....core.cycle import fecha_corta
 from .base import RONDAS, Dialogo, ronda
 
 
@@ -22,19 +23,30 @@ class PedidoExportar:
 
 
 class Exportar(Dialogo[PedidoExportar | None]):
+    """``d0``: the cycle's consultation date, before which no letter can be notified;
+    ``notificacion``: the date proposed for the letters (the recorded exhorto's)."""
 
-    def __init__(self, ciclo: str, destino: Path) -> None:
+    def __init__(self, ciclo: str, destino: Path, *, d0: date | None = None,
+                 notificacion: date | None = None) -> None:
         super().__init__()
         self.ciclo, self.destino = ciclo, destino
+        self.d0, self.notificacion = d0, notificacion
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialogo"):
             yield Label("Exportar listados, cartas y oficio", classes="titulo")
-            yield Input(self.ciclo, placeholder="ciclo AAAA-1", id="ciclo")
-            yield Input(str(self.destino), placeholder="carpeta de destino", id="destino")
+            yield Label("Ciclo")
+            yield Input(self.ciclo, placeholder="AAAA-1 o AAAA-2", id="ciclo")
+            yield Label("Carpeta de destino")
+            yield Input(str(self.destino), placeholder="carpeta", id="destino")
+            yield Label("Ronda")
             yield Select([("La ronda en curso", "auto"), *RONDAS], value="auto",
                          allow_blank=False, id="ronda")
-            yield Input("", placeholder="fecha de notificación de las cartas (AAAA-MM-DD)",
+            d0 = f"; en o después de la fecha de consulta, {fecha_corta(self.d0)}" \
+                if self.d0 else ""
+            yield Label(f"Fecha de notificación de las cartas (ronda 1){d0}")
+            yield Input(self.notificacion.isoformat() if self.notificacion else "",
+                        placeholder="AAAA-MM-DD (vacía: la del exhorto registrado)",
                         id="notificacion")
             yield from self.pie("Exportar…")
 
@@ -45,8 +57,12 @@ class Exportar(Dialogo[PedidoExportar | None]):
         except ValueError:
             self.error(f"fecha no válida «{raw}» (AAAA-MM-DD)")
             return
+        ciclo = self.query_one("#ciclo", Input).value.strip()
+        if notificacion and self.d0 and ciclo == self.ciclo and notificacion < self.d0:
+            self.error(f"la fecha de notificación, {fecha_corta(notificacion)}, es anterior a "
+                       f"la fecha de consulta (D0) del ciclo {ciclo}, {fecha_corta(self.d0)}")
+            return
         value = str(self.query_one("#ronda", Select).value)
         self.dismiss(PedidoExportar(
-            self.query_one("#ciclo", Input).value.strip(),
-            Path(self.query_one("#destino", Input).value.strip()).expanduser(),
+            ciclo, Path(self.query_one("#destino", Input).value.strip()).expanduser(),
             None if value == "auto" else ronda(value), notificacion))

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Label, Static
 
 from ....core.errors import Rechazo
@@ -17,6 +17,11 @@ MAX_RECHAZOS = 500  # rows shown in a result; the rest are in «repse rechazos»
 
 
 class Resultado(Dialogo[None]):
+    """A long summary scrolls in its own box: the Cerrar button stays on screen."""
+
+    DEFAULT_CSS = """
+    Resultado .lineas { height: auto; max-height: 50vh; }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "cancelar", "Cerrar")]
 
@@ -29,7 +34,8 @@ class Resultado(Dialogo[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialogo resultado"):
             yield Label(self.titulo, classes="titulo" + ("" if self.correcto else " mal"))
-            yield Static("\n".join(self.lineas), classes="texto")
+            with VerticalScroll(classes="lineas"):
+                yield Static("\n".join(self.lineas), classes="texto")
             if self.rechazos:
                 yield Label(f"Rechazos: {len(self.rechazos):,}"
                             + (f" (se muestran {MAX_RECHAZOS})"
