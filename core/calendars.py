@@ -257,7 +257,8 @@ class AuthorityCalendar(_MondayToFriday):
     """Hábil days of one or more authorities: base set + their DOF closures for a procedure.
 
     A day is inhábil here when it is inhábil for *any* of ``autoridades``: with both, this is the
-    joint calendar of the acts IMSS and STPS perform together (DOMAIN.md, counting rule 5).
+    joint calendar of the acts IMSS and STPS perform together (spec book, «Reglas de cómputo», rule
+    5).
     """
 
     def __init__(
@@ -302,7 +303,8 @@ class AuthorityCalendar(_MondayToFriday):
 
 
 class Politicas(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """Counting policies in force (DOMAIN.md, "Counting rules"); every default is the domain's."""
+    """Counting policies in force (spec book, «Reglas de cómputo»); every default is the
+    domain's."""
 
     base_inhabiles: BaseInhabiles = "lft74"
     # Rule 2: a natural-day plazo whose last day is inhábil extends to the next hábil day.

@@ -64,8 +64,8 @@ def importar(repo: Repositorio, tipo: str, archivo: str | Path, *, ciclo: str, a
 
 def _completa_de_una_hoja(lectura: importing.Lectura, completo: bool) -> None:
     """A complete list read from one sheet of a workbook whose other sheets hold data would make
-    the contractors listed there positiva (ATTACKS.md D3: Negativa on one sheet, Sin opinión on
-    another)."""
+    the contractors listed there positiva (an adversarial run's case: Negativa on one sheet, Sin
+    opinión on another)."""
     if completo and lectura.otras_hojas_con_datos:
         otras = ", ".join(f"«{h}»" for h in lectura.otras_hojas_con_datos)
         raise ImportFileError(

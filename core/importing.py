@@ -425,7 +425,7 @@ def _lista(nombres: Sequence[str]) -> str:
 def _elegir_hoja(libro: Any, hoja: str | None, archivo: str) -> tuple[str, Any]:
     """The sheet to read: the one named, or else the only one with data — but never on a guess.
     A list on a second sheet or behind a hidden first sheet was once ignored silently, and with
-    a complete list those contractors became positiva (ATTACKS.md D3)."""
+    a complete list those contractors became positiva (an adversarial run's case)."""
     from python_calamine import SheetTypeEnum, SheetVisibleEnum
 
     hojas = libro.sheets_metadata
@@ -574,7 +574,7 @@ def _fecha_texto(text: str, nombre: str) -> date | str:
 
 # The known spellings of an opinion, in any case and with or without accents; words apart by
 # spaces or an underscore (a database's ``sin_opinion``). Nothing else: «Positiva?» or
-# «¡Negativa!» is not an opinion anybody gave (ATTACKS.md D16).
+# «¡Negativa!» is not an opinion anybody gave (an adversarial run's case).
 _OPINIONES: dict[str, Opinion] = {
     "positiva": "positiva", "negativa": "negativa", "sin opinion": "sin_opinion",
     "sinopinion": "sin_opinion"}

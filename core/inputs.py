@@ -88,8 +88,8 @@ def _revisar_columna(campo: str, valores: Sequence[str | None], maximo: int, rut
 
 
 def momento(at: datetime) -> datetime:
-    """``at`` in America/Mexico_City, where a time without an offset already is (DOMAIN.md,
-    "Time and calendars"), or :class:`ValorNoValido` outside :data:`AT_MIN`–:data:`AT_MAX`.
+    """``at`` in America/Mexico_City, where a time without an offset already is (README, «The input
+    format»), or :class:`ValorNoValido` outside :data:`AT_MIN`–:data:`AT_MAX`.
     The range is checked before converting: 9999-12-31T23:59:59-12:00 has no UTC."""
     aware = at if at.tzinfo is not None else at.replace(tzinfo=MX)
     if not AT_MIN <= aware <= AT_MAX:
@@ -366,7 +366,8 @@ E = TypeVar("E", bound=_Entrada)
 ENTRADAS: tuple[type, ...] = Entrada.__args__  # type: ignore[attr-defined]
 TIPOS = tuple(t.__struct_config__.tag for t in ENTRADAS)
 
-# Who may issue each input (DOMAIN.md, "Inputs"); an annulment: its input's actor, or the GT.
+# Who may issue each input (spec book, each transition's «Quién»); an annulment: its input's
+# actor, or the GT.
 ACTORES: dict[str, frozenset[str]] = {
     "padron": frozenset({"stps"}),
     "opiniones": frozenset({"imss"}),

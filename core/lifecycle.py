@@ -1,7 +1,7 @@
 """The contractor lifecycle: the single source of truth of what the software does.
 
-Three python-statemachine charts, written to read like DOMAIN.md ("The contractor lifecycle") and
-the Mecanismo (numerales 1–9):
+Three python-statemachine charts, written to read like the legal texts (the Mecanismo,
+numerales 1–9; LFT art. 15; LSS art. 15 A):
 
 - :class:`Expediente` — the procedure of one contractor in one cycle. Its final states end the
   procedure; a new cycle opens a new procedure (a final state takes no transition out).
@@ -276,7 +276,7 @@ def _validar_efectos(chart: type[Chart]) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Plazo rules, as the reviewer reads them (DOMAIN.md, counting rules 1–5)
+# Plazo rules, as the reviewer reads them (spec book, «Reglas de cómputo», rules 1–5)
 # --------------------------------------------------------------------------------------------
 PLAZO_EXHORTO = (
     "Inicia: el exhorto se envía dentro de los 3 días hábiles siguientes a la obtención de la "

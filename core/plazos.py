@@ -2,7 +2,7 @@
 
 Every function takes the calendar to count on (an object with workalendar's ``is_working_day``
 and ``add_working_days``); which calendar applies to which step is the caller's choice
-(DOMAIN.md, counting rule 5). Examples use the base calendar with no agency closures.
+(spec book, «Reglas de cómputo», rule 5). Examples use the base calendar with no agency closures.
 
 >>> from repse.core.calendars import LFT74
 >>> BASE = LFT74()
@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 MX = ZoneInfo("America/Mexico_City")
 
-# An obligation due on a day with no hour is due at the end of that day (DOMAIN.md).
+# An obligation due on a day with no hour is due at the end of that day (spec book, «Reglas de
+# cómputo»).
 END_OF_DAY = time(23, 59, 59)
 
 
@@ -40,7 +41,7 @@ def last_monday(year: int, month: int) -> date:
 
 def next_habil_day(day: date, calendar: HabilCalendar) -> date:
     """The first hábil day strictly after ``day`` — "al día hábil siguiente de transcurrido el
-    plazo" (Mecanismo, numerales 3 y 5; DOMAIN.md counting rule 4).
+    plazo" (Mecanismo, numerales 3 y 5; spec book counting rule 4).
 
     >>> next_habil_day(date(2026, 2, 27), BASE)   # Friday → Monday
     datetime.date(2026, 3, 2)
@@ -74,7 +75,7 @@ def natural_plazo_end(
 
     It runs from the day after the notification (LFPA art. 38) and counts every day (the
     mechanism sets "30 días naturales", numeral 2). When its last day is not hábil it is
-    extended to the next hábil day (LFPA art. 29; DOMAIN.md counting rule 2, a policy:
+    extended to the next hábil day (LFPA art. 29; spec book counting rule 2, a policy:
     ``prorroga=False`` keeps the bare last day).
 
     >>> natural_plazo_end(date(2026, 1, 28), 30, BASE)

@@ -2,7 +2,7 @@
 
 Shape: persona moral = 3 letters + YYMMDD + 3-character homoclave (12); persona física = 4 letters
 + YYMMDD + homoclave (13). Letters ``A-Z``, ``&``, ``Ñ``. The last character is a check digit
-(DOMAIN.md, "RFC"). A wrong shape is an error; a failed check digit is only a warning, because
+(SAT's algorithm). A wrong shape is an error; a failed check digit is only a warning, because
 about 1.5 % of real RFCs fail it and SAT still accepts them. The generic RFCs ``XAXX010101000``
 and ``XEXX010101000`` are never a contractor.
 

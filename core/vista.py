@@ -63,7 +63,8 @@ class PeriodoNoSeguido(RepseError):
 # Records
 # --------------------------------------------------------------------------------------------
 class Obligacion(msgspec.Struct, frozen=True):
-    """One obligation of one institution: per cycle, key and due date (DOMAIN.md rule 7)."""
+    """One obligation of one institution: per cycle, key and due date (an obligation's status
+    rule)."""
 
     ciclo: str
     clave: str
@@ -387,7 +388,7 @@ class _Busqueda:
 # Obligations (the agenda)
 # --------------------------------------------------------------------------------------------
 def _status(limite: datetime, met: int, complete: bool, reloj: int) -> tuple[str, datetime | None]:
-    """DOMAIN.md rule 7: at or before the cut-off *cumplida*, after it *extemporanea*; past the
+    """The status rule: at or before the cut-off *cumplida*, after it *extemporanea*; past the
     cut-off with nothing done *vencida* until met; otherwise *pendiente*."""
     lim = int(limite.timestamp())
     if complete:
@@ -413,7 +414,7 @@ def _groups(c: CicloEstado, due: np.ndarray, met: np.ndarray, ended: np.ndarray,
     """One obligation per distinct due day among the procedures that have one. A procedure
     that ended (``ended``: the instant it reached a final state) without the act before the
     cut-off no longer counts; one that ended after it stays owed: a breach is history
-    (DOMAIN.md, "Several cycles")."""
+    (cycles that overlap)."""
     unmet_ended = (met == 0) & (ended > 0)
     for day in np.unique(due[due > 0]).tolist():
         limite = cutoff(date.fromordinal(day), hour)

@@ -185,7 +185,8 @@ def test_the_leeme_commands_run_as_written(tmp_path, monkeypatch, capsys):
 
 def test_a_padron_larger_than_the_folio_numbers_gets_distinct_folios(tmp_path, monkeypatch):
     """`repse demo-datos` above 990,000 contractors drew more distinct folios than exist
-    (ATTACKS.md D20); the folio numbers now grow with the padrón. Shrunk here to stay fast."""
+    (found by an adversarial run); the folio numbers now grow with the padrón. Shrunk here to stay
+    fast."""
     monkeypatch.setattr(contratistas, "FOLIOS", 40)
     resumen = generar_demo(60, 1, tmp_path)
     filas = leer("padron", tmp_path / "padron.csv").filas

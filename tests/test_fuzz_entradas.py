@@ -1,4 +1,4 @@
-"""Fuzzing the boundaries with the shapes of ATTACKS.md (issue 10): no line or file, however
+"""Fuzzing the boundaries with the shapes an adversarial run tried: no line or file, however
 malformed, crashes the product; every line is recorded once, refused with its reason if it does
 not fit, and the lines after it are still processed."""
 

@@ -57,7 +57,7 @@ def test_the_sheet_read_is_named_by_the_operator_and_in_the_answer(tmp_path, cap
 
 
 def test_a_complete_list_from_one_sheet_of_several_is_refused(tmp_path, capsys):
-    # ATTACKS.md D3: Negativa on one sheet, Sin opinión on the other, imported complete.
+    # An adversarial run's case: Negativa on one sheet, Sin opinión on the other, imported complete.
     db = store(tmp_path)
     f = libro(tmp_path / "l.xlsx", Negativa=[(RFCS[0], "Negativa")],
               Sin_opinion=[(RFCS[1], "Sin opinión")])

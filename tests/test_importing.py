@@ -31,7 +31,7 @@ from repse.core.inputs import CancelacionImpedida, Exhorto, InputError, Opinione
 from repse.core.plazos import MX
 
 NANDU = "ÑANDÚ CONSTRUCCIONES, S.A. DE C.V."
-# RFCs with valid check digits (DOMAIN.md examples and a few more).
+# RFCs with valid check digits (the spec book's examples and a few more).
 MORAL, FISICA, OTRA = "MAB9307148T4", "GODE561231GR8", "AEL7407151YA"
 ENCABEZADO = "RFC,Razón social,Folio,Fecha de registro"
 AT = datetime(2026, 1, 26, 9, 0, tzinfo=MX)
@@ -684,7 +684,7 @@ OPINIONES_SUCIAS = ("Negativa", "SIN OPINIÓN", "sin_opinion", "Positiva", "Posi
 @st.composite
 def libros_sucios(draw):
     """A workbook of one to three sheets, some hidden, some empty, with opinion lists whose RFCs
-    and opinions may be wrong (ATTACKS.md D3, D16, D17); maybe a sheet named by the operator."""
+    and opinions may be wrong (as an adversarial run found); maybe a sheet named by the operator."""
     hojas = []
     for i in range(draw(st.integers(1, 3))):
         filas = draw(st.lists(st.tuples(

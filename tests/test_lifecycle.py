@@ -1,5 +1,5 @@
-"""The lifecycle charts: the names DOMAIN.md fixes, the defaults that would hide mistakes switched
-off, and metadata that cannot be missing."""
+"""The lifecycle charts: the public state and event names, the defaults that would hide mistakes
+switched off, and metadata that cannot be missing."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The plazo rules: worked examples of DOMAIN.md, and properties that must hold for any date."""
+"""The plazo rules: worked examples of the spec book, and properties that must hold for any date."""
 
 from __future__ import annotations
 
@@ -107,7 +107,7 @@ def test_worked_example_2026_2():
 
 @pytest.mark.parametrize("ciclo", [Ciclo(y, s) for y in range(2024, 2031) for s in (1, 2)], ids=str)
 def test_an_exhorto_on_its_last_day_puts_d2_on_a_tuesday(ciclo):
-    """DOMAIN.md: the 30 days end on a Saturday in every cycle 2024–2030, so the prórroga moves
+    """The 30 days end on a Saturday in every cycle 2024–2030, so the prórroga moves
     D2 from Monday to Tuesday (base calendar, no closures)."""
     p = plan_ciclo(ciclo, Calendarios())
     assert (p.fecha_consulta + timedelta(days=3)) == p.exhorto

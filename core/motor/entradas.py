@@ -310,7 +310,8 @@ class Entradas(Reloj):
         codes = np.array([OPINION_CODE[rows[k].opinion] for k in kept], dtype=np.int8)
         if entrada.completo:
             # IMSS deposits the Negativa and Sin opinión lists: everyone awaiting this round
-            # and absent from them is positiva (DOMAIN.md, "The semester cycle").
+            # and absent from them is positiva (Mecanismo, numeral 1: IMSS deposits only the
+            # negative lists).
             awaiting = np.flatnonzero(c.estado == EXP[esperado])
             awaiting = awaiting[~premature_mask(c, awaiting, ronda, today)]
             listed = np.zeros(len(c.estado), dtype=bool)
@@ -345,10 +346,10 @@ class Entradas(Reloj):
 
     def _actualiza_suspendidos(self, c: CicloEstado, positions: np.ndarray, codes: np.ndarray,
                                ronda: str, t: int, numero: int) -> None:
-        """Policy ``opinion_actualiza_suspendidos`` (DOMAIN.md, "Several cycles"): the opinion
-        of a contractor in cycle ``c`` is the same fact, at the same date, as the daily update
-        of its suspended procedure of every earlier cycle; a positiva regularizes it. It is
-        that cycle's deposit of the day only if it reached the day's whole universe."""
+        """Policy ``opinion_actualiza_suspendidos``: the opinion of a contractor in cycle ``c``
+        is the same fact, at the same date, as the daily update of its suspended procedure of
+        every earlier cycle; a positiva regularizes it. It is that cycle's deposit of the day
+        only if it reached the day's whole universe."""
         ids = c.contratista[positions]
         today = dia(instant(t))
         suspendida = EXP["cancelacion_suspendida"]

@@ -70,7 +70,7 @@ Cada obligación está **{pendiente}** hasta su hora límite, **{cumplida}** si 
 **{extemporanea}** si se cumplió después y **{vencida}** si pasó su hora sin cumplirse.
 """
 
-# What each obligation of the agenda is (DOMAIN.md, the cycle's plan).
+# What each obligation of the agenda is (the cycle's plan, spec book § 7).
 SIGNIFICADO = {
     "padron": "la STPS entrega el padrón del ciclo (D0, 10:00).",
     "listado_inicial": "el IMSS deposita los listados Negativa y Sin opinión de la ronda 1 "

@@ -26,7 +26,7 @@ from ...core.vista import Vista
 from .tonos import TONO
 
 COLUMNAS = ("RFC", "Razón social", "Estado", "Opinión", "Próx. plazo")
-# Before the state of a contractor with an open procedure of an earlier cycle (DOMAIN.md,
+# Before the state of a contractor with an open procedure of an earlier cycle (spec book § 3,
 # "Several cycles": the headline is the latest cycle's, with a mark).
 MARCA_ANTERIOR = "*"
 
