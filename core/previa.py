@@ -159,7 +159,7 @@ def cabecera(tipo: str, *, ciclo: str | None, at: datetime, archivo: str | Path 
 
 
 # --- warnings before committing -----------------------------------------------------------
-def avisos(vista: Vista | None, tipo: str, *, ciclo: str, at: datetime,
+def avisos(vista: Vista | None, tipo: str, *, ciclo: str | None, at: datetime,
            ronda: Ronda | None = None, retroactivo: bool = False,
            repetida: Sequence[str] = ()) -> list[str]:
     """What an operator must read before recording: a date before the clock (and what marking
@@ -171,7 +171,7 @@ def avisos(vista: Vista | None, tipo: str, *, ciclo: str, at: datetime,
         out.append(f"Retroactiva: fechada el {momento(at)}, antes del reloj ({momento(reloj)}). "
                    "El historial se recalcula desde esa fecha: cambian los estados, plazos y "
                    "transiciones posteriores que dependan de ella.")
-    if vista is not None:
+    if vista is not None and ciclo is not None:  # a report period has no cycle plan
         lejos = _lejos_del_plan(vista, tipo, ciclo, at, ronda)
         if lejos:
             out.append(lejos)

@@ -76,3 +76,23 @@ def test_the_trial_warns_of_a_file_already_recorded_and_a_date_far_from_the_plan
     assert "la tercera consulta (D3) es el mié 11-03-2026; esta entrada se fecha el lun " \
            "01-06-2026" in out
     assert "Lista parcial: solo cambian quienes figuran" in out
+
+
+def test_the_trial_of_a_report_list_names_its_period_not_a_cycle(tmp_path, capsys):
+    """A four-monthly report list belongs to a period (LSS art. 15 A): the trial says which,
+    and the cycle plan's warnings (which need a cycle) are not asked of it."""
+    db = tmp_path / "c.db"
+    assert cli.main(["init", str(db), "--simulacion"]) == 0
+    f = tmp_path / "padron.csv"
+    f.write_text("RFC,Razón social,Folio,Fecha de registro\n"
+                 "MAB9307148T4,Uno SA,F1,2025-06-01\n", encoding="utf-8")
+    assert cli.main(["importar", "padron", str(db), str(f), "--ciclo", "2026-1",
+                 "--at", "2026-01-26T09:00", "--actor", "stps"]) == 0
+    d = tmp_path / "icsoe.csv"
+    # 2026-C1 (January–April) is due on 17 May 2026, a Sunday: Monday 18 May (CFF art. 12).
+    d.write_text("RFC,Fecha de presentación\nMAB9307148T4,2026-05-15\n", encoding="utf-8")
+    capsys.readouterr()
+    assert cli.main(["importar", "declaraciones", str(db), str(d), "--periodo", "2026-C1",
+                 "--at", "2026-05-18T20:00", "--actor", "imss", "--ensayo"]) == 0
+    out = capsys.readouterr().out
+    assert "Periodo: 2026-C1" in out and "Nada se registró (--ensayo)." in out

@@ -44,7 +44,7 @@ def test_a_refused_row_is_not_counted_as_accepted(db, tmp_path, capsys):
     # A partial list: a complete one with a refused row is refused whole (point 4).
     out = importar(db, tmp_path, capsys, f"{RFCS[1]},Negativa", f"{RFCS[2]},Sin opinión",
                    "XAXX0101019A1,Negativa", completo=False)
-    assert "Resumen: 2 filas aceptadas, 1 rechazadas" in out
+    assert "Resumen: 2 filas aceptadas, 1 rechazada" in out
 
 
 def test_an_annulment_prints_what_it_restored_never_a_negative_count(db, tmp_path, capsys):

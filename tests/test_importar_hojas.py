@@ -53,7 +53,7 @@ def test_the_sheet_read_is_named_by_the_operator_and_in_the_answer(tmp_path, cap
     assert main(importar(db, f, "--hoja", "Negativa")) == 0
     out = capsys.readouterr().out
     assert "leído: libro XLSX, hoja «Negativa»" in out
-    assert "Resumen: 1 filas aceptadas" in out
+    assert "Resumen: 1 fila aceptada" in out
 
 
 def test_a_complete_list_from_one_sheet_of_several_is_refused(tmp_path, capsys):

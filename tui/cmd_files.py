@@ -13,6 +13,7 @@ from ..core.api import Repositorio, Respuesta
 from ..core.cycle import Ciclo
 from ..core.declaraciones import cargar_uma
 from ..core.errors import RepseError
+from ..core.etiquetas import cuantos
 from ..core.exports import avisos_exportar, estadisticas_md, exportar, resumen
 from ..core.exports_declaraciones import exportar_declaraciones
 from ..core.files import importar
@@ -77,8 +78,9 @@ def cmd_importar(args) -> int:
             print(text)
     if not r.aceptada:
         return 1
-    print(f"Resumen: {r.aceptadas} filas aceptadas, {len(r.rechazos)} rechazadas, "
-          f"{len(r.avisos)} avisos.")
+    print(f"Resumen: {cuantos(r.aceptadas, 'fila aceptada', 'filas aceptadas')}, "
+          f"{cuantos(len(r.rechazos), 'rechazada', 'rechazadas')}, "
+          f"{cuantos(len(r.avisos), 'aviso', 'avisos')}.")
     return 1 if r.rechazos else 0
 
 
@@ -90,6 +92,8 @@ def print_ensayo(repo: Repositorio, args, at: datetime, ronda: Ronda | None,
                                      ronda=ronda, completo=args.completo, motivo=args.motivo,
                                      hoja=args.hoja, retroactivo=args.retroactivo,
                                      usuario=args.usuario)))
+    if args.tipo == "declaraciones":
+        print(f"Periodo: {args.periodo}")
     avisos = previa.avisos(repo.vista(), args.tipo, ciclo=args.ciclo, at=at, ronda=ronda,
                            retroactivo=args.retroactivo, repetida=previa.ya_registrada(
                                repo.store, args.tipo, args.archivo, args.hoja))
@@ -178,9 +182,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_importar)
 
     p = sub.add_parser("demo-datos", help="genera archivos de demostración de un ciclo")
-    p.add_argument("--contratistas", type=int, default=150_000)
-    p.add_argument("--semilla", type=int, default=1)
-    p.add_argument("--dir", required=True, metavar="CARPETA")
+    p.add_argument("--contratistas", type=int, default=150_000, metavar="N",
+                   help="cuántos contratistas tiene el padrón (por omisión, 150,000)")
+    p.add_argument("--semilla", type=int, default=1, metavar="S",
+                   help="semilla del generador: la misma da los mismos archivos (por omisión, 1)")
+    p.add_argument("--dir", required=True, metavar="CARPETA",
+                   help="carpeta donde se escriben el padrón, las listas y LEEME.txt")
     p.add_argument("--ciclo", help="AAAA-1 o AAAA-2 (por omisión, 2026-1)")
     p.set_defaults(func=cmd_demo_datos)
 
