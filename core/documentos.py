@@ -13,10 +13,13 @@ cannot show becomes its unaccented letter or «?».
 
 from __future__ import annotations
 
+import contextlib
 import io
 import multiprocessing
+import multiprocessing.resource_tracker
 import os
 import re
+import sys
 import tomllib
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -389,9 +392,7 @@ def exhortos_pdf(cartas: Exhortos, xs: Sequence[Exhortado], *, paralelo: int = P
         c.save()
         yield buf.getvalue()
         return
-    # «spawn»: the caller may run threads (the terminal UI does), which a fork would copy
-    # half-way through whatever they were doing.
-    pool = ProcessPoolExecutor(nucleos, mp_context=multiprocessing.get_context("spawn"))
+    pool = procesos(nucleos)
     try:
         todas = pool.submit(cartas.todas, xs)
         lotes = [pool.submit(cartas.sueltas, xs[k:k + LOTE]) for k in range(0, len(xs), LOTE)]
@@ -400,6 +401,23 @@ def exhortos_pdf(cartas: Exhortos, xs: Sequence[Exhortado], *, paralelo: int = P
         yield todas.result()
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def procesos(n: int) -> ProcessPoolExecutor:
+    """``n`` worker processes, started with «spawn»: the caller may run threads (the terminal
+    UI does), which a fork would copy half-way through whatever they were doing.
+
+    multiprocessing's resource tracker hands ``sys.stderr``'s descriptor to its own process;
+    a host that replaced ``sys.stderr`` with an object without one (Textual does, while it
+    draws) would make it fail to start. It is then started once with a real descriptor."""
+    try:
+        valido = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        valido = False
+    if not valido:
+        with open(os.devnull, "w") as nulo, contextlib.redirect_stderr(nulo):
+            multiprocessing.resource_tracker.ensure_running()
+    return ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"))
 
 
 @lru_cache(maxsize=8)

@@ -4,6 +4,8 @@ the notification date of the letters; the XLSX lists' date cells."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -350,3 +352,25 @@ def test_letters_drawn_by_several_processes_are_the_same_bytes(repo):  # noqa: F
     en_uno = list(exhortos_pdf(cartas, xs))
     assert len(en_uno) == len(xs) + 1  # each letter, then the combined file
     assert list(exhortos_pdf(cartas, xs, paralelo=1)) == en_uno
+
+
+def test_letters_are_drawn_in_processes_even_under_a_host_that_replaced_stderr(tmp_path):
+    """The terminal UI replaces sys.stderr with an object whose descriptor is -1 while it
+    draws; multiprocessing's resource tracker was handed that -1 and the round-1 export
+    killed the app («bad value(s) in fds_to_keep»). Run in a fresh interpreter, where no
+    tracker runs yet, exactly as in the TUI's process."""
+    guion = tmp_path / "guion.py"
+    guion.write_text(
+        "import io, os, sys\n"
+        "from repse.core.documentos import procesos\n"
+        "class SinDescriptor(io.StringIO):\n"
+        "    def fileno(self):\n"
+        "        return -1\n"
+        "if __name__ == '__main__':\n"
+        "    sys.stderr = SinDescriptor()\n"
+        "    with procesos(2) as pool:\n"
+        "        print(sorted(pool.map(abs, [-1, -2])))\n", encoding="utf-8")
+    hecho = subprocess.run([sys.executable, str(guion)], capture_output=True, text=True,
+                           timeout=120, check=False)
+    assert hecho.returncode == 0, hecho.stderr
+    assert hecho.stdout.strip() == "[1, 2]"
