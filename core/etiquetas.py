@@ -68,6 +68,11 @@ ENTRADA: dict[str, str] = {
     "membrete": "membrete de los documentos",
 }
 
+def nombre_estado(clave: str | None) -> str:
+    """A state's label («Cancelación suspendida»), or «—» for none (no procedure)."""
+    return ESTADO.get(clave, clave) if clave else "—"
+
+
 def mayuscula(texto: str) -> str:
     """First letter upper case, the rest untouched (``str.capitalize`` would turn «IMSS» into
     «imss»)."""

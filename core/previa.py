@@ -27,7 +27,7 @@ from . import inputs as inp
 from .api import Respuesta
 from .cycle import Ciclo, PlanCiclo, fecha_corta, plan_ciclo
 from .errors import PlanError, RepseError
-from .etiquetas import ACTOR, ENTRADA, ESTADO, EVENTO, momento, numero
+from .etiquetas import ACTOR, ENTRADA, EVENTO, momento, nombre_estado, numero
 from .lifecycle import Expediente, Ronda
 from .plazos import MX
 from .store import Store
@@ -109,17 +109,13 @@ def previa(r: Respuesta) -> Previa:
         tuple(x.descripcion() for x in r.rechazos[:PRIMEROS]),
         por_evento["opinion_negativa"], por_evento["opinion_sin_opinion"],
         por_evento["opinion_positiva"], tuple(transiciones), len(r.cambios),
-        tuple(f"{c.rfc}: {_estado(c.antes)} → {_estado(c.despues)}"
+        tuple(f"{c.rfc}: {nombre_estado(c.antes)} → {nombre_estado(c.despues)}"
               for c in r.cambios[:PRIMEROS]),
         r.tipo == "opiniones", tuple(r.notas))
 
 
 def _filas(n: int, que: str) -> str:
     return f"{numero(n)} {'fila' if n == 1 else 'filas'} {que if n == 1 else que + 's'}"
-
-
-def _estado(estado: str | None) -> str:
-    return ESTADO.get(estado, estado) if estado else "—"
 
 
 # --- the input, in words ------------------------------------------------------------------

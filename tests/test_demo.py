@@ -180,7 +180,8 @@ def test_the_leeme_commands_run_as_written(tmp_path, monkeypatch, capsys):
         # An import with refused rows ends with status 1 after recording the input.
         assert cli.main(shlex.split(comando)[1:]) == (1 if archivo.rechazadas else 0), comando
         salida = capsys.readouterr().out
-        assert f"{len(archivo.rechazadas)} rechazadas" in salida, (comando, salida)
+        n = len(archivo.rechazadas)
+        assert ("1 rechazada," if n == 1 else f"{n:,} rechazadas") in salida, (comando, salida)
 
 
 def test_a_padron_larger_than_the_folio_numbers_gets_distinct_folios(tmp_path, monkeypatch):

@@ -139,10 +139,10 @@ async def test_un_ciclo_completo_en_la_tui(tmp_path):
     async with app.run_test(size=(100, 32)) as pilot:
         await abrir(pilot)
         r = await importar(pilot, "padron", files["padron"], "2026-01-26 09:00")
-        assert "40 aceptadas, 0 rechazadas" in texto(r)
+        assert "40 filas aceptadas, 0 rechazadas" in texto(r)
         r = await importar(pilot, "opiniones", files["r1"], "2026-01-26 17:00", "1", True)
         # 8 rows in the file; the 32 absent from the complete list become positiva.
-        assert "8 aceptadas" in texto(r) and conteo(app, "senalado") == 8
+        assert "8 filas aceptadas" in texto(r) and conteo(app, "senalado") == 8
 
         r = await acto(pilot, "exhorto", "senalado", "2026-01-28 10:00")
         assert "Exhorto notificado (2026-1): 8" in texto(r)
@@ -297,6 +297,6 @@ async def test_the_import_dialog_works_from_the_keyboard_alone(tmp_path):
         await pilot.press("tab", *CICLO, "tab", *"2026-01-26 09:00")
         assert d.query_one("#archivo").value == str(files["padron"])
         r = await confirmar_y_leer(pilot)
-        assert "40 aceptadas, 0 rechazadas" in texto(r)
+        assert "40 filas aceptadas, 0 rechazadas" in texto(r)
         await cerrar(pilot)
         assert conteo(app, "en_consulta") == 40

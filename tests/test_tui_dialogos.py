@@ -111,7 +111,7 @@ async def test_the_preview_of_an_import_is_what_the_input_then_does(padron):
         await pilot.press("escape")
         await esperar(pilot, lambda: quieta(app))
         # What the preview said is what the input did.
-        assert f"{aceptadas} aceptadas, {rechazadas} rechazadas" in texto(r)
+        assert f"{aceptadas} filas aceptadas, {rechazadas} rechazadas" in texto(r)
         assert [f"  {e}" for e in r.lineas if "(2026-1)" in e] == eventos
         assert (negativa + sin_opinion, positiva) == (8, 32)
         assert conteo(app, "senalado") == negativa + sin_opinion

@@ -46,7 +46,15 @@ from ..core.api import (
 )
 from ..core.cycle import fecha_corta
 from ..core.errors import RepseError
-from ..core.etiquetas import ENTRADA, EVENTO, mayuscula, momento, numero
+from ..core.etiquetas import (
+    ENTRADA,
+    EVENTO,
+    cuantos,
+    mayuscula,
+    momento,
+    nombre_estado,
+    numero,
+)
 from ..core.exports import avisos_exportar, exportar, notificacion_cartas, resumen
 from ..core.files import importar as importar_archivo
 from ..core.vista import Vista
@@ -741,16 +749,19 @@ class RepseApp(App):
             self.push_screen(Resultado(f"{titulo}: RECHAZADA (entrada {r.numero})",
                                        [r.motivo or ""], r.rechazos, correcto=False))
             return
-        head = [f"Entrada {r.numero}: {numero(r.aceptadas)} aceptadas, "
-                f"{numero(len(r.rechazos))} rechazadas, {numero(r.transiciones)} transiciones.",
+        head = [f"Entrada {r.numero}: {cuantos(r.aceptadas, 'fila aceptada', 'filas aceptadas')}, "
+                f"{cuantos(len(r.rechazos), 'rechazada', 'rechazadas')}, "
+                f"{cuantos(r.transiciones, 'transición', 'transiciones')}.",
                 *(f"Leído: {n}" for n in r.notas)]
         extra = [f"Aviso: {a.descripcion()}" for a in r.avisos[:20]]
         if len(r.avisos) > 20:
             extra.append(f"… y {len(r.avisos) - 20} avisos más")
         if r.cambios:
             extra.append(f"Cambios por recálculo: {numero(len(r.cambios))} contratistas")
-            extra += [f"  {c.rfc}: {c.antes or '—'} → {c.despues or '—'}"
+            extra += [f"  {c.rfc}: {nombre_estado(c.antes)} → {nombre_estado(c.despues)}"
                       for c in r.cambios[:20]]
+            if len(r.cambios) > 20:
+                extra.append(f"  … y {numero(len(r.cambios) - 20)} más")
         estado = ("aceptada" if r.aceptadas or not r.rechazos
                   else "ninguna fila procede")
         self.push_screen(Resultado(f"{titulo}: {estado}", head + _disparos(r) + extra,

@@ -16,7 +16,6 @@ from ..core.errors import Rechazo
 from ..core.etiquetas import (
     ACTOR,
     ENTRADA,
-    ESTADO,
     ESTADO_OBLIGACION,
     EVENTO,
     OBLIGACION,
@@ -26,6 +25,7 @@ from ..core.etiquetas import (
     cuantos,
     fecha_hora,
     momento,
+    nombre_estado,
     numero,
 )
 from ..core.rfc import check_rfc
@@ -86,10 +86,6 @@ def tabla(filas: list[tuple[str, ...]], derecha: frozenset[int] = frozenset()) -
             for fila in filas]
 
 
-def estado(clave: str | None) -> str:
-    return ESTADO.get(clave, clave) if clave else "—"
-
-
 def emit_json(obj: object) -> None:
     sys.stdout.write(msgspec.json.encode(obj).decode() + "\n")
 
@@ -123,7 +119,7 @@ def format_respuesta(r: Respuesta) -> list[str]:
     if r.cambios:
         lines.append(f"  Cambios por recálculo: "
                      f"{cuantos(len(r.cambios), 'contratista', 'contratistas')}")
-        lines += [f"    {c.rfc}: {estado(c.antes)} → {estado(c.despues)}"
+        lines += [f"    {c.rfc}: {nombre_estado(c.antes)} → {nombre_estado(c.despues)}"
                   for c in r.cambios[:50]]
         if len(r.cambios) > 50:
             lines.append(f"    … y {numero(len(r.cambios) - 50)} más")
@@ -202,7 +198,7 @@ def cmd_estado(args) -> int:
             conteos = vista.conteos(nombre)
             total = sum(conteos.values())
             print(f"Ciclo {nombre}: {cuantos(total, 'expediente', 'expedientes')}")
-            filas = [(estado(e), numero(n)) for e, n in conteos.items() if n]
+            filas = [(nombre_estado(e), numero(n)) for e, n in conteos.items() if n]
             print("\n".join(f"  {x}" for x in tabla([("Estado", "Expedientes"), *filas],
                                                     frozenset({1}))))
         return 0
@@ -213,12 +209,12 @@ def ficha(vista: Vista, rfc: str) -> list[str]:
     st = vista.estado(rfc)
     quien = vista.contratista(rfc)
     lines = [f"{rfc} — {quien.razon_social} (folio {quien.folio})",
-             f"  Expediente: {estado(st.estado)} (ciclo {st.ciclo or '—'})"]
+             f"  Expediente: {nombre_estado(st.estado)} (ciclo {st.ciclo or '—'})"]
     for e in vista.ficha(rfc).expedientes[:-1]:  # the earlier cycles, oldest first
         abierto = "" if e.final else " — sigue abierto"
-        lines.append(f"  Expediente del ciclo {e.ciclo}: {estado(e.estado)}{abierto}")
+        lines.append(f"  Expediente del ciclo {e.ciclo}: {nombre_estado(e.estado)}{abierto}")
     lines.append(f"  Última opinión: {OPINION.get(st.opinion, st.opinion) if st.opinion else '—'}")
-    lines.append(f"  Registro: {estado(st.registro)}")
+    lines.append(f"  Registro: {nombre_estado(st.registro)}")
     if st.proximo_plazo:
         p = st.proximo_plazo
         lines.append(f"  Próximo plazo: {PLAZO.get(p.plazo, p.plazo)}, {p.fecha:%d-%m-%Y}")
@@ -237,7 +233,8 @@ def cmd_historial(args) -> int:
         filas = tabla([("Fecha", "Entrada", "Actor", "Evento", "Ciclo", "Cambio"), *(
             (fecha_hora(s.at), f"#{numero(s.entrada)}", ACTOR.get(s.actor, s.actor),
              EVENTO.get(s.evento, s.evento), s.ciclo or "registro",
-             f"{estado(s.desde)} → {estado(s.hacia)}" if s.desde else "(sin cambio de estado)")
+             f"{nombre_estado(s.desde)} → {nombre_estado(s.hacia)}" if s.desde
+             else "(sin cambio de estado)")
             for s in steps)])
         print(filas[0])
         sangria = " " * len("26-01-2026 09:00  ")  # under the input's number
