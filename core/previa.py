@@ -15,6 +15,8 @@
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -157,11 +159,15 @@ def cabecera(tipo: str, *, ciclo: str | None, at: datetime, archivo: str | Path 
 # --- warnings before committing -----------------------------------------------------------
 def avisos(vista: Vista | None, tipo: str, *, ciclo: str | None, at: datetime,
            ronda: Ronda | None = None, retroactivo: bool = False,
-           repetida: Sequence[str] = ()) -> list[str]:
+           repetida: Sequence[str] = (), leido: Sequence[str] = ()) -> list[str]:
     """What an operator must read before recording: a date before the clock (and what marking
     it «retroactivo» does), a date far from its step of the cycle's plan, a file already
-    recorded (``repetida``: :func:`ya_registrada`'s lines)."""
+    recorded (``repetida``: :func:`ya_registrada`'s lines), a file whose name or sheet names
+    another round (``leido``: the file's name and how the reader read it)."""
     out = list(repetida)
+    otra = _otra_ronda(tipo, ronda, leido)
+    if otra:
+        out.append(otra)
     reloj = vista.reloj if vista is not None else None
     if retroactivo and reloj is not None and at < reloj:
         out.append(f"Retroactiva: fechada el {momento(at)}, antes del reloj ({momento(reloj)}). "
@@ -172,6 +178,23 @@ def avisos(vista: Vista | None, tipo: str, *, ciclo: str | None, at: datetime,
         if lejos:
             out.append(lejos)
     return out
+
+
+_RONDA_NOMBRADA = re.compile(r"ronda[\s_.-]*([1-3])(?!\d)", re.IGNORECASE)
+
+
+def _otra_ronda(tipo: str, ronda: Ronda | None, leido: Sequence[str]) -> str | None:
+    """A list of round 2 imported as round 1 would make its contractors positiva: when the
+    file's name or its sheet says «ronda N» and N is not the round chosen, say so."""
+    if tipo != "opiniones" or not isinstance(ronda, int):
+        return None
+    for texto in leido:
+        llano = unicodedata.normalize("NFKD", texto).encode("ascii", "ignore").decode()
+        dichas = {int(n) for n in _RONDA_NOMBRADA.findall(llano)}
+        if dichas and ronda not in dichas:
+            return (f"Otra ronda: «{texto}» dice ronda {min(dichas)} y se importa como ronda "
+                    f"{ronda}; compruebe la ronda antes de registrar")
+    return None
 
 
 def _plan(vista: Vista, ciclo: str) -> PlanCiclo | None:

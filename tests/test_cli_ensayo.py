@@ -96,3 +96,27 @@ def test_the_trial_of_a_report_list_names_its_period_not_a_cycle(tmp_path, capsy
                  "--at", "2026-05-18T20:00", "--actor", "imss", "--ensayo"]) == 0
     out = capsys.readouterr().out
     assert "Periodo: 2026-C1" in out and "Nada se registró (--ensayo)." in out
+
+
+def test_a_round_2_file_imported_as_round_1_is_warned_of(tmp_path, capsys):
+    """The file says «ronda 2» and the operator chose round 1: a complete round-1 list would
+    make everyone absent from it positiva, so the trial and the import both say so."""
+    db = tmp_path / "c.db"
+    assert cli.main(["init", str(db), "--simulacion"]) == 0
+    f = tmp_path / "padron.csv"
+    f.write_text("RFC,Razón social,Folio,Fecha de registro\n"
+                 "MAB9307148T4,Uno SA,F1,2025-06-01\nAAA001022CLA,Dos SA,F2,2025-06-01\n",
+                 encoding="utf-8")
+    assert cli.main(["importar", "padron", str(db), str(f), "--ciclo", "2026-1",
+                     "--at", "2026-01-26T09:00", "--actor", "stps"]) == 0
+    lista = tmp_path / "opiniones_ronda2.csv"
+    lista.write_text("RFC,Opinión\nMAB9307148T4,Negativa\n", encoding="utf-8")
+    args = ["importar", "opiniones", str(db), str(lista), "--ciclo", "2026-1", "--ronda", "1",
+            "--completo", "--at", "2026-01-26T17:00", "--actor", "imss"]
+    capsys.readouterr()
+    assert cli.main([*args, "--ensayo"]) == 0
+    aviso = ("Otra ronda: «opiniones_ronda2.csv» dice ronda 2 y se importa como ronda 1; "
+             "compruebe la ronda antes de registrar")
+    assert aviso in capsys.readouterr().out
+    assert cli.main(args) == 0
+    assert f"repse: aviso: {aviso}" in capsys.readouterr().err

@@ -671,7 +671,7 @@ class RepseApp(App):
                             retroactivo=pedido.retroactivo, usuario=usuario),
             previa.avisos(self.presente, pedido.tipo, ciclo=pedido.ciclo, at=pedido.at,
                           ronda=pedido.ronda, retroactivo=pedido.retroactivo,
-                          repetida=repetida),
+                          repetida=repetida, leido=[pedido.archivo.name, *respuesta.notas]),
             respuesta)
         if not await self.push_screen_wait(Confirmar(
                 f"Importar: {ENTRADA[pedido.tipo]}", texto, "Importar")):

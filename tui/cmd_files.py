@@ -65,6 +65,7 @@ def cmd_importar(args) -> int:
         raise UsageError(f"{que}: obligatorio para «{args.tipo}»")
     at, ronda = parse_instant(args.at, "--at"), parse_ronda(args.ronda)
     with opened(args.db) as repo:
+        antes = repo.vista()  # the plan's warnings are about the state the input arrives at
         progress = Progress(f"Leyendo {Path(args.archivo).name}")
         r = importar(repo, args.tipo, args.archivo, ciclo=valor, at=at, actor=args.actor,
                      ronda=ronda, completo=args.completo, motivo=args.motivo,
@@ -76,6 +77,12 @@ def cmd_importar(args) -> int:
             return 0 if r.aceptada else 1
         for text in format_respuesta(r):
             print(text)
+        # What --ensayo warns of before, said after too (a file already recorded under
+        # another date is --ensayo's: it reads the file once more).
+        for aviso in previa.avisos(antes, args.tipo, ciclo=args.ciclo, at=at, ronda=ronda,
+                                   retroactivo=args.retroactivo,
+                                   leido=[Path(args.archivo).name, *r.notas]):
+            print(f"repse: aviso: {aviso}", file=sys.stderr)
     if not r.aceptada:
         return 1
     print(f"Resumen: {cuantos(r.aceptadas, 'fila aceptada', 'filas aceptadas')}, "
@@ -96,7 +103,8 @@ def print_ensayo(repo: Repositorio, args, at: datetime, ronda: Ronda | None,
         print(f"Periodo: {args.periodo}")
     avisos = previa.avisos(repo.vista(), args.tipo, ciclo=args.ciclo, at=at, ronda=ronda,
                            retroactivo=args.retroactivo, repetida=previa.ya_registrada(
-                               repo.store, args.tipo, args.archivo, args.hoja))
+                               repo.store, args.tipo, args.archivo, args.hoja),
+                           leido=[Path(args.archivo).name, *r.notas])
     if avisos:
         print("\nAVISOS:")
         print("\n".join(f"• {a}" for a in avisos))
