@@ -272,11 +272,15 @@ async def test_el_ciclo_del_demo_con_los_archivos_reales(tmp_path):
             r = await importar(pilot, tipo, path, cuando, ronda, completo)
             assert "aceptada" in r.titulo, texto(r)
         assert conteo(app, "cancelado") > 0
+        # The proposed folder gets one subfolder per round: exporting round 3 must not
+        # replace the letters of round 1 exported to the same proposal before.
+        app.salidas = tmp_path / "salidas"
+        ronda = app.vista.ronda_en_curso(CICLO)
         await pilot.press("e")
-        d = await dialogo(pilot, Exportar)
-        d.query_one("#destino").value = str(tmp_path / "salidas")
+        await dialogo(pilot, Exportar)
         r = await confirmar_y_leer(pilot)
         assert r.titulo.startswith("Exportados"), texto(r)
+        assert (tmp_path / "salidas" / CICLO / f"ronda{ronda}" / "manifiesto.json").is_file()
 
 
 @sincrono

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import getpass
 import threading
@@ -792,6 +793,11 @@ class RepseApp(App):
                 cartas = (f"\n{numero(len(vista.exhortados(pedido.ciclo)))} cartas de exhorto "
                           f"notificadas el {fecha_corta(notificacion)}")
             avisos = avisos_exportar(vista, pedido.ciclo, ronda, notificacion)
+            if pedido.destino == self.salidas / ciclo:  # the default: one folder per round,
+                # so that exporting round 3 does not replace round 1's letters
+                pedido = dataclasses.replace(pedido, destino=self.salidas / pedido.ciclo / (
+                    "sin-ronda" if ronda is None else
+                    f"ronda{ronda}" if isinstance(ronda, int) else str(ronda)))
         except RepseError as exc:
             self.push_screen(Resultado("No se pudo exportar", [str(exc)], correcto=False))
             return

@@ -37,14 +37,14 @@ class Exportar(Dialogo[PedidoExportar | None]):
             yield Label("Exportar listados, cartas y oficio", classes="titulo")
             yield Label("Ciclo")
             yield Input(self.ciclo, placeholder="AAAA-1 o AAAA-2", id="ciclo")
-            yield Label("Carpeta de destino")
+            yield Label("Carpeta de destino (la propuesta recibe una subcarpeta por ronda)")
             yield Input(str(self.destino), placeholder="carpeta", id="destino")
             yield Label("Ronda")
             yield Select([("La ronda en curso", "auto"), *RONDAS], value="auto",
                          allow_blank=False, id="ronda")
-            d0 = f"; en o después de la fecha de consulta, {fecha_corta(self.d0)}" \
-                if self.d0 else ""
-            yield Label(f"Fecha de notificación de las cartas (ronda 1){d0}")
+            yield Label("Fecha de notificación de las cartas (ronda 1)")
+            if self.d0:
+                yield Label(f"en o después de la fecha de consulta, {fecha_corta(self.d0)}")
             yield Input(self.notificacion.isoformat() if self.notificacion else "",
                         placeholder="AAAA-MM-DD (vacía: la del exhorto registrado)",
                         id="notificacion")
