@@ -23,7 +23,7 @@ from . import inputs as inp
 from .calendars import Calendarios, calendarios
 from .cycle import fecha_corta
 from .errors import Aviso, Rechazo
-from .instantanea import base_de, dump, dump_relativo, load
+from .instantanea import base_de, dump, dump_relativo, leer, load
 from .motor import Desenlace, Engine, EntradaRechazada, epoch, instant
 from .plazos import MX
 from .store import INSTITUCIONES as INSTITUCIONES  # the groups a login may belong to
@@ -492,11 +492,11 @@ class Repositorio:
             snap = self.store.punto(n)
             if snap is None or snap.resumen in self._descartadas:
                 continue
-            engine = None
+            engine, relativa = None, None
             problema = _problema_punto(self.store, snap)
             if problema is None:
                 try:
-                    engine = load(snap.datos, self._base)
+                    engine, relativa = leer(snap.datos, self._base)
                 except (msgspec.DecodeError, msgspec.ValidationError, ValueError, KeyError,
                         TypeError, IndexError) as exc:
                     problema = f"no se puede leer ({type(exc).__name__})"
@@ -509,7 +509,7 @@ class Repositorio:
                 continue
             tipo = next((r.tipo for r in self.log.rows if r.n == snap.n), None)
             punto = _Punto(snap.n, *posicion, engine, tipo == "padron")
-            if base_de(snap.datos) is not None:
+            if relativa is not None:
                 # Kept against the head's state: rebuilt from it (a copy) whenever needed
                 # rather than kept whole in memory; this first time, the state just read.
                 punto = punto._replace(engine=None, cargar=_cargador(snap.datos, self._base,

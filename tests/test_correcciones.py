@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from repse.core import inputs as inp
 from repse.core.api import Cambio, Repositorio, _conservar, _Log, _Punto, verificar
-from repse.core.instantanea import base_de, dump, dump_relativo, load
+from repse.core.instantanea import base_de, dump, dump_relativo, leer, load
 from repse.core.store import Store, resumen_instantanea
 from repse.core.vista import Vista, _cambios_por_rfc
 
@@ -295,7 +295,7 @@ def test_the_store_keeps_a_checkpoint_inside_the_latest_cycle_and_reads_only_the
     assert store.numeros_puntos() == [5, 6, 7]
     store.close()
     repo = Repositorio.abrir(db)
-    with mock.patch("repse.core.api.load", wraps=load) as leidas:
+    with mock.patch("repse.core.api.leer", wraps=leer) as leidas:
         assert corregir(repo, manifestacion_tardia()) == 6  # after the list, before the exhorto
     assert leidas.call_count == 1
     assert not repo.avisos
@@ -346,6 +346,23 @@ def test_the_checkpoint_on_disk_is_kept_against_the_heads_snapshot(tmp_path):
     assert base_de(store.punto(5).datos) == store.snapshot().resumen
     store.close()
     assert verificar(db).problemas == []
+
+
+def test_a_checkpoint_taken_before_the_clock_opened_a_report_period_is_kept_against_the_head(
+        tmp_path):
+    db = tmp_path / "c.db"
+    repo = dos_ciclos(db)
+    repo.avanzar(at("2026-09-02T00:00:00"))  # the four-month period 2026-C3 begins on 1 Sep
+    padron_2026_2 = next(p for p in repo._puntos if p.n == 5).engine
+    assert "2026-C3" in repo.engine.periodos and "2026-C3" not in padron_2026_2.periodos
+    repo.cerrar()
+    store = Store(db)
+    assert base_de(store.punto(5).datos) == store.snapshot().resumen
+    store.close()
+    repo = Repositorio.abrir(db)
+    assert corregir(repo, manifestacion_tardia()) == 5
+    assert "2026-C3" in repo.engine.periodos
+    assert not repo.avisos
 
 
 def test_verificar_rebuilds_a_checkpoint_kept_against_the_head_and_compares_it(tmp_path):
