@@ -540,7 +540,7 @@ class Repositorio:
             problema = _problema_instantanea(snap, last, cabeza)
             if snap is not None and snap.n == last and problema is None:
                 try:
-                    engine = load(snap.datos)
+                    engine = load(snap.datos, compartida=True)
                 except (msgspec.DecodeError, msgspec.ValidationError, ValueError, KeyError,
                         TypeError) as exc:
                     problema = f"no se puede leer ({type(exc).__name__})"

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from unittest import mock
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -66,8 +67,10 @@ def historias(draw):
 @given(historias(), st.booleans())
 def test_a_correction_leaves_the_state_a_whole_replay_gives(tmp_path_factory, steps, denso):
     db = tmp_path_factory.mktemp("c") / "c.db"
-    # ``denso``: a checkpoint after every input with rows, not only after the padrones.
-    with mock.patch("repse.core.api._LARGE", 0 if denso else 5_000):
+    # ``denso``: a checkpoint after every input with rows, not only after the padrones. Every
+    # column of a reopened store's state, not only the large ones, is shared by its copies.
+    with mock.patch("repse.core.api._LARGE", 0 if denso else 5_000), \
+            mock.patch("repse.core.motor.compartida._MINIMO", 1):
         repo = Repositorio.crear(db, simulacion=True)
         for kind, step in steps:
             if kind == "reabrir":
@@ -346,6 +349,21 @@ def test_the_checkpoint_on_disk_is_kept_against_the_heads_snapshot(tmp_path):
     assert base_de(store.punto(5).datos) == store.snapshot().resumen
     store.close()
     assert verificar(db).problemas == []
+
+
+def test_a_reopened_stores_state_is_shared_by_its_copies_and_never_changed_in_place(tmp_path):
+    db = tmp_path / "c.db"
+    dos_ciclos(db).cerrar()
+    with mock.patch("repse.core.motor.compartida._MINIMO", 1):
+        repo = Repositorio.abrir(db)
+    cabeza = repo.engine
+    antes = dump(cabeza)
+    with pytest.raises(ValueError, match="read-only"):
+        cabeza.registro[0] = 0
+    assert corregir(repo, manifestacion_tardia()) == 5  # from the checkpoint, a copy of it
+    assert repo.registrar(inp.Reloj(at=at("2026-07-31T00:00:00"), actor="gt")).aceptada
+    assert dump(repo.engine) == completo(repo)
+    assert dump(cabeza) == antes
 
 
 def test_a_checkpoint_taken_before_the_clock_opened_a_report_period_is_kept_against_the_head(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .columnas import EXP, EXP_FINAL, OPINION_CODE, OPINIONES, CambioFechaConsulta, CicloEstado
+from .compartida import copiar
 from .declaraciones import COLUMNAS_DECLARACION, NO_DEBE, PeriodoEstado, tabla_de
 from .entradas import Desenlace, EntradaRechazada, Entradas
 from .estado import COLUMNAS_REGISTRO, Lote, Nota
@@ -52,7 +53,7 @@ class Engine(Entradas):
                      "rechazos"):
             setattr(e, name, list(getattr(self, name)))
         for name in COLUMNAS_REGISTRO:
-            setattr(e, name, getattr(self, name).copy())
+            setattr(e, name, copiar(getattr(self, name)))
         e.ciclos = {nombre: c.copia() for nombre, c in self.ciclos.items()}
         self.copiar_declaraciones(e)
         return e
