@@ -366,6 +366,20 @@ def test_a_reopened_stores_state_is_shared_by_its_copies_and_never_changed_in_pl
     assert dump(cabeza) == antes
 
 
+def test_a_padron_applied_to_a_copy_leaves_the_contractors_of_the_original_as_they_were(
+        tmp_path):
+    repo = dos_ciclos(tmp_path / "c.db")
+    original = repo.engine
+    antes = dump(original)
+    copia = original.copia()  # the contractors' lists are shared until a padrón changes them
+    # The same contractors in another order (each gets another folio) and a new one.
+    copia.aplicar(padron("2027-01-25T09:00:00", "2027-1", "AAA600101A08", *reversed(RFCS),
+                         fecha_registro="2025-06-01"), 99)
+    assert copia.rfcs[-1] == "AAA600101A08" and copia.folio[copia.index["MAB9307148T4"]] == "F-4"
+    assert dump(original) == antes
+    assert "AAA600101A08" not in original.index
+
+
 def test_a_checkpoint_taken_before_the_clock_opened_a_report_period_is_kept_against_the_head(
         tmp_path):
     db = tmp_path / "c.db"
