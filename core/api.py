@@ -9,6 +9,7 @@ in memory with the same rules.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -328,6 +329,10 @@ def _cargador(datos: bytes, base: tuple[str, Engine] | None, leido: Engine
     return cargar
 
 
+def _entrada_guardada(store: Store, n: int) -> inp.Entrada:
+    return inp.decode(store.cuerpo(n), n)
+
+
 def _aplicar_aceptada(engine: Engine, entrada: inp.Entrada, n: int) -> Desenlace | str:
     """Apply an input the log accepted; one that no longer fits (its padrón was annulled) is
     refused whole: its reason joins the engine's refusals and is returned."""
@@ -371,7 +376,10 @@ class Repositorio:
         self.store = store
         self.ahora = ahora  # the real present (operation stores only); the core never reads it
         self.inicial = inicial or Calendarios()  # before any `calendario` input
-        self.log = _Log(loader=self._load)
+        # Inputs read back from the store, not through ``self``: a repository that is no longer
+        # used is then freed at once (with its states, hundreds of MB), not at the collector's
+        # next full pass, which would fall inside whatever runs then.
+        self.log = _Log(loader=functools.partial(_entrada_guardada, store))
         self.applied = 0  # last store row reflected in ``engine``
         self.engine = Engine(self.inicial)
         self._vista: Vista | None = None  # the last one handed out (its search index is reused)
@@ -524,9 +532,6 @@ class Repositorio:
         if self._base is not None and self._base[1] is self.engine:
             self.engine = self.engine.copia()
         return self.engine
-
-    def _load(self, n: int) -> inp.Entrada:
-        return inp.decode(self.store.cuerpo(n), n)
 
     def _open(self) -> None:
         """Index the log and take the state from the snapshot of its exact head, or replay it;
