@@ -22,7 +22,6 @@ as in the terminal UI). It prints each figure next to its target (issue 11, poin
 from __future__ import annotations
 
 import argparse
-import gc
 import itertools
 import resource
 import statistics
@@ -118,10 +117,6 @@ def main() -> None:
         db = Path(tmp) / "historia.db"
         print(f"== historia: {args.ciclos} ciclos de {args.n:,} contratistas, SQLite ==")
         entradas, rfcs, flagged, tamanos, por_entrada = construir(db, args.n, args.ciclos)
-        # What building left in this process (the closed repository, its checkpoints in memory:
-        # several states of 120 MB) is freed now, not by a collection inside a measurement: each
-        # ``repse`` command opens the store in a process of its own.
-        gc.collect()
 
         t0 = time.perf_counter()
         repo = Repositorio.abrir(db)

@@ -50,6 +50,10 @@ def reservar(formas: Sequence[tuple[int, np.dtype]], *, compartida: bool) -> lis
             total += -(-nbytes // _PAGINA) * _PAGINA
         else:
             posiciones.append(None)
+    if total > os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"):
+        # Not a real state (the sizes of an altered snapshot): ordinary arrays, which fail as
+        # ordinary memory does (MemoryError) rather than by a signal on a page written.
+        return reservar(formas, compartida=False)
     archivo = _archivo(total) if total else None
     return [np.empty(n, dtype) if p is None else
             np.frombuffer(archivo, dtype=dtype, count=n, offset=p)  # type: ignore[arg-type]
