@@ -9,6 +9,7 @@ in memory with the same rules.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -23,7 +24,7 @@ from . import inputs as inp
 from .calendars import Calendarios, calendarios
 from .cycle import fecha_corta
 from .errors import Aviso, Rechazo
-from .instantanea import base_de, dump, dump_relativo, load
+from .instantanea import base_de, dump, dump_relativo, leer, load
 from .motor import Desenlace, Engine, EntradaRechazada, epoch, instant
 from .plazos import MX
 from .store import INSTITUCIONES as INSTITUCIONES  # the groups a login may belong to
@@ -328,6 +329,10 @@ def _cargador(datos: bytes, base: tuple[str, Engine] | None, leido: Engine
     return cargar
 
 
+def _entrada_guardada(store: Store, n: int) -> inp.Entrada:
+    return inp.decode(store.cuerpo(n), n)
+
+
 def _aplicar_aceptada(engine: Engine, entrada: inp.Entrada, n: int) -> Desenlace | str:
     """Apply an input the log accepted; one that no longer fits (its padrón was annulled) is
     refused whole: its reason joins the engine's refusals and is returned."""
@@ -371,7 +376,10 @@ class Repositorio:
         self.store = store
         self.ahora = ahora  # the real present (operation stores only); the core never reads it
         self.inicial = inicial or Calendarios()  # before any `calendario` input
-        self.log = _Log(loader=self._load)
+        # Inputs read back from the store, not through ``self``: a repository that is no longer
+        # used is then freed at once (with its states, hundreds of MB), not at the collector's
+        # next full pass, which would fall inside whatever runs then.
+        self.log = _Log(loader=functools.partial(_entrada_guardada, store))
         self.applied = 0  # last store row reflected in ``engine``
         self.engine = Engine(self.inicial)
         self._vista: Vista | None = None  # the last one handed out (its search index is reused)
@@ -492,11 +500,11 @@ class Repositorio:
             snap = self.store.punto(n)
             if snap is None or snap.resumen in self._descartadas:
                 continue
-            engine = None
+            engine, relativa = None, None
             problema = _problema_punto(self.store, snap)
             if problema is None:
                 try:
-                    engine = load(snap.datos, self._base)
+                    engine, relativa = leer(snap.datos, self._base)
                 except (msgspec.DecodeError, msgspec.ValidationError, ValueError, KeyError,
                         TypeError, IndexError) as exc:
                     problema = f"no se puede leer ({type(exc).__name__})"
@@ -509,7 +517,7 @@ class Repositorio:
                 continue
             tipo = next((r.tipo for r in self.log.rows if r.n == snap.n), None)
             punto = _Punto(snap.n, *posicion, engine, tipo == "padron")
-            if base_de(snap.datos) is not None:
+            if relativa is not None:
                 # Kept against the head's state: rebuilt from it (a copy) whenever needed
                 # rather than kept whole in memory; this first time, the state just read.
                 punto = punto._replace(engine=None, cargar=_cargador(snap.datos, self._base,
@@ -525,9 +533,6 @@ class Repositorio:
             self.engine = self.engine.copia()
         return self.engine
 
-    def _load(self, n: int) -> inp.Entrada:
-        return inp.decode(self.store.cuerpo(n), n)
-
     def _open(self) -> None:
         """Index the log and take the state from the snapshot of its exact head, or replay it;
         all inside one read transaction, so an input committed meanwhile by another process is
@@ -540,7 +545,7 @@ class Repositorio:
             problema = _problema_instantanea(snap, last, cabeza)
             if snap is not None and snap.n == last and problema is None:
                 try:
-                    engine = load(snap.datos)
+                    engine = load(snap.datos, compartida=True)
                 except (msgspec.DecodeError, msgspec.ValidationError, ValueError, KeyError,
                         TypeError) as exc:
                     problema = f"no se puede leer ({type(exc).__name__})"

@@ -27,6 +27,7 @@ from .motor import (
     Nota,
     PeriodoEstado,
 )
+from .motor.compartida import reservar, sellar
 
 _POR_CONTRATISTA = (*COLUMNAS_REGISTRO, *COLUMNAS_DECLARACION)
 
@@ -107,12 +108,18 @@ def _columna(v: np.ndarray) -> _Columna:
     return _Columna(len(v), v[:1].tobytes(), idx.astype(np.int32).tobytes(), v[idx].tobytes())
 
 
-def _de_columna(c: _Columna, dtype: np.dtype) -> np.ndarray:
+def _entera(valores: bytes, dtype: np.dtype) -> _Columna:
+    """A column kept whole, as one kept sparse would be."""
+    return _Columna(len(valores) // dtype.itemsize, b"", b"", valores)
+
+
+def _llenar(v: np.ndarray, c: _Columna) -> None:
+    """Fill ``v`` (``c.n`` rows) with the column ``c`` keeps."""
     if not c.fondo:
-        return np.frombuffer(c.valores, dtype=dtype).copy()
-    v = np.full(c.n, np.frombuffer(c.fondo, dtype=dtype)[0], dtype=dtype)
-    v[np.frombuffer(c.idx, dtype=np.int32)] = np.frombuffer(c.valores, dtype=dtype)
-    return v
+        v[:] = np.frombuffer(c.valores, dtype=v.dtype)
+        return
+    v[:] = np.frombuffer(c.fondo, dtype=v.dtype)[0]
+    v[np.frombuffer(c.idx, dtype=np.int32)] = np.frombuffer(c.valores, dtype=v.dtype)
 
 
 class _CicloS(msgspec.Struct, array_like=True):
@@ -229,8 +236,8 @@ def dump_relativo(engine: Engine, base: Engine, resumen: str) -> bytes | None:
     if any(getattr(engine, n) != getattr(base, n)
            for n in ("rfcs", "razon_social", "folio", "correo", "domicilio")):
         return None
-    if list(engine.periodos) != list(base.periodos):
-        return None
+    if any(k not in base.periodos for k in engine.periodos):
+        return None  # (a checkpoint may miss periods the head's clock opened since: dropped)
     arrays = {n: _diferencia(getattr(engine, n), getattr(base, n)) for n in _POR_CONTRATISTA}
     periodos = {k: {n: _diferencia(getattr(p, n), getattr(base.periodos[k], n))
                     for n in p.columnas()} for k, p in engine.periodos.items()}
@@ -258,51 +265,78 @@ def dump_relativo(engine: Engine, base: Engine, resumen: str) -> bytes | None:
 def base_de(data: bytes) -> str | None:
     """The summary of the snapshot a relative one is kept against; None for a whole one (or
     one that cannot be read: :func:`load` says which)."""
-    s = _relativa(data)
+    try:
+        s = _relativa(zlib.decompress(data))
+    except zlib.error:
+        return None
     return None if s is None else s.base
 
 
-def _relativa(data: bytes) -> _RelativaS | None:
+def _relativa(plano: bytes) -> _RelativaS | None:
     try:
-        s = msgspec.msgpack.decode(zlib.decompress(data), type=_RelativaS)
-    except (zlib.error, msgspec.DecodeError, msgspec.ValidationError):
+        s = msgspec.msgpack.decode(plano, type=_RelativaS)
+    except (msgspec.DecodeError, msgspec.ValidationError):
         return None
     return s if s.formato == FORMATO else None
 
 
-def load(data: bytes, base: tuple[str, Engine] | None = None) -> Engine | None:
+def load(data: bytes, base: tuple[str, Engine] | None = None, *, compartida: bool = False
+         ) -> Engine | None:
     """The engine a snapshot holds; None for a snapshot written in another format, or kept
-    against a base other than ``base`` (the summary of the head's snapshot and its state)."""
+    against a base other than ``base`` (the summary of the head's snapshot and its state).
+    With ``compartida``, its columns are sealed and shared by its copies until they write them
+    (``motor.compartida``): for a state never changed in place, the base of the others."""
+    return leer(data, base, compartida=compartida)[0]
+
+
+def leer(data: bytes, base: tuple[str, Engine] | None = None, *, compartida: bool = False
+         ) -> tuple[Engine | None, str | None]:
+    """What :func:`load` and :func:`base_de` say of a snapshot, decompressed once."""
     try:
-        s = msgspec.msgpack.decode(zlib.decompress(data), type=_EngineS)
-    except (zlib.error, msgspec.DecodeError, msgspec.ValidationError):
-        r = _relativa(data)
-        if r is None or base is None or r.base != base[0]:
-            return None
-        return _de_relativa(r, base[1])
+        plano = zlib.decompress(data)
+    except zlib.error:
+        return None, None
+    try:
+        s = msgspec.msgpack.decode(plano, type=_EngineS)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        r = _relativa(plano)
+        if r is None:
+            return None, None
+        if base is None or r.base != base[0]:
+            return None, r.base
+        return _de_relativa(r, base[1]), r.base
     if s.formato != FORMATO:
-        return None
+        return None, None
+    return _de_entera(s, compartida), None
+
+
+def _de_entera(s: _EngineS, compartida: bool) -> Engine:
     engine = Engine(Calendarios(s.datos, s.politicas))
     engine.reloj = s.reloj
     engine.rfcs, engine.razon_social, engine.folio = s.rfcs, s.razon_social, s.folio
     engine.correo, engine.domicilio = s.correo, s.domicilio
     engine.index = dict(zip(s.rfcs, range(len(s.rfcs)), strict=True))
-    for name in _POR_CONTRATISTA:
-        dtype = getattr(engine, name).dtype
-        setattr(engine, name, np.frombuffer(s.arrays[name], dtype=dtype).copy())
+    # Every column: what holds it, its name, and how it is kept; allocated at once (in one
+    # memory file when ``compartida``), then filled.
+    fuentes: list[tuple[object, str, _Columna]] = [
+        (engine, name, _entera(s.arrays[name], getattr(engine, name).dtype))
+        for name in _POR_CONTRATISTA]
     for k, columnas in s.periodos.items():
         p = engine.periodos[k] = PeriodoEstado(Periodo.parse(k))
-        for name in p.columnas():
-            setattr(p, name, _de_columna(columnas[name], getattr(p, name).dtype))
+        fuentes += [(p, name, columnas[name]) for name in p.columnas()]
     for cs in s.ciclos:
         c = CicloEstado(Ciclo.parse(cs.nombre), d0=cs.d0, fechas_consulta=cs.fechas_consulta)
-        for name in c.columnas():
-            dtype = getattr(c, name).dtype
-            setattr(c, name, _de_columna(cs.columnas[name], dtype))
-        c.posicion_de = np.frombuffer(cs.posicion_de, dtype=np.int32).copy()
+        fuentes += [(c, name, cs.columnas[name]) for name in c.columnas()]
+        fuentes.append((c, "posicion_de", _entera(cs.posicion_de, c.posicion_de.dtype)))
         c.padron_recibido_en, c.actualizaciones_diarias = (cs.padron_recibido_en,
                                                            cs.actualizaciones_diarias)
         engine.ciclos[c.nombre] = c
+    arrays = reservar([(col.n, getattr(obj, name).dtype) for obj, name, col in fuentes],
+                      compartida=compartida)
+    for (obj, name, col), v in zip(fuentes, arrays, strict=True):
+        _llenar(v, col)
+        setattr(obj, name, v)
+    sellar(arrays)
     engine.lotes = [_de_lote(lo) for lo in s.lotes]
     engine.notas = [Nota(*n) for n in s.notas]
     engine.rechazos = s.rechazos
@@ -317,8 +351,10 @@ def _de_relativa(r: _RelativaS, base: Engine) -> Engine | None:
     if (r.datos, r.politicas) != (base.cal.datos, base.cal.politicas):
         engine.cal = Calendarios(r.datos, r.politicas)
     if list(r.ciclos) != list(engine.ciclos) or r.lotes > len(engine.lotes) \
-            or set(r.arrays) != set(_POR_CONTRATISTA) or list(r.periodos) != list(engine.periodos):
+            or set(r.arrays) != set(_POR_CONTRATISTA) \
+            or any(k not in engine.periodos for k in r.periodos):
         return None
+    engine.periodos = {k: engine.periodos[k] for k in r.periodos}
     engine.reloj, engine.transiciones = r.reloj, r.transiciones
     for name, d in r.arrays.items():
         _aplicar(getattr(engine, name), d)

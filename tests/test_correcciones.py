@@ -10,12 +10,13 @@ from collections.abc import Callable
 from datetime import timedelta
 from unittest import mock
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from repse.core import inputs as inp
 from repse.core.api import Cambio, Repositorio, _conservar, _Log, _Punto, verificar
-from repse.core.instantanea import base_de, dump, dump_relativo, load
+from repse.core.instantanea import base_de, dump, dump_relativo, leer, load
 from repse.core.store import Store, resumen_instantanea
 from repse.core.vista import Vista, _cambios_por_rfc
 
@@ -66,8 +67,10 @@ def historias(draw):
 @given(historias(), st.booleans())
 def test_a_correction_leaves_the_state_a_whole_replay_gives(tmp_path_factory, steps, denso):
     db = tmp_path_factory.mktemp("c") / "c.db"
-    # ``denso``: a checkpoint after every input with rows, not only after the padrones.
-    with mock.patch("repse.core.api._LARGE", 0 if denso else 5_000):
+    # ``denso``: a checkpoint after every input with rows, not only after the padrones. Every
+    # column of a reopened store's state, not only the large ones, is shared by its copies.
+    with mock.patch("repse.core.api._LARGE", 0 if denso else 5_000), \
+            mock.patch("repse.core.motor.compartida._MINIMO", 1):
         repo = Repositorio.crear(db, simulacion=True)
         for kind, step in steps:
             if kind == "reabrir":
@@ -295,7 +298,7 @@ def test_the_store_keeps_a_checkpoint_inside_the_latest_cycle_and_reads_only_the
     assert store.numeros_puntos() == [5, 6, 7]
     store.close()
     repo = Repositorio.abrir(db)
-    with mock.patch("repse.core.api.load", wraps=load) as leidas:
+    with mock.patch("repse.core.api.leer", wraps=leer) as leidas:
         assert corregir(repo, manifestacion_tardia()) == 6  # after the list, before the exhorto
     assert leidas.call_count == 1
     assert not repo.avisos
@@ -346,6 +349,52 @@ def test_the_checkpoint_on_disk_is_kept_against_the_heads_snapshot(tmp_path):
     assert base_de(store.punto(5).datos) == store.snapshot().resumen
     store.close()
     assert verificar(db).problemas == []
+
+
+def test_a_reopened_stores_state_is_shared_by_its_copies_and_never_changed_in_place(tmp_path):
+    db = tmp_path / "c.db"
+    dos_ciclos(db).cerrar()
+    with mock.patch("repse.core.motor.compartida._MINIMO", 1):
+        repo = Repositorio.abrir(db)
+    cabeza = repo.engine
+    antes = dump(cabeza)
+    with pytest.raises(ValueError, match="read-only"):
+        cabeza.registro[0] = 0
+    assert corregir(repo, manifestacion_tardia()) == 5  # from the checkpoint, a copy of it
+    assert repo.registrar(inp.Reloj(at=at("2026-07-31T00:00:00"), actor="gt")).aceptada
+    assert dump(repo.engine) == completo(repo)
+    assert dump(cabeza) == antes
+
+
+def test_a_padron_applied_to_a_copy_leaves_the_contractors_of_the_original_as_they_were(
+        tmp_path):
+    repo = dos_ciclos(tmp_path / "c.db")
+    original = repo.engine
+    antes = dump(original)
+    copia = original.copia()  # the contractors' lists are shared until a padrón changes them
+    # The same contractors in another order (each gets another folio) and a new one.
+    copia.aplicar(padron("2027-01-25T09:00:00", "2027-1", "AAA600101A08", *reversed(RFCS),
+                         fecha_registro="2025-06-01"), 99)
+    assert copia.rfcs[-1] == "AAA600101A08" and copia.folio[copia.index["MAB9307148T4"]] == "F-4"
+    assert dump(original) == antes
+    assert "AAA600101A08" not in original.index
+
+
+def test_a_checkpoint_taken_before_the_clock_opened_a_report_period_is_kept_against_the_head(
+        tmp_path):
+    db = tmp_path / "c.db"
+    repo = dos_ciclos(db)
+    repo.avanzar(at("2026-09-02T00:00:00"))  # the four-month period 2026-C3 begins on 1 Sep
+    padron_2026_2 = next(p for p in repo._puntos if p.n == 5).engine
+    assert "2026-C3" in repo.engine.periodos and "2026-C3" not in padron_2026_2.periodos
+    repo.cerrar()
+    store = Store(db)
+    assert base_de(store.punto(5).datos) == store.snapshot().resumen
+    store.close()
+    repo = Repositorio.abrir(db)
+    assert corregir(repo, manifestacion_tardia()) == 5
+    assert "2026-C3" in repo.engine.periodos
+    assert not repo.avisos
 
 
 def test_verificar_rebuilds_a_checkpoint_kept_against_the_head_and_compares_it(tmp_path):

@@ -8,7 +8,8 @@ returns a :class:`Desenlace`, the record of everything it did.
 
 Modules: ``tiempo`` (instants and days), ``columnas`` (a cycle's procedures as columns, chart
 codes), ``estado`` (the state and firing events), ``reloj`` (the clock), ``filas`` (rows to
-procedures, refusal wording), ``entradas`` (the input handlers).
+procedures, refusal wording), ``entradas`` (the input handlers), ``compartida`` (columns copies
+share until they write them).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .columnas import EXP, EXP_FINAL, OPINION_CODE, OPINIONES, CambioFechaConsulta, CicloEstado
+from .compartida import copiar
 from .declaraciones import COLUMNAS_DECLARACION, NO_DEBE, PeriodoEstado, tabla_de
 from .entradas import Desenlace, EntradaRechazada, Entradas
 from .estado import COLUMNAS_REGISTRO, Lote, Nota
@@ -43,16 +45,17 @@ class Engine(Entradas):
         return ciclos, which
 
     def copia(self) -> Engine:
-        """A copy that shares nothing mutable with this engine (it mutates its columns in place;
-        batches of history are never changed once appended, so they are shared)."""
+        """A copy that shares nothing it mutates in place with this engine: its columns are
+        copied (``compartida``: a reopened state's, page by page as they are written); the
+        contractors' lists and index, which only a padrón changes, are shared until then
+        (:meth:`contratistas_propios`); batches of history are never changed once appended."""
         e = Engine.__new__(Engine)
         e.__dict__.update(self.__dict__)
-        e.index = dict(self.index)
-        for name in ("rfcs", "razon_social", "folio", "correo", "domicilio", "lotes", "notas",
-                     "rechazos"):
+        self.contratistas_compartidos = e.contratistas_compartidos = True
+        for name in ("lotes", "notas", "rechazos"):
             setattr(e, name, list(getattr(self, name)))
         for name in COLUMNAS_REGISTRO:
-            setattr(e, name, getattr(self, name).copy())
+            setattr(e, name, copiar(getattr(self, name)))
         e.ciclos = {nombre: c.copia() for nombre, c in self.ciclos.items()}
         self.copiar_declaraciones(e)
         return e

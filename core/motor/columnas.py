@@ -14,6 +14,7 @@ import numpy as np
 
 from ..cycle import Ciclo
 from ..table import EXPEDIENTE, REGISTRO, CompiledChart
+from .compartida import copiar
 
 OPINIONES = ("", "positiva", "negativa", "sin_opinion")
 OPINION_CODE = {name: code for code, name in enumerate(OPINIONES)}
@@ -131,8 +132,8 @@ class CicloEstado:
 
     def copia(self) -> CicloEstado:
         """A copy that shares no array with this one."""
-        return CicloEstado(self.ciclo, **{name: getattr(self, name).copy() for name in _COLUMNAS},
-                           posicion_de=self.posicion_de.copy(),
+        return CicloEstado(self.ciclo, **{name: copiar(getattr(self, name)) for name in _COLUMNAS},
+                           posicion_de=copiar(self.posicion_de),
                            padron_recibido_en=self.padron_recibido_en,
                            actualizaciones_diarias=list(self.actualizaciones_diarias),
                            d0=self.d0, fechas_consulta=list(self.fechas_consulta))

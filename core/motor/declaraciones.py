@@ -26,6 +26,7 @@ from ..errors import Rechazo
 from ..rfc import check_rfcs, normalize_rfc
 from ..table import DECLARACION, EXPEDIENTE, REGISTRO, CompiledChart
 from .columnas import REG
+from .compartida import copiar
 from .estado import EstadoMotor
 from .filas import EnCurso
 from .tiempo import dia, epoch, fecha, instant, midnight_after
@@ -76,7 +77,7 @@ class PeriodoEstado:
             setattr(self, name, np.concatenate([old, extra]))
 
     def copia(self) -> PeriodoEstado:
-        return PeriodoEstado(self.periodo, **{n: getattr(self, n).copy() for n in _COLUMNAS})
+        return PeriodoEstado(self.periodo, **{n: copiar(getattr(self, n)) for n in _COLUMNAS})
 
 
 _COLUMNAS = tuple(f.name for f in fields(PeriodoEstado) if f.metadata.get("columna"))
@@ -144,7 +145,7 @@ class EstadoDeclaraciones(EstadoMotor):
     def copiar_declaraciones(self, otro: EstadoDeclaraciones) -> None:
         """Give ``otro`` (a shallow copy of this engine) its own reports."""
         for name in COLUMNAS_DECLARACION:
-            setattr(otro, name, getattr(self, name).copy())
+            setattr(otro, name, copiar(getattr(self, name)))
         otro.periodos = {k: p.copia() for k, p in self.periodos.items()}
 
     # --- the inputs ---------------------------------------------------------------------------

@@ -169,6 +169,7 @@ class Entradas(Reloj):
             self._set_audiencia(c, positions, notified)
 
     def _on_padron(self, entrada: inp.Padron, result: EnCurso, numero: int) -> None:
+        self.contratistas_propios()  # it refreshes and adds contractors in place
         ciclo = entrada.ciclo
         c = self.ciclos.get(str(ciclo))
         rows = entrada.contratistas

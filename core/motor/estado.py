@@ -56,6 +56,8 @@ class EstadoMotor:
         self.folio: list[str] = []
         self.correo: list[str | None] = []
         self.domicilio: list[str | None] = []
+        # Whether those lists and ``index`` may be another engine's too (``Engine.copia``).
+        self.contratistas_compartidos = False
         self.fecha_registro = np.zeros(0, dtype=np.int32)  # first day of the current term
         self.vence = np.zeros(0, dtype=np.int32)  # first day the term no longer covers
         self.ventana = np.zeros(0, dtype=np.int32)  # first day of the renewal window
@@ -69,6 +71,16 @@ class EstadoMotor:
         self.notas: list[Nota] = []
         self.rechazos: list[Rechazo] = []
         self.transiciones = 0
+
+    def contratistas_propios(self) -> None:
+        """Make the contractors' lists and index this engine's own, to change them in place:
+        copies share them (ten cycles hold 200,000 contractors; copying them, and the
+        collector's passes over the copies, cost a correction more than its replay)."""
+        if self.contratistas_compartidos:
+            self.index = dict(self.index)
+            for name in ("rfcs", "razon_social", "folio", "correo", "domicilio"):
+                setattr(self, name, list(getattr(self, name)))
+            self.contratistas_compartidos = False
 
     def _move(self, states: np.ndarray, index: np.ndarray, ids: np.ndarray, table: np.ndarray,
               chart: CompiledChart, event: str, at: int, numero: int, ciclo: str | None,
