@@ -239,11 +239,13 @@ class _Log:
         return out
 
     def efectivas(self, hasta: int | None = None) -> list[_Row]:
-        """The inputs a replay applies, in effective-time order (``at``, then number): accepted,
-        not annulled, not annulments; those of the log prefix up to input ``hasta`` if given."""
+        """The inputs a replay applies, in effective-time order (``at``, then number): accepted
+        and not annulled; those of the log prefix up to input ``hasta`` if given. An annulment
+        in effect is among them as a step of the clock to its date: recorded at 17:30, it
+        means the clock reached 17:30, and taking an input away must not move it back."""
         log = self if hasta is None else _Log([r for r in self.rows if r.n <= hasta])
         skip = log.annulled()
-        return sorted((r for r in log.rows if r.n not in skip and r.anula is None), key=_clave)
+        return sorted((r for r in log.rows if r.n not in skip), key=_clave)
 
     def punto(self, n: int, engine: Engine, *, padron: bool = False, filas: int = 0
               ) -> _Punto | None:
@@ -272,6 +274,10 @@ class _Log:
                 break
         out = _Repeticion(engine, {}, {}, usado)
         for row in orden[desde:]:
+            if row.anula is not None:  # an annulment: only the clock's step to its date
+                _aplicar_aceptada(out.engine, inp.Reloj(at=instant(row.at), actor=row.actor),
+                                  row.n)
+                continue
             try:
                 entrada = self.entrada(row.n)
             except inp.InputError as exc:

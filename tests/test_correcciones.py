@@ -178,11 +178,13 @@ def test_annulling_an_input_before_a_checkpoint_falls_back_to_an_older_one(tmp_p
     repo = dos_ciclos(tmp_path / "c.db")
     assert corregir(repo, inp.Anulacion(at=at("2026-07-30T09:00:00"), actor="imss", entrada=3,
                                         motivo="lista equivocada")) == 2
-    # Annulling the annulment restores the list: the same state as before both.
-    antes = dump(dos_ciclos(tmp_path / "d.db").engine)
+    # Annulling the annulment restores the list: every contractor as before both; the clock
+    # has reached the second annulment's date (an annulment does not move it back).
+    antes = dos_ciclos(tmp_path / "d.db").estado().contratistas
     assert corregir(repo, inp.Anulacion(at=at("2026-07-30T10:00:00"), actor="gt", entrada=8,
                                         motivo="la lista era correcta")) == 2
-    assert dump(repo.engine) == antes
+    assert repo.estado().contratistas == antes
+    assert repo.vista().reloj == at("2026-07-30T10:00:00")
 
 
 def test_an_annulled_padron_starts_the_replay_before_it(tmp_path):
@@ -264,11 +266,12 @@ def test_annulling_a_padron_reports_every_contractor_whose_displayed_state_chang
     antes = Vista(repo.engine.copia(), congelado=True)
     r = repo.registrar(inp.Anulacion(at=at("2026-07-30T09:00:00"), actor="stps", entrada=5,
                                      motivo="padrón equivocado"))
-    # Without the 2026-2 padrón each contractor shows its 2026-1 procedure again: the one
-    # exhorted in 2026-1 is «exhortado», the others stay «al_corriente» (no change); the one
-    # exhorted in 2026-2 goes back to «al_corriente».
+    # Without the 2026-2 padrón each contractor shows its 2026-1 procedure again, as of the
+    # annulment's date (the clock does not go back): the one exhorted in 2026-1 has passed
+    # the end of its 30 days (in March) and is in «segunda_consulta»; the others stay
+    # «al_corriente» (no change); the one exhorted in 2026-2 goes back to «al_corriente».
     assert r.cambios == [Cambio("GODE561231GR8", "exhortado", "al_corriente"),
-                         Cambio("MAB9307148T4", "al_corriente", "exhortado")]
+                         Cambio("MAB9307148T4", "al_corriente", "segunda_consulta")]
     assert r.cambios == por_rfc(antes, repo)
 
 
@@ -404,3 +407,21 @@ def test_verificar_rebuilds_a_checkpoint_kept_against_the_head_and_compares_it(t
     # The head's own state, claimed as input 5's: it differs from it in nothing.
     assert falsificar_5(db, lambda store: dump_relativo(repo.engine, repo.engine,
                                                         store.punto(7).resumen)) == ALTERADA
+
+
+def test_an_annulment_keeps_the_clock_at_its_date_and_later_inputs_after_it(tmp_path):
+    """Annulling the 2026-2 exhorto (input 7, 29 Jul 10:00) on 30 Jul 17:30: the clock stays
+    at 30 Jul 17:30 (it used to go back to the last input left, the round-1 list of 27 Jul
+    17:00), so an act dated 30 Jul 12:00 must now be marked retroactive; reopening the store
+    gives the same clock."""
+    db = tmp_path / "c.db"
+    repo = dos_ciclos(db)
+    assert corregir(repo, inp.Anulacion(at=at("2026-07-30T17:30:00"), actor="gt", entrada=7,
+                                        motivo="exhorto enviado por error")) == 5
+    assert repo.vista().reloj == at("2026-07-30T17:30:00")
+    assert repo.estado().contratistas["GODE561231GR8"].estado == "senalado"
+    tarde = acto(inp.Exhorto, "2026-07-30T12:00:00", "2026-2", "GODE561231GR8", actor="gt")
+    r = repo.registrar(tarde)
+    assert not r.aceptada and "anterior a la última entrada aceptada" in (r.motivo or "")
+    repo.cerrar()
+    assert Repositorio.abrir(db).vista().reloj == at("2026-07-30T17:30:00")
