@@ -859,14 +859,14 @@ class Repositorio:
         return sorted(out, key=lambda r: (r.linea, r.fila or 0))
 
     def entradas(self) -> list[EntradaRegistrada]:
-        """Every input of the log up to the last one applied, with what the current replay
-        makes of it. Accepted inputs are described from the log's index (a padrón's body is
-        decoded only by the replay); refused ones from their body."""
+        """Every input of the log up to the last one applied, with what the current state
+        makes of it (the rows each input applied are part of the engine's state: no replay).
+        Accepted inputs are described from the log's index; refused ones from their body."""
         with self.store.lectura():
-            repeticion = self.log.replay(self.inicial)
             asientos = list(self.store.asientos(self.applied))
         anuladas = self.log.annulled()
         cabeceras = {r.n: r for r in self.log.rows}
+        del_motor = Counter(r.linea for r in self.engine.rechazos)
         out: list[EntradaRegistrada] = []
         for a in asientos:
             lector = sum(isinstance(o, Rechazo) for o in a.observaciones)
@@ -874,12 +874,11 @@ class Repositorio:
             if a.estado != "aceptada" or row is None:
                 out.append(_rechazada(a, lector))
                 continue
-            paso = repeticion.pasos.get(a.n)
-            if paso is not None:
-                aceptadas, rechazadas = paso.aceptadas, len(paso.rechazos) + lector
-            else:  # an annulment (in effect: 1), annulled, or no longer fitting: nothing
-                en_vigor = row.anula is not None and a.n not in anuladas
-                aceptadas, rechazadas = int(en_vigor), lector
+            aplicadas = self.engine.aceptadas.get(a.n)
+            if aplicadas is not None:  # an annulment in effect applied its clock step: 1
+                aceptadas, rechazadas = aplicadas, del_motor[a.n] + lector
+            else:  # annulled, or no longer fitting (its padrón was annulled): nothing
+                aceptadas, rechazadas = 0, lector
             out.append(EntradaRegistrada(
                 a.n, row.tipo, row.ciclo, instant(row.at), row.actor, a.usuario or row.usuario,
                 True, aceptadas, rechazadas, anuladas.get(a.n), row.archivo, a.hash))

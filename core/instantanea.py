@@ -36,7 +36,8 @@ _POR_CONTRATISTA = (*COLUMNAS_REGISTRO, *COLUMNAS_DECLARACION)
 # procedure the registration ended was «cancelado» before); 7: no «suspendida_hasta» column;
 # 8: the four-monthly reports (LSS art. 15 A); batches kept compact (below); the documents'
 # membrete
-FORMATO = 8
+# 9: the rows each input applied (the input log listed without a replay)
+FORMATO = 9
 
 
 class _LoteS(msgspec.Struct, array_like=True):
@@ -150,6 +151,7 @@ class _EngineS(msgspec.Struct, array_like=True):
     transiciones: int
     periodos: dict[str, dict[str, _Columna]]
     membrete: bytes | None  # the input in force, in the public format
+    aceptadas: dict[int, int]
 
 
 def _membrete(engine: Engine) -> bytes | None:
@@ -173,7 +175,7 @@ def dump(engine: Engine) -> bytes:
         engine.transiciones,
         {k: {name: _columna(getattr(p, name)) for name in p.columnas()}
          for k, p in engine.periodos.items()},
-        _membrete(engine))
+        _membrete(engine), engine.aceptadas)
     return zlib.compress(msgspec.msgpack.encode(state), 1)
 
 
@@ -212,6 +214,7 @@ class _RelativaS(msgspec.Struct, array_like=True):
     transiciones: int
     periodos: dict[str, dict[str, _Diferencia]]
     membrete: bytes | None
+    aceptadas: dict[int, int]
 
 
 def _diferencia(v: np.ndarray, base: np.ndarray) -> _Diferencia | None:
@@ -258,7 +261,8 @@ def dump_relativo(engine: Engine, base: Engine, resumen: str) -> bytes | None:
         FORMATO, resumen, engine.cal.datos, engine.cal.politicas, engine.reloj,
         arrays, ciclos, len(engine.lotes),  # type: ignore[arg-type]
         [(n.entrada, n.at, n.ciclo, n.idx, n.texto) for n in engine.notas], engine.rechazos,
-        engine.transiciones, periodos, _membrete(engine))  # type: ignore[arg-type]
+        engine.transiciones, periodos, _membrete(engine),  # type: ignore[arg-type]
+        engine.aceptadas)
     return zlib.compress(msgspec.msgpack.encode(state), 1)
 
 
@@ -340,6 +344,7 @@ def _de_entera(s: _EngineS, compartida: bool) -> Engine:
     engine.lotes = [_de_lote(lo) for lo in s.lotes]
     engine.notas = [Nota(*n) for n in s.notas]
     engine.rechazos = s.rechazos
+    engine.aceptadas = s.aceptadas
     engine.transiciones = s.transiciones
     if s.membrete is not None:
         engine.membrete = inputs.decode(s.membrete)  # type: ignore[assignment]
@@ -378,4 +383,5 @@ def _de_relativa(r: _RelativaS, base: Engine) -> Engine | None:
     engine.membrete = inputs.decode(r.membrete) if r.membrete else None  # type: ignore[assignment]
     engine.notas = [Nota(*n) for n in r.notas]
     engine.rechazos = r.rechazos
+    engine.aceptadas = r.aceptadas
     return engine

@@ -425,3 +425,18 @@ def test_an_annulment_keeps_the_clock_at_its_date_and_later_inputs_after_it(tmp_
     assert not r.aceptada and "anterior a la última entrada aceptada" in (r.motivo or "")
     repo.cerrar()
     assert Repositorio.abrir(db).vista().reloj == at("2026-07-30T17:30:00")
+
+
+def test_the_input_log_is_listed_from_the_state_without_a_replay(tmp_path):
+    """«Entradas» lists every input with the rows it applied; after years of cycles a replay
+    of the whole log per listing took seconds. The counts are part of the state (and of its
+    snapshot): a reopened store lists the same without replaying anything."""
+    db = tmp_path / "c.db"
+    repo = dos_ciclos(db)
+    antes = repo.entradas()
+    # The 2026-2 exhorto (input 7) names one contractor: one row applied, none refused.
+    assert [(e.numero, e.aceptadas, e.rechazadas) for e in antes if e.numero == 7] == [(7, 1, 0)]
+    repo.cerrar()
+    repo = Repositorio.abrir(db)
+    with mock.patch.object(_Log, "replay", side_effect=AssertionError("replayed")):
+        assert repo.entradas() == antes

@@ -54,6 +54,7 @@ class Engine(Entradas):
         self.contratistas_compartidos = e.contratistas_compartidos = True
         for name in ("lotes", "notas", "rechazos"):
             setattr(e, name, list(getattr(self, name)))
+        e.aceptadas = dict(self.aceptadas)
         for name in COLUMNAS_REGISTRO:
             setattr(e, name, copiar(getattr(self, name)))
         e.ciclos = {nombre: c.copia() for nombre, c in self.ciclos.items()}

@@ -123,6 +123,7 @@ class Entradas(Reloj):
                 raise AssertionError(f"the engine does not apply «{inp.tipo(entrada)}»")
         self.declaraciones_al_dia(t)  # the contractors and registrations it changed
         self.rechazos.extend(result.rechazos)
+        self.aceptadas[numero] = result.aceptadas
         return Desenlace(numero, inp.tipo(entrada), t, result.aceptadas,
                          tuple(self.lotes[start:]), tuple(result.rechazos), tuple(result.avisos))
 

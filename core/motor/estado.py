@@ -71,6 +71,9 @@ class EstadoMotor:
         self.notas: list[Nota] = []
         self.rechazos: list[Rechazo] = []
         self.transiciones = 0
+        # Rows each input applied (its number → how many), kept so the input log can be listed
+        # without replaying it; an input the replay left out is absent.
+        self.aceptadas: dict[int, int] = {}
 
     def contratistas_propios(self) -> None:
         """Make the contractors' lists and index this engine's own, to change them in place:
