@@ -304,3 +304,9 @@ async def test_the_import_dialog_works_from_the_keyboard_alone(tmp_path):
         assert "40 filas aceptadas, 0 rechazadas" in texto(r)
         await cerrar(pilot)
         assert conteo(app, "en_consulta") == 40
+        # A bare file name, as LEEME writes them, typed over the proposed folder: read there.
+        await pilot.press("i")
+        d = await dialogo(pilot, Importar)
+        await pilot.press("tab", *files["r1"].name, "tab", "tab", *"2026-01-26 17:00")
+        r = await confirmar_y_leer(pilot)
+        assert "aceptada" in r.titulo, texto(r)

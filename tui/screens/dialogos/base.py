@@ -73,7 +73,7 @@ class Dialogo(ModalScreen[R]):
     Dialogo .campo { height: auto; }
     Dialogo .campo > .etiqueta { width: 17; padding: 1 1 0 0; text-style: bold; }
     Dialogo .campo > Input, Dialogo .campo > Select { width: 1fr; }
-    Dialogo .campo > #ciclo { width: 12; }
+    Dialogo .campo > #ciclo { width: 14; }  /* «2026-1» and the cursor, never scrolled */
     Dialogo .campo > .etiqueta.junto { width: auto; padding: 1 1 0 2; }
     Dialogo .teclas { color: $foreground-muted; }
     Dialogo #error { width: 100%; }  /* a long reason wraps, never cut at the edge */

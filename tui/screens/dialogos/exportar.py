@@ -38,7 +38,8 @@ class Exportar(Dialogo[PedidoExportar | None]):
             yield Label("Ciclo")
             yield Input(self.ciclo, placeholder="AAAA-1 o AAAA-2", id="ciclo")
             yield Label("Carpeta de destino (la propuesta recibe una subcarpeta por ronda)")
-            yield Input(str(self.destino), placeholder="carpeta", id="destino")
+            yield Input(str(self.destino), placeholder="carpeta", id="destino",
+                        select_on_focus=False)
             yield Label("Ronda")
             yield Select([("La ronda en curso", "auto"), *RONDAS], value="auto",
                          allow_blank=False, id="ronda")

@@ -102,8 +102,11 @@ class Importar(Dialogo[PedidoImportar | None]):
     def action_aceptar(self) -> None:
         tipo = str(self.query_one("#tipo", Select).value)
         archivo = Path(self.query_one("#archivo", Input).value.strip()).expanduser()
+        if not archivo.is_file() and (self.carpeta / archivo).is_file():
+            # A bare name typed over the proposed folder (as LEEME writes them): in that folder.
+            archivo = self.carpeta / archivo
         if not archivo.is_file():
-            self.error(f"{archivo}: el archivo no existe")
+            self.error(f"{archivo}: el archivo no existe (ni en {self.carpeta})")
             return
         fecha = self.leer_fecha()
         if fecha is None:
