@@ -87,7 +87,7 @@ async def test_entradas_su_detalle_y_los_rechazos(registro, tmp_path, snapshot, 
     async with app.run_test(size=size) as pilot:
         await ir(pilot, "l", EntradasScreen)
         text = pantalla(app)
-        assert "4 de 4 entradas · 0 anuladas · 1 rechazadas" in text
+        assert "4 de 4 entradas · 0 anuladas · 1 rechazada" in text
         assert [(f[0], f[1], f[6], f[7], f[8]) for f in filas(app)] == [
             ("1", "Calendario vigente", "1", "0", "aplicada"),
             ("2", "Padrón", "60", "0", "aplicada"),

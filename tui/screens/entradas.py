@@ -29,7 +29,16 @@ from textual.widgets import Input, Label, Select, Static
 from ...core import inputs as inp
 from ...core.api import Cambio, EntradaRegistrada, Repositorio
 from ...core.errors import Rechazo
-from ...core.etiquetas import ENTRADA, ESTADO, OPINION, RESPONSABLE, mayuscula, momento, numero
+from ...core.etiquetas import (
+    ENTRADA,
+    ESTADO,
+    OPINION,
+    RESPONSABLE,
+    cuantos,
+    mayuscula,
+    momento,
+    numero,
+)
 from ...core.exports import csv_bytes
 from ...core.vista import Vista
 from .. import mensajes as m
@@ -93,8 +102,9 @@ def describir(e: EntradaRegistrada) -> str:
     """``Opiniones del IMSS del 26-01-2026 17:00, archivo r1.csv: 8 filas aceptadas, 0
     rechazadas.``"""
     archivo = f", archivo {e.archivo}" if e.archivo else ""
-    return (f"{tipo(e)} del {fecha(e.at)}{archivo}: {numero(e.aceptadas)} filas aceptadas, "
-            f"{numero(e.rechazadas)} rechazadas.")
+    return (f"{tipo(e)} del {fecha(e.at)}{archivo}: "
+            f"{cuantos(e.aceptadas, 'fila aceptada', 'filas aceptadas')}, "
+            f"{cuantos(e.rechazadas, 'rechazada', 'rechazadas')}.")
 
 
 def _plano(texto: str) -> str:
@@ -353,7 +363,8 @@ class EntradasScreen(_Lista):
         rechazadas = sum(not e.aceptada for e in todas)
         self.query_one("#cuenta", Label).update(
             f"{numero(len(self._visibles))} de {numero(len(todas))} entradas · "
-            f"{numero(anuladas)} anuladas · {numero(rechazadas)} rechazadas")
+            f"{cuantos(anuladas, 'anulada', 'anuladas')} · "
+            f"{cuantos(rechazadas, 'rechazada', 'rechazadas')}")
 
     def _numero_seleccionado(self) -> int | None:
         k = self.query_one(TablaVirtual).seleccionada
@@ -430,7 +441,8 @@ class EntradaScreen(_Registro):
                   f"{momento(e.at) if e.at else 'sin fecha'}",
                   f"{RESPONSABLE.get(e.actor or '', '—')} · usuario {e.usuario or '—'} · "
                   f"archivo {e.archivo or '—'}",
-                  f"{numero(e.aceptadas)} filas aceptadas · {numero(e.rechazadas)} rechazadas"
+                  f"{cuantos(e.aceptadas, 'fila aceptada', 'filas aceptadas')} · "
+                  f"{cuantos(e.rechazadas, 'rechazada', 'rechazadas')}"
                   f" · {situacion(e)}"]
         if self._leido is not None:
             lineas += lo_que_dice(self.entrada)
