@@ -83,8 +83,9 @@ def leeme(resumen: ResumenDemo, plan: PlanCiclo) -> str:
         "almacén de simulación demo.db y su padrón); siga desde el paso 2. Cada paso se carga "
         "con la tecla i (importar un archivo), y cada opción de la orden es un campo del "
         "diálogo: el tipo (padron, opiniones, exhorto…) es «Tipo»; el archivo, «Archivo»; "
-        "--ciclo, «Ciclo»; --ronda, «Ronda»; --completo, la casilla «Completo», que cada "
-        "listado del IMSS debe llevar marcada; --at, la fecha (AAAA-MM-DD HH:MM); --motivo, "
+        "--ciclo, «Ciclo»; --ronda, «Ronda»; --completo, «Lista completa» (sin él, «Lista "
+        "parcial»: el diálogo pide una de las dos para cada listado del IMSS); --at, la "
+        "fecha efectiva (AAAA-MM-DD HH:MM); --motivo, "
         "«Motivo»; el actor (--actor) lo pone la interfaz según el tipo. Ctrl+S acepta un "
         "diálogo y Esc lo cancela; n, d y g avanzan el reloj; F1 muestra la ayuda y q sale.",
     ):
