@@ -440,3 +440,15 @@ def test_the_input_log_is_listed_from_the_state_without_a_replay(tmp_path):
     repo = Repositorio.abrir(db)
     with mock.patch.object(_Log, "replay", side_effect=AssertionError("replayed")):
         assert repo.entradas() == antes
+
+
+def test_a_state_is_still_read_where_no_memory_file_can_be_made(tmp_path):
+    """A sandbox may forbid memfd_create: the reopened state then holds ordinary arrays, and
+    a correction still leaves the whole replay's state."""
+    db = tmp_path / "c.db"
+    dos_ciclos(db).cerrar()
+    # Every column laid out in the memory file (a small state's are copied otherwise).
+    with mock.patch("repse.core.motor.compartida._MINIMO", 0), \
+            mock.patch("os.memfd_create", side_effect=OSError(38, "Function not implemented")):
+        repo = Repositorio.abrir(db)
+        assert corregir(repo, manifestacion_tardia()) is not None

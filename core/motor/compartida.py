@@ -54,7 +54,10 @@ def reservar(formas: Sequence[tuple[int, np.dtype]], *, compartida: bool) -> lis
         # Not a real state (the sizes of an altered snapshot): ordinary arrays, which fail as
         # ordinary memory does (MemoryError) rather than by a signal on a page written.
         return reservar(formas, compartida=False)
-    archivo = _archivo(total) if total else None
+    try:
+        archivo = _archivo(total) if total else None
+    except OSError:  # no memory file here (a sandbox that forbids memfd, /dev/shm full):
+        return reservar(formas, compartida=False)  # ordinary arrays, copied whole
     return [np.empty(n, dtype) if p is None else
             np.frombuffer(archivo, dtype=dtype, count=n, offset=p)  # type: ignore[arg-type]
             for (n, dtype), p in zip(formas, posiciones, strict=True)]
