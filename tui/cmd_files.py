@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..core import lifecycle, previa
-from ..core.api import Repositorio, Respuesta
+from ..core.api import Respuesta
 from ..core.cycle import Ciclo
 from ..core.declaraciones import cargar_uma
 from ..core.errors import RepseError
@@ -72,16 +72,19 @@ def cmd_importar(args) -> int:
                      usuario=args.usuario, hoja=args.hoja, repetida=args.repetida,
                      retroactivo=args.retroactivo, ensayo=args.ensayo, progreso=progress)
         progress.close()
+        # The same warnings with or without --ensayo; a file already recorded under another
+        # date only with it (that check reads the file once more).
+        avisos = previa.avisos(
+            antes, args.tipo, ciclo=args.ciclo, at=at, ronda=ronda, retroactivo=args.retroactivo,
+            leido=[Path(args.archivo).name, *r.notas],
+            repetida=previa.ya_registrada(repo.store, args.tipo, args.archivo, args.hoja)
+            if args.ensayo else ())
         if args.ensayo:
-            print_ensayo(repo, args, at, ronda, r)
+            print_ensayo(args, at, ronda, r, avisos)
             return 0 if r.aceptada else 1
         for text in format_respuesta(r):
             print(text)
-        # What --ensayo warns of before, said after too (a file already recorded under
-        # another date is --ensayo's: it reads the file once more).
-        for aviso in previa.avisos(antes, args.tipo, ciclo=args.ciclo, at=at, ronda=ronda,
-                                   retroactivo=args.retroactivo,
-                                   leido=[Path(args.archivo).name, *r.notas]):
+        for aviso in avisos:
             print(f"repse: aviso: {aviso}", file=sys.stderr)
     if not r.aceptada:
         return 1
@@ -91,8 +94,8 @@ def cmd_importar(args) -> int:
     return 1 if r.rechazos else 0
 
 
-def print_ensayo(repo: Repositorio, args, at: datetime, ronda: Ronda | None,
-                 r: Respuesta) -> None:
+def print_ensayo(args, at: datetime, ronda: Ronda | None, r: Respuesta,
+                 avisos: list[str]) -> None:
     """What ``--ensayo`` prints: the input in words, the warnings and the engine's trial, as
     the TUI's confirmation shows them; nothing is recorded."""
     print("\n".join(previa.cabecera(args.tipo, ciclo=args.ciclo, at=at, archivo=args.archivo,
@@ -101,10 +104,6 @@ def print_ensayo(repo: Repositorio, args, at: datetime, ronda: Ronda | None,
                                      usuario=args.usuario)))
     if args.tipo == "declaraciones":
         print(f"Periodo: {args.periodo}")
-    avisos = previa.avisos(repo.vista(), args.tipo, ciclo=args.ciclo, at=at, ronda=ronda,
-                           retroactivo=args.retroactivo, repetida=previa.ya_registrada(
-                               repo.store, args.tipo, args.archivo, args.hoja),
-                           leido=[Path(args.archivo).name, *r.notas])
     if avisos:
         print("\nAVISOS:")
         print("\n".join(f"• {a}" for a in avisos))
